@@ -1,0 +1,60 @@
+# OneGate: `make run` serves the demo, `make test` runs the whole suite.
+# Both set up everything a fresh Debian machine lacks (system packages when run
+# as root; otherwise they print the one command to run).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# What PDFs, translations, browser tests and the PKCS#11 tests need from Debian.
+SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-noto-cjk chromium softhsm2 poppler-utils
+RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
+
+.PHONY: run test system setup messages bench clean-var
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages. Run:"; echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: system $(VENV)/.installed node_modules/.installed messages
+
+messages: $(VENV)/.installed
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+run: setup
+	mkdir -p var
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) seed_demo
+	@echo "Serving OneGate at http://127.0.0.1:8000 (with a Celery worker and beat on a file broker). Ctrl-C stops both."
+	@$(RUN_ENV) $(VENV)/bin/celery -A portal worker -B --pool=solo --loglevel=WARNING \
+	    --schedule=var/celerybeat-schedule & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup
+
+clean-var:
+	rm -rf var

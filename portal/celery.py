@@ -1,0 +1,34 @@
+"""The Celery app. Every periodic schedule lives in CELERY_BEAT_SCHEDULE below."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("onegate")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_time_limit=300,
+    task_soft_time_limit=240,
+    task_ignore_result=True,
+    broker_connection_retry_on_startup=True,
+    timezone="Asia/Shanghai",
+)
+# The one place where periodic work is scheduled. Later issues add their
+# entries here, each with a comment saying when it runs and why.
+app.conf.beat_schedule = {
+    # Every night at 01:30 Shanghai time: drop expired sessions.
+    "clear-expired-sessions": {
+        "task": "portal.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
+app.autodiscover_tasks()

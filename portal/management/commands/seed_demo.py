@@ -1,0 +1,27 @@
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+# Each app may have a `demo` module with `seed(*, stdout)`; they run in this
+# order, because later ones build on earlier ones (departments before staff).
+DEMO_APPS = ["services", "portal", "approvals", "licences", "seals", "supervision"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo departments, catalogue and one account per role. Idempotent; demo mode only."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("seed_demo only runs with DEMO_MODE=1.")
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("demo data ready"))

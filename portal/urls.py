@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("me/profile/", views.profile, name="profile"),
+    path("me/enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("me/enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("me/enterprises/<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
+    path("me/acting-as/", views.acting_as_switch, name="acting_as"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("allauth.idp.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("services.urls")),
+    path("", include("approvals.urls")),
+    path("", include("licences.urls")),
+    path("", include("seals.urls")),
+    path("", include("supervision.urls")),
+]

@@ -1,0 +1,70 @@
+"""Real-browser tests: Playwright drives Debian's Chromium (no browser download),
+and every page is checked with axe-core from the npm package."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def viewport(request):
+    return request.param, DESKTOP if request.param == "desktop" else PHONE
+
+
+@pytest.fixture
+def page(browser, viewport, live_server):
+    name, size = viewport
+    context = browser.new_context(viewport=size, base_url=live_server.url, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.viewport_name = name
+    yield page
+    context.close()
+
+
+def axe_check(page, *, label: str = "") -> None:
+    """Fail on any serious or critical axe-core violation on the current page."""
+    page.add_script_tag(content=AXE_JS.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    if bad:
+        summary = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in bad
+        ]
+        pytest.fail(f"axe violations on {label or page.url}:\n{json.dumps(summary, indent=2, ensure_ascii=False)}")
+
+
+def no_horizontal_scroll(page) -> None:
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
