@@ -39,7 +39,7 @@ node_modules/.installed: package.json
 setup: system $(VENV)/.installed node_modules/.installed messages
 
 messages: $(VENV)/.installed
-	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 run: setup
 	mkdir -p var

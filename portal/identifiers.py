@@ -48,7 +48,7 @@ def validate_resident_id(value, *, today: datetime.date | None = None) -> str:
             params={"digits": number[6:14]},
         ) from None
     today = today or datetime.date.today()
-    if birth > today or birth.year < 1900:
+    if birth > today:
         raise ValidationError(
             _("The birth date in this resident ID number (%(date)s) is not possible."),
             code="birth_date",

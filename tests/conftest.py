@@ -20,6 +20,11 @@ def _clean_cache_and_outboxes():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder."""
     settings.STORAGES = {
