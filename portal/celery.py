@@ -32,3 +32,15 @@ app.conf.beat_schedule = {
     },
 }
 app.autodiscover_tasks()
+
+
+def _make_file_broker_folders() -> None:
+    """The embedded default's broker is a folder: it must exist before anyone enqueues."""
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+
+
+app.on_after_configure.connect(lambda sender, **kwargs: _make_file_broker_folders(), weak=False)

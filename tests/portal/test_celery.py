@@ -1,0 +1,78 @@
+"""Background jobs run for real: a Celery worker process takes a task from the
+broker and changes the database. Without REDIS_URL (the embedded default) the
+broker is a folder of files; in CI the same test also runs on Redis."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from portal.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+def test_every_periodic_schedule_names_a_registered_task():
+    app.loader.import_default_modules()
+    for name, entry in app.conf.beat_schedule.items():
+        assert entry["task"] in app.tasks, f"beat entry {name} names an unknown task {entry['task']}"
+
+
+def test_it_serialises_as_json_and_acknowledges_late():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit
+
+
+BROKERS = ["files"] + (["redis"] if os.environ.get("REDIS_URL") else [])
+
+
+@pytest.mark.celery_worker
+@pytest.mark.parametrize("broker", BROKERS)
+def test_a_real_worker_runs_a_queued_task(tmp_path, broker):
+    db = tmp_path / "onegate.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_EAGER", "DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DATABASE_URL=f"sqlite:///{db}",
+        VAR_DIR=str(tmp_path / "var"),
+        CELERY_EAGER="0",
+    )
+    if broker == "redis":
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=180)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)",
+            ("expired-session-key", "e30", "2001-01-01 00:00:00"),
+        )
+    worker = subprocess.Popen(
+        [CELERY, "-A", "portal", "worker", "--pool=solo", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "--loglevel=INFO", "-n", f"test-{broker}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from portal.tasks import clear_expired_sessions; clear_expired_sessions.delay()"],
+            cwd=ROOT, env=env, check=True, timeout=60,
+        )
+        deadline = time.monotonic() + 60
+        remaining = 1
+        while time.monotonic() < deadline:
+            with sqlite3.connect(db) as conn:
+                remaining = conn.execute("SELECT COUNT(*) FROM django_session").fetchone()[0]
+            if remaining == 0:
+                break
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert remaining == 0, f"the worker did not run the task:\n{output[-3000:]}"
+    assert "clear_expired_sessions" in output
