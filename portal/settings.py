@@ -200,6 +200,16 @@ IDP_OIDC_ADAPTER = "portal.adapter.OIDCAdapter"
 # Seals: the key-encryption key that protects every private key at rest.
 SEAL_KEK_FILE = envstr("SEAL_KEK_FILE", str(VAR_DIR / "seal-kek.key") if (DEBUG or DEMO_MODE) else "")
 SEAL_TSA_URL = envstr("SEAL_TSA_URL")
+# PEM file of the timestamp authority's root(s): only then is a B-T timestamp's time trusted.
+SEAL_TSA_TRUST_FILE = envstr("SEAL_TSA_TRUST_FILE")
+# Seals whose keys live on a PKCS#11 token (an HSM; SoftHSM2 in tests).
+SEAL_PKCS11_MODULE = envstr("SEAL_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+SEAL_PKCS11_PIN = envsecret("SEAL_PKCS11_PIN")
+# How long a process keeps a decrypted seal key in memory between signatures.
+SEAL_SIGNER_CACHE_SECONDS = envint("SEAL_SIGNER_CACHE_SECONDS", 300)
+# The public /verify/ upload: largest PDF accepted, and uploads per minute per IP address.
+SEAL_VERIFY_MAX_BYTES = envint("SEAL_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+SEAL_VERIFY_PER_MINUTE = envint("SEAL_VERIFY_PER_MINUTE", 20)
 
 # Internationalisation: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
