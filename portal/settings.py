@@ -184,6 +184,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Accept the neighbouring 30-second step too: phones' clocks drift. Codes are single-use.
+MFA_TOTP_TOLERANCE = 1
 # SMS for phone sign-in: a dotted path to a backend (see portal/sms.py).
 SMS_BACKEND = envstr("SMS_BACKEND", "portal.sms.OutboxBackend")
 
