@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharf
 	fonts-noto-cjk chromium softhsm2 poppler-utils
 RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
 
-.PHONY: run test system setup messages bench clean-var
+.PHONY: run test system setup messages makemessages bench clean-var
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -40,6 +40,16 @@ setup: system $(VENV)/.installed node_modules/.installed messages
 
 messages: $(VENV)/.installed
 	@$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# Regenerate the Chinese catalogues: the root one for portal/ and templates/,
+# and each app's own. Fill new entries, then `make messages` compiles them.
+APPS_WITH_CATALOGUES := services approvals licences seals supervision
+makemessages: $(VENV)/.installed
+	$(RUN_ENV) $(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules \
+	    --ignore=tests --ignore=bench --ignore=var $(addprefix --ignore=,$(APPS_WITH_CATALOGUES))
+	for app in $(APPS_WITH_CATALOGUES); do \
+	  if [ -d $$app/locale ]; then (cd $$app && $(RUN_ENV) ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); fi; \
+	done
 
 run: setup
 	mkdir -p var

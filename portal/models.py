@@ -34,6 +34,9 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     phone = models.CharField(_("mobile number"), max_length=20, unique=True, null=True, blank=True)
     phone_verified = models.BooleanField(_("mobile number verified"), default=False)
+    language = models.CharField(
+        _("language"), max_length=10, default="zh-hans", help_text=_("Messages and emails are sent in it.")
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -169,3 +172,33 @@ class StaffRole(models.Model):
     def __str__(self):
         scope = self.department or _("city-wide")
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Message(models.Model):
+    """A notification in "my office"; also emailed once, after the commit that made it."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return self.subject

@@ -1,14 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from portal import selectors, services
 from portal.forms import EnterpriseForm, MemberForm, ProfileForm
-from portal.models import Enterprise, Membership
+from portal.models import Enterprise, Membership, Message, User
 from portal.permissions import membership_role
 
 
@@ -19,6 +22,15 @@ def apply_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def set_language(request):
+    """Django's language switch, which also remembers the choice for messages and emails."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 def home(request):
@@ -34,6 +46,8 @@ def me(request):
             "person": getattr(request.user, "person", None),
             "memberships": selectors.memberships_for(request.user),
             "office_sections": _office_sections(request),
+            "recent_messages": Message.objects.for_user(request.user)[:5],
+            "unread_count": Message.objects.for_user(request.user).unread().count(),
         },
     )
 
@@ -140,6 +154,14 @@ def acting_as_switch(request):
         request.session[selectors.ACTING_AS_SESSION_KEY] = enterprise.pk
         messages.success(request, _("You are now acting for %(name)s.") % {"name": enterprise.name})
     return redirect("me")
+
+
+@login_required
+def message_list(request):
+    page = Message.objects.for_user(request.user)[:100]
+    response = render(request, "portal/messages.html", {"messages_page": page})
+    Message.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    return response
 
 
 def permission_denied(request, exception=None):
