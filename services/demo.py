@@ -1,6 +1,17 @@
-"""Demo data for the list: Huludao-like departments (the catalogue follows)."""
+"""Demo data for the list: Huludao-like departments, events, licence types and
+the catalogue (services/demo_catalogue.py), published as version 1.
 
-from services.models import Department
+Idempotent: existing rows are left as they are (a list administrator may have
+edited them in the demo), missing items are added to the draft, and version 1
+is published only when no version exists yet.
+"""
+
+from decimal import Decimal
+
+from licences.models import LicenceType
+from services import services
+from services.demo_catalogue import EVENTS, ITEMS, LICENCE_TYPES
+from services.models import Department, LifeEvent, ListVersion, ServiceItem
 
 DEPARTMENTS = [
     # code, Chinese name, English name, window
@@ -18,9 +29,65 @@ DEPARTMENTS = [
 ]
 
 
+def seed_catalogue() -> int:
+    """Add the demo items that are missing, as drafts; returns how many were added."""
+    for position, (code, zh, en, audience) in enumerate(EVENTS):
+        LifeEvent.objects.get_or_create(
+            code=code, defaults={"name_zh": zh, "name_en": en, "audience": audience, "position": position}
+        )
+    for code, zh, en, prefix, months in LICENCE_TYPES:
+        LicenceType.objects.get_or_create(
+            code=code, defaults={"name_zh": zh, "name_en": en, "number_prefix": prefix, "validity_months": months}
+        )
+    departments = {d.code: d for d in Department.objects.all()}
+    events = {e.code: e for e in LifeEvent.objects.all()}
+    licences = {t.code: t for t in LicenceType.objects.all()}
+    existing = set(ServiceItem.objects.values_list("code", flat=True))
+    added = 0
+    for entry in ITEMS:
+        if entry.code in existing:
+            continue
+        services.item_create(
+            actor=None,
+            code=entry.code,
+            department=departments[entry.department],
+            terms={
+                "name_zh": entry.name_zh,
+                "name_en": entry.name_en,
+                "description_zh": entry.description_zh,
+                "description_en": entry.description_en,
+                "keywords": entry.keywords,
+                "audience": entry.audience,
+                "kind": entry.kind,
+                "statutory_limit_days": entry.statutory,
+                "promised_limit_days": entry.promised,
+                "legal_basis_zh": entry.basis_zh,
+                "legal_basis_en": entry.basis_en,
+                "fee_yuan": Decimal(entry.fee),
+                "online_level": entry.online,
+                "max_visits": 0 if entry.online == "full_online" else 1,
+                "licence_type": licences[entry.licence] if entry.licence else None,
+            },
+            events=[events[code] for code in entry.events],
+            materials=[
+                services.MaterialInput(zh, en, required, [licences[code] for code in stand_ins])
+                for zh, en, required, stand_ins in entry.materials
+            ],
+            fields=[dict(definition) for definition in entry.fields],
+        )
+        added += 1
+    return added
+
+
 def seed(*, stdout) -> None:
     for code, zh, en, window in DEPARTMENTS:
         Department.objects.update_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "window": window, "phone": "0429-12345"}
         )
     stdout.write(f"departments: {Department.objects.count()}")
+    added = seed_catalogue()
+    if not ListVersion.objects.exists():
+        version = services.list_publish(actor=None, note="首次发布全市政务服务事项清单。Initial city approval list.")
+        stdout.write(f"approval list: version {version.number} published with {version.total} items")
+    else:
+        stdout.write(f"approval list: {added} demo items added to the draft (publish them at /list-admin/)")

@@ -172,7 +172,7 @@ class ItemVersionQuerySet(models.QuerySet):
 
     def with_terms(self):
         """Everything terms_dict() and the item page read, in a fixed number of queries."""
-        return self.select_related("item__department", "licence_type").prefetch_related(
+        return self.select_related("item__department", "licence_type", "published_in").prefetch_related(
             "events",
             models.Prefetch("materials", queryset=Material.objects.prefetch_related("stand_ins")),
             "fields",
@@ -535,6 +535,7 @@ class ImportJob(models.Model):
     )
     file_name = models.CharField(_("file"), max_length=200)
     file_format = models.CharField(_("format"), max_length=4)
+    language = models.CharField(_("language of the report"), max_length=10, default="zh-hans")
     stored_file = models.CharField(max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)

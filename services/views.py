@@ -1,0 +1,154 @@
+"""The public catalogue: browse, search, item pages, history, metrics, export."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from services import selectors, transfer
+from services.forms import CatalogueFilterForm
+from services.models import Department, ItemVersion, LifeEvent, ListVersion
+from services.services import ItemNotOnList, item_for_new_application
+from services.terms import terms_dict
+
+PAGE_SIZE = 20
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+@require_GET
+def catalogue(request):
+    at = timezone.now()
+    list_version = selectors.current_list(at=at)
+    departments = list(Department.objects.all())
+    events = list(LifeEvent.objects.all())
+    form = CatalogueFilterForm(request.GET or None, departments=departments, events=events)
+    filters = selectors.CatalogueFilters(**form.cleaned_data) if form.is_valid() else selectors.CatalogueFilters()
+    items = selectors.catalogue_items(list_version=list_version, filters=filters)
+    page = Paginator(items, PAGE_SIZE).get_page(_page_number(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "services/catalogue/list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "list_version": list_version,
+            "events": events,
+            "query": query.urlencode(),
+            "online_levels": ItemVersion.OnlineLevel,
+        },
+    )
+
+
+def _refusal(request, exc: ItemNotOnList):
+    """The page for an item that is not on the list: 410 when retired, 404 otherwise."""
+    status = 410 if exc.reason == ItemNotOnList.RETIRED else 404
+    return render(request, "services/catalogue/not_on_list.html", {"message": exc.messages[0]}, status=status)
+
+
+@require_GET
+def catalogue_item(request, code):
+    try:
+        version = item_for_new_application(code=code, at=timezone.now())
+    except ItemNotOnList as exc:
+        return _refusal(request, exc)
+    return render(
+        request,
+        "services/catalogue/item.html",
+        {
+            "version": version,
+            "item": version.item,
+            "department": version.item.department,
+            "needs": selectors.material_needs(version),
+            "online_levels": ItemVersion.OnlineLevel,
+        },
+    )
+
+
+@require_GET
+def catalogue_apply(request, code):
+    """The web channel's "start an application": every start goes through the list guard.
+
+    Online applications arrive with the application issue; until then this
+    page says so after the guard has let the item through.
+    """
+    try:
+        version = item_for_new_application(code=code, at=timezone.now())
+    except ItemNotOnList as exc:
+        return _refusal(request, exc)
+    return render(request, "services/catalogue/apply.html", {"version": version, "item": version.item})
+
+
+@require_GET
+def api_item(request, code):
+    """The terms of a published item as JSON, for departmental systems; refusals as the guard words them."""
+    try:
+        version = item_for_new_application(code=code, at=timezone.now())
+    except ItemNotOnList as exc:
+        status = 410 if exc.reason == ItemNotOnList.RETIRED else 404
+        return JsonResponse({"error": exc.reason, "message": exc.messages[0]}, status=status)
+    return JsonResponse(
+        {"terms_first_published_in": version.published_in.number, "item": terms_dict(version)},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def catalogue_metrics(request):
+    list_version = selectors.current_list(at=timezone.now())
+    city, departments = selectors.list_metrics(list_version=list_version)
+    return render(
+        request,
+        "services/catalogue/metrics.html",
+        {"list_version": list_version, "city": city, "rows": [city, *departments]},
+    )
+
+
+@require_GET
+def catalogue_versions(request):
+    page = Paginator(ListVersion.objects.all(), 50).get_page(_page_number(request))
+    return render(request, "services/catalogue/versions.html", {"page": page})
+
+
+@require_GET
+def catalogue_version(request, number):
+    list_version = ListVersion.objects.filter(number=number).first()
+    if list_version is None:
+        raise Http404
+    changes = selectors.version_changes(list_version, selectors.reference_names())
+    return render(
+        request, "services/catalogue/version.html", {"list_version": list_version, "changes": changes}
+    )
+
+
+@require_GET
+def catalogue_export(request, file_format):
+    list_version = selectors.current_list(at=timezone.now())
+    rows = [
+        transfer.export_row(terms_dict(version))
+        for version in ItemVersion.objects.on_list(list_version).with_terms().order_by("item__code")
+    ]
+    number = list_version.number if list_version else 0
+    return export_response(rows, file_format, f"onegate-list-v{number}")
+
+
+def export_response(rows, file_format, stem) -> HttpResponse:
+    if file_format == "xlsx":
+        response = HttpResponse(
+            transfer.export_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif file_format == "csv":
+        response = HttpResponse(transfer.export_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404(_("Unknown format."))
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    return response
