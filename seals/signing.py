@@ -1,0 +1,154 @@
+"""PAdES signing with pyHanko: signers for both key stores and the visible seal.
+
+`services.seal_pdf` is the one caller in the portal; it checks the seal and
+records the usage. This module only turns bytes and a signer into signed bytes.
+"""
+
+import uuid
+from dataclasses import dataclass
+from io import BytesIO
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import content, generic, layout
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.stamp import StaticStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from seals import pki
+
+Box = tuple[float, float, float, float]
+MARGIN = 56.7  # 20 mm
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the visible seal goes: a page (0 = first, -1 = last) and a box in PDF points."""
+
+    page: int = -1
+    box: Box | None = None  # (x1, y1, x2, y2) from the page's lower-left corner
+
+
+def default_box(page_width: float, seal_size: float) -> Box:
+    """Lower right, 20 mm from the edges: where a seal goes on an A4 licence."""
+    x2 = page_width - MARGIN
+    return (x2 - seal_size, MARGIN, x2, MARGIN + seal_size)
+
+
+def _page_width(writer, page: int) -> float:
+    node = writer.find_page_for_modification(page)[0].get_object()
+    while "/MediaBox" not in node and "/Parent" in node:  # MediaBox may be inherited
+        node = node["/Parent"]
+    media_box = node["/MediaBox"]
+    return float(media_box[2]) - float(media_box[0])
+
+
+def asn1_certificate(certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(pki.certificate_der(certificate))
+
+
+def key_signer(private_key, *, certificate, root_certificate) -> signers.Signer:
+    """A signer for a key held in memory (decrypted from the encrypted store)."""
+    der = private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return signers.SimpleSigner(
+        signing_cert=asn1_certificate(certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(root_certificate)]),
+    )
+
+
+def pkcs11_signer(session, *, key_label: str, certificate, root_certificate) -> signers.Signer:
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    return PKCS11Signer(
+        session,
+        key_label=key_label,
+        signing_cert=asn1_certificate(certificate),
+        ca_chain=[asn1_certificate(root_certificate)],
+        other_certs_to_pull=(),
+        # Many tokens (SoftHSM2 among them) only do raw ECDSA: pyHanko hashes first.
+        use_raw_mechanism=pki.key_algorithm(certificate.public_key()) == pki.EC_P256,
+    )
+
+
+class SealImage(content.PdfContent):
+    """The seal's own content stream, multiplied onto the page like seal paste on paper."""
+
+    def __init__(self, operators: bytes, size: float):
+        super().__init__(box=layout.BoxConstraints(width=size, height=size))
+        self.operators = operators
+
+    def render(self) -> bytes:
+        self.set_resource(
+            category=content.ResourceType.EXT_G_STATE,
+            name=pdf_name("/SealPaste"),
+            value=generic.DictionaryObject({pdf_name("/BM"): pdf_name("/Multiply")}),
+        )
+        return b"/SealPaste gs " + self.operators
+
+
+def stamp_style(operators: bytes, size: float) -> StaticStampStyle:
+    return StaticStampStyle(
+        background=SealImage(operators, size),
+        background_opacity=1.0,
+        border_width=0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT,
+        ),
+    )
+
+
+def timestamper(url: str) -> HTTPTimeStamper | None:
+    return HTTPTimeStamper(url) if url else None
+
+
+def sign_pdf(
+    pdf_bytes: bytes,
+    *,
+    signer: signers.Signer,
+    certificate_sizes: int,
+    reason: str,
+    location: str,
+    placement: Placement,
+    appearance: bytes,
+    appearance_size: float,
+    tsa_url: str = "",
+) -> bytes:
+    """Add one PAdES signature (B-B, or B-T with a TSA) with the visible seal."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    pages = int(writer.root["/Pages"]["/Count"])
+    page = placement.page if placement.page >= 0 else pages + placement.page
+    if not 0 <= page < pages:
+        raise ValueError(f"the document has {pages} page(s); there is no page {placement.page}")
+    box = placement.box
+    if box is None:
+        box = default_box(_page_width(writer, page), appearance_size)
+    field_name = f"Seal-{uuid.uuid4().hex[:12]}"
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason or None,
+        location=location or None,
+    )
+    stamper = timestamper(tsa_url)
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        timestamper=stamper,
+        stamp_style=stamp_style(appearance, appearance_size),
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=tuple(box)),
+    )
+    # Without a timestamp the signature's size is known in advance: reserving it
+    # spares pyHanko a dry-run signature (half the work, and a PKCS#11 round trip).
+    # (pyHanko counts hex digits: two per byte of the CMS object.)
+    reserved = None if stamper else 2 * (certificate_sizes + 2048)
+    return pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()

@@ -1,0 +1,123 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from seals import pki, selectors
+from seals.forms import VerifyUploadForm
+from seals.verification import verify_pdf
+
+# Other apps add sections to the verification page: callables taking
+# (request, report) and returning HTML (or None). Licences add the licence status.
+verify_panels: list = []
+
+
+def register_verify_panel(panel) -> None:
+    if panel not in verify_panels:
+        verify_panels.append(panel)
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _over_rate_limit(request) -> bool:
+    """At most SEAL_VERIFY_PER_MINUTE uploads per minute from one address."""
+    key = f"seals:verify:{_client_ip(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 120)
+        count = 1
+    return count > settings.SEAL_VERIFY_PER_MINUTE
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    root = selectors.root_authority()
+    form = VerifyUploadForm()
+    report = None
+    status = 200
+    if request.method == "POST":
+        if _over_rate_limit(request):
+            form.add_error(None, _("Too many documents were checked from your address. Wait a minute and try again."))
+            status = 429
+        else:
+            form = VerifyUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = verify_pdf(form.cleaned_data["document"])
+    panels = [html for html in (panel(request, report) for panel in verify_panels) if html]
+    return render(
+        request,
+        "seals/verify.html",
+        {
+            "form": form,
+            "report": report,
+            "panels": panels,
+            "root": root,
+            "fingerprint": pki.colon_hex(root.fingerprint_sha256) if root else "",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def root_ca_pem(request):
+    root = selectors.root_authority()
+    if root is None:
+        raise Http404
+    response = HttpResponse(root.certificate_pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="onegate-root-ca.pem"'
+    return response
+
+
+def _crl() -> bytes:
+    der = selectors.crl(at=timezone.now())
+    if der is None:
+        raise Http404
+    return der
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def crl_der(request):
+    response = HttpResponse(_crl(), content_type="application/pkix-crl")
+    response["Content-Disposition"] = 'inline; filename="onegate-root-ca.crl"'
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def crl_pem(request):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    pem = x509.load_der_x509_crl(_crl()).public_bytes(serialization.Encoding.PEM)
+    return HttpResponse(pem, content_type="application/x-pem-file")
+
+
+@login_required
+def seal_list(request):
+    seals = selectors.seals_visible_to(request.user).order_by("department__code", "purpose", "-issued_at")
+    return render(request, "seals/seal_list.html", {"seals": seals})
+
+
+@login_required
+def usage_log(request):
+    usages = selectors.usages_visible_to(request.user)
+    seal = None
+    if request.GET.get("seal", "").isdigit():
+        seal = get_object_or_404(selectors.seals_visible_to(request.user), pk=request.GET["seal"])
+        usages = usages.filter(seal=seal)
+    page = Paginator(usages, 50).get_page(request.GET.get("page"))
+    return render(request, "seals/usage_log.html", {"page": page, "seal": seal})
