@@ -186,7 +186,7 @@ def version_changes(list_version: ListVersion, names: Names | None = None) -> li
         else {}
     )
     wanted = {v for item, v in now.items() if before.get(item) != v}
-    wanted |= {v for item, v in before.items() if item not in now}
+    wanted |= {v for item, v in before.items() if now.get(item) != v}
     versions = {v.pk: v for v in ItemVersion.objects.filter(pk__in=wanted).with_terms()}
     changes = []
     for item_id, version_id in now.items():

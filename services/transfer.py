@@ -148,7 +148,11 @@ def _header(names: list[str]) -> list[str]:
 
 
 def read_upload(data: bytes) -> tuple[str, list[RawRow]]:
-    """The format and the rows of an uploaded list, each with its line number in the file."""
+    """The format and the rows of an uploaded list, each with its line number.
+
+    Line numbers are rows as a spreadsheet shows them (the header is line 1),
+    in CSV and XLSX alike: a cell with line breaks does not shift them.
+    """
     if len(data) > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
@@ -161,9 +165,7 @@ def read_upload(data: bytes) -> tuple[str, list[RawRow]]:
         reader = csv.reader(io.StringIO(_decode(data), newline=""))
         try:
             header = _header(next(reader))
-            end = reader.line_num
-            for values in reader:
-                line, end = end + 1, reader.line_num
+            for line, values in enumerate(reader, start=2):
                 if any(value.strip() for value in values):
                     rows.append(RawRow(line, {header[i]: v.strip() for i, v in enumerate(values) if i < len(header)}))
         except csv.Error as exc:

@@ -1,0 +1,52 @@
+"""The demo catalogue: realistic, bilingual, published as version 1, and idempotent."""
+
+import io
+
+import pytest
+
+from services import demo
+from services.models import Department, ItemVersion, ListChange, ListVersion
+from services.selectors import list_metrics
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    demo.seed(stdout=io.StringIO())
+    return ListVersion.objects.get(number=1)
+
+
+def test_it_publishes_at_least_40_items_across_at_least_8_departments(seeded):
+    items = ItemVersion.objects.on_list(seeded).with_terms()
+    assert items.count() >= 40
+    assert Department.objects.filter(items__entries__list_version=seeded).distinct().count() >= 8
+    for version in items:
+        assert version.name_zh and version.name_en and version.legal_basis_zh and version.legal_basis_en
+        assert version.description_zh and version.description_en
+        for material in version.materials.all():
+            assert material.name_zh and material.name_en
+
+
+def test_it_has_the_reforms_headline_items(seeded):
+    on_list = {v.item.code: v for v in ItemVersion.objects.on_list(seeded).with_terms()}
+    by_name = {v.name_zh: v for v in on_list.values()}
+    establishment = by_name["企业开办（一般企业设立登记）"]
+    assert (establishment.promised_limit_days, establishment.licence_type.name_zh) == (2, "营业执照")
+    municipal = by_name["市政公用基础设施项目审批"]
+    assert (municipal.promised_limit_days, municipal.licence_type.name_zh) == (5, "批复")
+    low_risk = by_name["社会投资小型低风险建设项目施工许可"]
+    assert (low_risk.promised_limit_days, low_risk.licence_type.name_zh) == (30, "建筑工程施工许可证")
+    assert sum(v.kind == "instant" for v in on_list.values()) >= 3
+    assert 2 <= sum(v.online_level == "offline" for v in on_list.values()) <= 6
+
+
+def test_it_is_idempotent(seeded):
+    counts = (ItemVersion.objects.count(), ListVersion.objects.count(), ListChange.objects.count())
+    demo.seed(stdout=io.StringIO())
+    assert (ItemVersion.objects.count(), ListVersion.objects.count(), ListChange.objects.count()) == counts
+
+
+def test_the_demo_list_is_mostly_online(seeded):
+    city, _departments = list_metrics(list_version=seeded)
+    assert city.online_rate > 90 and city.full_online_rate >= 40
