@@ -160,6 +160,23 @@ class SignatureReport:
     def department(self) -> str:
         return self.department_zh if prefers_chinese() else (self.department_en or self.department_zh)
 
+    @property
+    def coverage_label(self) -> str:
+        return {
+            "entire_file": _("the whole file"),
+            "entire_revision": _("the whole document as it was when sealed; more was appended later"),
+            "partial": _("only part of the file"),
+        }.get(self.coverage, _("unclear"))
+
+    @property
+    def modification_label(self) -> str:
+        return {
+            "none": _("none"),
+            "validation_data": _("validation data only"),
+            "form_filling": _("further signatures or form filling"),
+            "annotations": _("comments and annotations"),
+        }.get(self.modification_level, _("changes to the content"))
+
 
 @dataclass
 class VerificationReport:

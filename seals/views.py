@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -46,11 +45,10 @@ def verify(request):
     root = selectors.root_authority()
     form = VerifyUploadForm()
     report = None
-    status = 200
+    rate_limited = False
     if request.method == "POST":
         if _over_rate_limit(request):
-            form.add_error(None, _("Too many documents were checked from your address. Wait a minute and try again."))
-            status = 429
+            rate_limited = True
         else:
             form = VerifyUploadForm(request.POST, request.FILES)
             if form.is_valid():
@@ -62,11 +60,12 @@ def verify(request):
         {
             "form": form,
             "report": report,
+            "rate_limited": rate_limited,
             "panels": panels,
             "root": root,
             "fingerprint": pki.colon_hex(root.fingerprint_sha256) if root else "",
         },
-        status=status,
+        status=429 if rate_limited else 200,
     )
 
 

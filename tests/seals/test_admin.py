@@ -1,0 +1,68 @@
+"""Seals in the Django admin: issue, rotate and revoke call the services."""
+
+import pytest
+from django.urls import reverse
+
+from seals.models import Seal
+
+
+@pytest.fixture
+def admin(client, admin_user):
+    from tests.factories import enrol_totp
+
+    enrol_totp(admin_user)
+    client.force_login(admin_user)
+    return client
+
+
+def test_it_issues_a_seal_from_the_admin(admin, root, department):
+    assert admin.get(reverse("admin:seals_seal_add")).status_code == 302
+
+    response = admin.post(
+        reverse("admin:seals_seal_issue"),
+        {"department": department.pk, "purpose": "licence", "key_store": "encrypted"},
+    )
+
+    seal = Seal.objects.get()
+    assert response.status_code == 302 and seal.department == department
+    assert seal.issued_by is not None
+
+
+def test_it_rotates_selected_seals(admin, seal):
+    admin.post(
+        reverse("admin:seals_seal_changelist"), {"action": "rotate_selected", "_selected_action": [seal.pk]}
+    )
+
+    seal.refresh_from_db()
+    assert seal.status == Seal.Status.RETIRED and seal.replaced_by.status == Seal.Status.ACTIVE
+
+
+def test_it_asks_for_a_reason_before_revoking(admin, seal):
+    url = reverse("admin:seals_seal_changelist")
+
+    first = admin.post(url, {"action": "revoke_selected", "_selected_action": [seal.pk]})
+    assert first.status_code == 200 and "revocation_note" in first.content.decode()
+    seal.refresh_from_db()
+    assert seal.status == Seal.Status.ACTIVE
+
+    admin.post(
+        url,
+        {
+            "action": "revoke_selected",
+            "_selected_action": [seal.pk],
+            "apply": "1",
+            "revocation_reason": "key_compromise",
+            "revocation_note": "私钥疑似泄露",
+        },
+    )
+    seal.refresh_from_db()
+    assert seal.status == Seal.Status.REVOKED and seal.revocation_note == "私钥疑似泄露"
+
+
+def test_its_pages_show_but_never_edit(admin, seal):
+    assert admin.get(reverse("admin:seals_seal_change", args=[seal.pk])).status_code == 200
+    assert admin.get(reverse("admin:seals_rootauthority_changelist")).status_code == 200
+    assert admin.get(reverse("admin:seals_sealusage_changelist")).status_code == 200
+    admin.post(reverse("admin:seals_seal_change", args=[seal.pk]), {"name_zh": "改名"})
+    seal.refresh_from_db()
+    assert seal.name_zh == "市场监督管理局"

@@ -1,0 +1,26 @@
+import io
+
+from seals import demo
+from seals.models import RootAuthority, Seal
+from tests.factories import DepartmentFactory
+
+
+def test_it_seeds_a_root_and_a_seal_per_department_once(db, settings):
+    settings.DEMO_MODE = True
+    DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market")
+    DepartmentFactory(code="civil", name_zh="民政局", name_en="Civil Affairs")
+
+    demo.seed(stdout=io.StringIO())
+    demo.seed(stdout=io.StringIO())
+
+    assert RootAuthority.objects.count() == 1
+    assert sorted(Seal.objects.active().values_list("department__code", flat=True)) == ["civil", "market"]
+    assert Seal.objects.count() == 2
+
+
+def test_it_does_nothing_outside_demo_mode(db, settings):
+    settings.DEMO_MODE = False
+
+    demo.seed(stdout=io.StringIO())
+
+    assert not RootAuthority.objects.exists()
