@@ -1,0 +1,107 @@
+"""Benchmark: `seal_pdf` against a bare pyHanko signature, measured in the same run.
+
+Signs N one-page A4 PDFs (default 200) with `seals.services.seal_pdf`, which
+checks the seal, adds the visible seal and records the signature in the
+usage log, and signs the same PDF N times with pyHanko alone: the same key
+and certificates, a PAdES signature in a new invisible field, pyHanko's
+defaults. The two are interleaved so that both see the same machine.
+
+    make bench-seals            # or: python bench/bench_seals.py [N]
+
+The last line is `seals: p50 <ms> ms per signature, <R>x a bare pyHanko sign`.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+_tmp = tempfile.TemporaryDirectory(prefix="bench-seals-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.update(
+    DEBUG="1",
+    DEMO_MODE="1",
+    VAR_DIR=_tmp.name,
+    DATABASE_URL=f"sqlite:///{_tmp.name}/bench.sqlite3",
+    SEAL_KEK_FILE=f"{_tmp.name}/seal-kek.key",
+    SEAL_TSA_URL="",  # B-B: a TSA's network round trip would swamp both sides
+    LOG_LEVEL="WARNING",
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
+from pyhanko.sign import fields, signers  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from seals import keystore, pki, services, signing  # noqa: E402
+from seals.models import SealUsage  # noqa: E402
+from seals.verification import verify_pdf  # noqa: E402
+from services.models import Department  # noqa: E402
+
+
+def one_page_pdf() -> bytes:
+    return HTML(
+        string="""<html lang="zh-Hans"><style>@page { size: A4; margin: 25mm } body { font-family: "Noto Serif CJK SC" }</style>
+        <h1>营业执照 Business licence</h1><p>证照编号 HLD-2026-000123 · 持证人 王小明 · 经营范围 食品销售</p></html>"""
+    ).write_pdf()
+
+
+def bare_signer(seal, root):
+    certificate = pki.load_certificate(seal.certificate_pem)
+    key = keystore.decrypt_private_key(seal.encrypted_key, stored_kek_id=seal.kek_id, public_key=certificate.public_key())
+    return signing.key_signer(key, certificate=certificate, root_certificate=pki.load_certificate(root.certificate_pem))
+
+
+def bare_sign(pdf: bytes, signer) -> bytes:
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature1", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    return signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), meta, signer=signer).getvalue()
+
+
+def main(n: int) -> None:
+    call_command("migrate", verbosity=0)
+    root = services.root_create()
+    department = Department.objects.create(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
+    seal = services.seal_issue(department=department)
+    pdf = one_page_pdf()
+    signer = bare_signer(seal, root)
+
+    def ours():
+        return services.seal_pdf(pdf, seal=seal, reason="核发营业执照", related=department, task="bench")
+
+    for _ in range(10):  # warm up both paths (imports, caches, the decrypted signer)
+        bare_sign(pdf, signer)
+        ours()
+    assert verify_pdf(ours()).ok
+
+    bare_ms, ours_ms = [], []
+    for _ in range(n):
+        start = time.perf_counter()
+        bare_sign(pdf, signer)
+        bare_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        ours()
+        ours_ms.append((time.perf_counter() - start) * 1000)
+
+    bare_p50, ours_p50 = statistics.median(bare_ms), statistics.median(ours_ms)
+    print(f"PDF: {len(pdf):,} bytes, one A4 page; {n} signatures each, interleaved")
+    print(f"bare pyHanko sign: p50 {bare_p50:.1f} ms, p90 {statistics.quantiles(bare_ms, n=10)[-1]:.1f} ms")
+    print(f"seal_pdf:          p50 {ours_p50:.1f} ms, p90 {statistics.quantiles(ours_ms, n=10)[-1]:.1f} ms")
+    print(f"usage-log entries written: {SealUsage.objects.count()}")
+    print(f"seals: p50 {ours_p50:.1f} ms per signature, {ours_p50 / bare_p50:.2f}x a bare pyHanko sign")
+
+
+if __name__ == "__main__":
+    try:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    finally:
+        _tmp.cleanup()
