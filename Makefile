@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharf
 	fonts-noto-cjk chromium softhsm2 poppler-utils
 RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
 
-.PHONY: run test system setup messages makemessages bench clean-var
+.PHONY: run test system setup messages makemessages bench bench-deadlines clean-var
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -64,7 +64,11 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: setup
+bench: setup bench-deadlines
+
+# 1,000,000 due dates from the working-day index, against a day-by-day loop.
+bench-deadlines: setup
+	$(RUN_ENV) $(PY) bench/bench_deadlines.py
 
 clean-var:
 	rm -rf var

@@ -5,6 +5,7 @@ month grid, the years overview and the 60-day warning for administrators.
 from __future__ import annotations
 
 import calendar as std_calendar
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ from portal.permissions import has_role
 # never used again.
 _built: dict[tuple[str, int], WorkingCalendar] = {}
 _KEEP = 4
+_lock = threading.Lock()
 
 WARNING_DAYS = 60
 ONE_DAY = timedelta(days=1)
@@ -48,7 +50,7 @@ def _official_years() -> set[int]:
 def stored_calendar(*, today: date | None = None) -> WorkingCalendar:
     """The calendar in the table, indexed: official years, then provisional ones up to the horizon.
 
-    Costs one small query when the cached index is current. `today` (default:
+    Costs one small query (the version) when the cached index is current. `today` (default:
     today in Asia/Shanghai) sets the horizon: the end of next calendar year.
     """
     today = today or timezone.localdate()
@@ -63,16 +65,19 @@ def stored_calendar(*, today: date | None = None) -> WorkingCalendar:
             rule_days=holiday_sources.rule_days,
             version=version or "",
         )
-        if version:
-            while len(_built) >= _KEEP:
-                _built.pop(next(iter(_built)))
-            _built[key] = calendar
+        # Keep it only if no change committed while the rows were read.
+        if version and calendar_version() == version:
+            with _lock:
+                while len(_built) >= _KEEP:
+                    _built.pop(next(iter(_built)))
+                _built[key] = calendar
     return calendar
 
 
 def forget_built_calendars() -> None:
     """Drop this process's cached indexes (tests; nothing else needs it)."""
-    _built.clear()
+    with _lock:
+        _built.clear()
 
 
 def candidate_calendar(notice, *, today: date) -> WorkingCalendar:
@@ -156,7 +161,11 @@ WEEKDAY_HEADERS = [
 class Cell:
     day: date
     kind: str  # "workday", "weekend", "holiday" or "adjusted"
-    name: str
+    info: DayInfo
+
+    @property
+    def name(self) -> str:
+        return self.info.name  # in the language active when it is shown
 
 
 @dataclass(frozen=True)
@@ -168,9 +177,13 @@ class Month:
 
 @dataclass(frozen=True)
 class NamedRange:
-    name: str
+    info: DayInfo
     first_day: date
     last_day: date
+
+    @property
+    def name(self) -> str:
+        return self.info.name
 
     @property
     def days(self) -> int:
@@ -211,8 +224,8 @@ def _cell(calendar: WorkingCalendar, day: date) -> Cell:
     if info.is_working_day:
         kind = "adjusted" if weekend else "workday"
     else:
-        kind = "weekend" if weekend and not info.name else "holiday"
-    return Cell(day, kind, info.name)
+        kind = "weekend" if weekend and not (info.name_zh or info.name_en) else "holiday"
+    return Cell(day, kind, info)
 
 
 def year_grid(calendar: WorkingCalendar, year: int) -> YearGrid | None:
@@ -230,8 +243,8 @@ def year_grid(calendar: WorkingCalendar, year: int) -> YearGrid | None:
         months.append(Month(number, MONTHS[number], weeks))
     cells = [_cell(calendar, day) for day in calendar.exceptions(year)]
     holidays = [
-        NamedRange(run[0].name, run[0].day, run[-1].day)
-        for run in _runs([c for c in cells if c.kind == "holiday"], day=lambda c: c.day, name=lambda c: c.name)
+        NamedRange(run[0].info, run[0].day, run[-1].day)
+        for run in _runs([c for c in cells if c.kind == "holiday"], day=lambda c: c.day, name=lambda c: c.info.name_zh)
     ]
     adjusted = [c for c in cells if c.kind == "adjusted"]
     return YearGrid(year, status, months, holidays, adjusted)

@@ -12,7 +12,7 @@ from approvals import calendar_selectors as selectors
 from approvals.calendar_forms import notice_forms, notice_from_forms
 from approvals.calendar_services import calendar_notice_enter, notice_validate
 from approvals.models import CalendarYear
-from approvals.workdays import CalendarUnavailable
+from approvals.workdays import CalendarUnavailable, YearStatus
 
 
 def calendar_index(request):
@@ -27,8 +27,8 @@ def calendar_year(request, year: int):
         "year": year,
         "grid": grid,
         "record": CalendarYear.objects.filter(year=year).first() if grid else None,
-        "previous_year": year - 1 if calendar.status(year - 1) != "unavailable" else None,
-        "next_year": year + 1 if calendar.status(year + 1) != "unavailable" else None,
+        "previous_year": year - 1 if calendar.status(year - 1) != YearStatus.UNAVAILABLE else None,
+        "next_year": year + 1 if calendar.status(year + 1) != YearStatus.UNAVAILABLE else None,
         "unavailable": None if grid else CalendarUnavailable(year),
         "can_edit": selectors.can_edit_calendar(request.user),
     }

@@ -30,6 +30,14 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Mondays at 02:00: re-seed the working-day calendar from the installed
+    # packages, so that a State Council notice arriving with a package upgrade
+    # becomes official without anyone typing it in. Administrators' entries
+    # are kept; moved deadlines are recomputed.
+    "calendar-sync": {
+        "task": "approvals.tasks.sync_calendar",
+        "schedule": crontab(hour=2, minute=0, day_of_week="mon"),
+    },
 }
 app.autodiscover_tasks()
 

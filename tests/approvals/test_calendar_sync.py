@@ -82,3 +82,10 @@ def test_the_demo_seeds_the_calendar_idempotently(db, now):
     demo.seed(stdout=out)
     assert CalendarYear.objects.count() == 26
     assert "provisional 2027" in out.getvalue()
+
+
+def test_the_weekly_task_reseeds(db, now):
+    from approvals.tasks import sync_calendar
+
+    assert sync_calendar.delay().get() == list(range(2001, 2027))
+    assert sync_calendar.delay().get() == []

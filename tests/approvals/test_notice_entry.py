@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from approvals.calendar_selectors import stored_calendar, year_grid
 from approvals.calendar_services import AdjustedWorkingDay, HolidayRange, calendar_notice_enter, calendar_sync
@@ -42,7 +43,12 @@ def test_the_month_grid_shows_the_notice(seeded, now, list_admin):
     calendar_notice_enter(actor=list_admin, notice=NOTICE_2027, at=now)
     grid = year_grid(stored_calendar(), 2027)
     assert not grid.provisional
-    assert [(h.name, h.first_day, h.last_day) for h in grid.holidays][1] == ("春节", date(2027, 2, 5), date(2027, 2, 13))
+    with translation.override("zh-hans"):
+        assert (grid.holidays[1].name, grid.holidays[1].first_day, grid.holidays[1].last_day) == (
+            "春节", date(2027, 2, 5), date(2027, 2, 13)
+        )
+    with translation.override("en"):
+        assert grid.holidays[1].name == "Spring Festival"
     assert [c.day for c in grid.adjusted] == [w.day for w in NOTICE_2027.working_days]
     february = grid.months[1]
     kinds = {cell.day.day: cell.kind for week in february.weeks for cell in week if cell}
