@@ -99,7 +99,7 @@ def install(schema_editor) -> None:
     else:  # other databases get the service-level guards only
         return
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # the SQL holds literal % signs
     if vendor == "postgresql":
         _install_trigram_index(schema_editor)
 
