@@ -4,7 +4,9 @@
 records the usage. This module only turns bytes and a signer into signed bytes.
 """
 
+import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -37,6 +39,20 @@ def default_box(page_width: float, seal_size: float) -> Box:
     """Lower right, 20 mm from the edges: where a seal goes on an A4 licence."""
     x2 = page_width - MARGIN
     return (x2 - seal_size, MARGIN, x2, MARGIN + seal_size)
+
+
+def outside_event_loop(fn, *args, **kwargs):
+    """Call one of pyHanko's synchronous entry points, which use asyncio.run().
+
+    That fails in a thread whose event loop is running (an async view, a
+    notebook, Playwright's sync API); there the call moves to a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _page_width(writer, page: int) -> float:
@@ -151,4 +167,4 @@ def sign_pdf(
     # spares pyHanko a dry-run signature (half the work, and a PKCS#11 round trip).
     # (pyHanko counts hex digits: two per byte of the CMS object.)
     reserved = None if stamper else 2 * (certificate_sizes + 2048)
-    return pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+    return outside_event_loop(pdf_signer.sign_pdf, writer, bytes_reserved=reserved).getvalue()

@@ -33,6 +33,7 @@ from portal.i18n import prefers_chinese
 from seals import pki
 from seals.models import Seal, SealUsage
 from seals.selectors import root_authority
+from seals.signing import outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +278,8 @@ def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime)
     trust = [asn1_x509.Certificate.load(pki.certificate_der(root_certificate))] if root_certificate else []
     tsa_roots = _tsa_roots()
     try:
-        status = validate_pdf_signature(
+        status = outside_event_loop(
+            validate_pdf_signature,
             embedded,
             signer_validation_context=_validation_context(trust, moment),
             ts_validation_context=_validation_context(tsa_roots, at) if tsa_roots else None,

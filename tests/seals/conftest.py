@@ -30,8 +30,12 @@ def one_page_pdf() -> bytes:
 
 @pytest.fixture(autouse=True)
 def _seal_settings(settings, tmp_path):
+    """A KEK of its own for every test, no TSA, and messages in English unless a page says otherwise."""
+    from django.utils import translation
+
     from seals import services
 
+    translation.activate("en")
     settings.SEAL_KEK_FILE = str(tmp_path / "seal-kek.key")
     settings.SEAL_TSA_URL = ""
     settings.SEAL_TSA_TRUST_FILE = ""
@@ -39,6 +43,7 @@ def _seal_settings(settings, tmp_path):
     services.forget_signers()
     yield
     services.forget_signers()
+    translation.deactivate()
 
 
 @pytest.fixture
