@@ -272,3 +272,260 @@ class ClockEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+# -- applications ------------------------------------------------------------------
+#
+# An application is bound to the item version (the terms) it was started under.
+# Its state changes only through approvals.services, following the table in
+# approvals.workflow; each change appends an ApplicationEvent.
+
+
+def _query_code() -> str:
+    import secrets
+
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: it is read aloud and typed
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class TrackingCounter(models.Model):
+    """The last tracking-number sequence issued in a year (rows are locked to take the next one)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_department(self, department_ids):
+        if isinstance(department_ids, int):
+            department_ids = [department_ids]
+        return self.filter(department_id__in=department_ids)
+
+    def open(self):
+        from approvals.workflow import OPEN_STATES
+
+        return self.filter(state__in=OPEN_STATES)
+
+    def submitted(self):
+        return self.exclude(state="draft")
+
+    def visible_to_applicant(self, user):
+        """What a signed-in person may see as the applicant: their own, and their enterprises'."""
+        return self.filter(
+            Q(applicant_person__user=user, applicant_enterprise__isnull=True)
+            | Q(applicant_enterprise__memberships__user=user)
+        ).distinct()
+
+    def for_desk(self):
+        return self.select_related("item_version", "applicant_person", "applicant_enterprise", "assignee")
+
+
+class Application(models.Model):
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online")
+        WINDOW = "window", _("window")
+
+    class Delivery(models.TextChoices):
+        ELECTRONIC = "electronic", _("electronically (licence wallet and email)")
+        POST = "post", _("by post")
+
+    from approvals.workflow import State  # noqa: E402  (the choices live with the workflow)
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True, null=True, blank=True)
+    query_code = models.CharField(_("query code"), max_length=8, default=_query_code, editable=False)
+
+    item_version = models.ForeignKey(
+        "services.ItemVersion", on_delete=models.PROTECT, related_name="applications", verbose_name=_("item")
+    )
+    department = models.ForeignKey(
+        "services.Department", on_delete=models.PROTECT, related_name="applications", verbose_name=_("department")
+    )
+    applicant_person = models.ForeignKey(
+        "portal.Person", on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+    )
+    applicant_enterprise = models.ForeignKey(
+        "portal.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("enterprise"),
+        help_text=_("Set when the person applies for an enterprise they act for."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="window_applications",
+        verbose_name=_("window clerk"),
+    )
+    state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT, db_index=True)
+    resume_state = models.CharField(max_length=24, choices=State.choices, blank=True)
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    delivery = models.CharField(
+        _("delivery of the result"), max_length=12, choices=Delivery.choices, default=Delivery.ELECTRONIC
+    )
+    delivery_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    declaration_at = models.DateTimeField(_("declaration accepted"), null=True, blank=True)
+
+    clock = models.OneToOneField(
+        "approvals.Clock", on_delete=models.PROTECT, null=True, blank=True, related_name="application"
+    )
+    # Copied from the clock so that the desk can filter and sort on one table.
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)
+    extended = models.BooleanField(_("extended"), default=False)
+    sla = models.CharField(_("time limit"), max_length=10, blank=True, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("approver"),
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "state", "due_on"], name="app_desk_idx"),
+            models.Index(fields=["department", "sla", "due_on"], name="app_desk_sla_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(tracking_number__isnull=False),
+                name="application_tracked_once_submitted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="window") | Q(clerk__isnull=False),
+                name="application_window_has_clerk",
+            ),
+            models.CheckConstraint(
+                condition=~Q(delivery="post") | ~Q(delivery_address=""),
+                name="application_post_has_address",
+            ),
+        ]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self):
+        return self.tracking_number or f"draft {self.uid}"
+
+    @property
+    def applicant_name(self) -> str:
+        return self.applicant_enterprise.name if self.applicant_enterprise_id else self.applicant_person.real_name
+
+    @property
+    def is_open(self) -> bool:
+        from approvals.workflow import OPEN_STATES
+
+        return self.state in OPEN_STATES
+
+
+def material_upload_to(instance, filename):
+    return f"applications/{instance.application.uid}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file given for one required material (or as "other" when material is empty)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    material = models.ForeignKey(
+        "services.Material", on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=material_upload_to)
+    original_name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """One step in an application's life: the applicant's timeline and the audit trail."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24)
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self):
+        return f"{self.application} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self):
+        from approvals.workflow import Action
+
+        return Action(self.action).label if self.action in Action.values else self.action
+
+
+class CorrectionNotice(models.Model):
+    """The one-time notice (一次性告知): every missing or faulty item at once."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="corrections")
+    items = models.JSONField(_("items"), help_text=_("[{material, name, problem, remedy}]"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("correction notice")
+        verbose_name_plural = _("correction notices")
+
+
+class Escalation(models.Model):
+    """Work that ran late was brought to someone's attention: once per level and due date."""
+
+    class Level(models.TextChoices):
+        APPROVER = "approver", _("approver")
+        HEAD = "head", _("department head")
+        SUPERVISION = "supervision", _("supervision")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="escalations")
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    sla = models.CharField(_("time limit"), max_length=10)
+    due_on = models.DateField(_("due on"))
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "level", "due_on"], name="one_escalation_per_level_and_due_date")
+        ]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")

@@ -1,0 +1,627 @@
+"""Applications: the writes. Every channel (web, window counter, API, tasks)
+calls these functions; they enforce the list, the permissions, the workflow
+table (approvals.workflow) and the deadline clock, once.
+
+Each transition locks the application row, checks its state and the actor,
+changes it, appends exactly one ApplicationEvent and tells the applicant
+after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals import clocks
+from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, TrackingCounter
+from approvals.workdays import CalendarUnavailable
+from approvals.workflow import TRANSITIONS, Action, Actor, State
+from approvals.workflow import Clock as ClockEffect
+from portal.models import Enterprise, Person, User
+from portal.notifications import notify
+from portal.permissions import has_role, membership_role
+from portal.uploads import DOCUMENTS, check_upload
+from services.formbuilder import application_form_class
+from services.models import ItemVersion, Material
+from services.services import item_for_new_application
+
+
+class WorkflowError(ValidationError):
+    """A step that the workflow does not allow now (wrong state, missing note, …)."""
+
+
+# -- who is acting ----------------------------------------------------------------
+
+
+def applicant_users(application: Application) -> list[User]:
+    """The accounts that act as the applicant: the person, or the enterprise's members."""
+    if application.applicant_enterprise_id:
+        return list(User.objects.filter(memberships__enterprise_id=application.applicant_enterprise_id))
+    user = application.applicant_person.user
+    return [user] if user else []
+
+
+def is_applicant(user, application: Application) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if application.applicant_enterprise_id:
+        return membership_role(user, application.applicant_enterprise) is not None
+    return application.applicant_person.user_id == user.pk
+
+
+def _window_clerk(user, application: Application) -> bool:
+    return application.channel == Application.Channel.WINDOW and has_role(user, "clerk")
+
+
+def actor_kinds(user, application: Application) -> set[str]:
+    """Every capacity in which `user` may act on `application`."""
+    kinds = set()
+    if user is None:
+        return {Actor.SYSTEM}
+    if is_applicant(user, application):
+        kinds.add(Actor.APPLICANT)
+    if has_role(user, "approver", department=application.department_id):
+        kinds.add(Actor.APPROVER)
+    if has_role(user, "head", department=application.department_id):
+        kinds.add(Actor.HEAD)
+    if _window_clerk(user, application):
+        kinds.add(Actor.CLERK)
+    return kinds
+
+
+def can_view(user, application: Application) -> bool:
+    """The applicant, the department's staff, the window clerk who took it, and supervisors."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if application.state == State.DRAFT:
+        return is_applicant(user, application) or (
+            application.channel == Application.Channel.WINDOW and application.clerk_id == user.pk
+        )
+    return bool(actor_kinds(user, application)) or has_role(user, "supervisor")
+
+
+def require_view(user, application: Application) -> None:
+    if not can_view(user, application):
+        raise PermissionDenied(_("You cannot see this application."))
+
+
+def _may(transition, user, application: Application) -> bool:
+    kinds = actor_kinds(user, application) & set(transition.actors)
+    if Actor.CLERK in kinds and transition.action in (Action.ACCEPT, Action.NOT_ACCEPT, Action.REQUEST_CORRECTION):
+        # Clerks accept at the window only where the department allows it.
+        if not application.department.accepts_at_window:
+            kinds.discard(Actor.CLERK)
+    return bool(kinds)
+
+
+def allowed_actions(user, application: Application) -> list[str]:
+    """The transitions `user` may make now (for the desk's buttons)."""
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if application.state in transition.sources
+        and _may(transition, user, application)
+        and not (action == Action.EXTEND and not _can_extend(application))
+    ]
+
+
+# -- starting and filling in -----------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(
+    *,
+    actor: User,
+    item_code: str,
+    person: Person | None = None,
+    enterprise: Enterprise | None = None,
+    channel: str = Application.Channel.ONLINE,
+    at: datetime.datetime | None = None,
+) -> Application:
+    """Open a draft for `item_code`, for `person` (default: the actor) or an enterprise they act for.
+
+    The list guard runs first: an item that is not on the published list
+    creates nothing, whatever the channel.
+    """
+    at = at or timezone.now()
+    version = item_for_new_application(code=item_code, at=at)
+    if channel == Application.Channel.WINDOW:
+        if not has_role(actor, "clerk"):
+            raise PermissionDenied(_("Only window clerks submit at the window."))
+        if person is None:
+            raise ValidationError(_("Find or register the applicant first."))
+    else:
+        person = getattr(actor, "person", None)
+        if person is None:
+            raise ValidationError(_("Complete your personal profile before you apply."))
+        if enterprise is not None and membership_role(actor, enterprise) is None:
+            raise PermissionDenied(_("You do not act for this enterprise."))
+    _check_audience(version, enterprise)
+    application = Application(
+        item_version=version,
+        department_id=version.item.department_id,
+        applicant_person=person,
+        applicant_enterprise=enterprise,
+        created_by=actor,
+        channel=channel,
+        clerk=actor if channel == Application.Channel.WINDOW else None,
+        created_at=at,
+        updated_at=at,
+    )
+    application.full_clean()
+    application.save()
+    return application
+
+
+def _check_audience(version: ItemVersion, enterprise: Enterprise | None) -> None:
+    from services.models import Audience
+
+    if version.audience == Audience.ENTERPRISE and enterprise is None:
+        raise ValidationError(
+            _("“%(item)s” is for enterprises. Choose the enterprise you act for before you apply.")
+            % {"item": version.name}
+        )
+    if version.audience == Audience.PERSON and enterprise is not None:
+        raise ValidationError(
+            _("“%(item)s” is for individuals. Switch to acting for yourself to apply.") % {"item": version.name}
+        )
+
+
+def _require_editable(actor, application: Application) -> None:
+    kinds = actor_kinds(actor, application)
+    if not ({Actor.APPLICANT, Actor.CLERK} & kinds):
+        raise PermissionDenied(_("You cannot change this application."))
+    if application.state not in (State.DRAFT, State.CORRECTION):
+        raise WorkflowError(_("This application can no longer be changed."))
+
+
+def clean_form_data(version: ItemVersion, data) -> dict:
+    """Validate answers against the item's field definitions; return JSON-ready values."""
+    form = application_form_class(version)(data=data)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return {key: _jsonable(value) for key, value in form.cleaned_data.items()}
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return str(value)
+    return value
+
+
+@dataclass
+class DraftResult:
+    application: Application
+    errors: dict
+
+
+@transaction.atomic
+def application_save(
+    *,
+    application: Application,
+    actor: User,
+    data,
+    delivery: str | None = None,
+    delivery_address: str = "",
+    at: datetime.datetime | None = None,
+) -> DraftResult:
+    """Keep whatever was typed, valid or not; report the errors.
+
+    Nothing typed is lost: the raw answers are stored even when some are
+    invalid, and validated again at submission.
+    """
+    at = at or timezone.now()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_editable(actor, application)
+    errors = {}
+    keys = [f.key for f in application.item_version.fields.all()]
+    raw = {key: data.get(key, "") for key in keys}
+    try:
+        cleaned = clean_form_data(application.item_version, raw)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        cleaned = {key: value for key, value in raw.items()}
+    application.form_data = cleaned
+    if delivery is not None:
+        if delivery not in Application.Delivery.values:
+            errors["delivery"] = [_("Choose how you want to receive the result.")]
+        else:
+            application.delivery = delivery
+            application.delivery_address = (delivery_address or "").strip()
+            if delivery == Application.Delivery.POST and not application.delivery_address:
+                errors["delivery_address"] = [_("Enter the postal address for the result.")]
+                application.delivery = Application.Delivery.ELECTRONIC
+    application.updated_at = at
+    application.save(update_fields=["form_data", "delivery", "delivery_address", "updated_at"])
+    return DraftResult(application, errors)
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, actor: User, material: Material | None, upload, at: datetime.datetime | None = None
+) -> Attachment:
+    """Store a material file after checking its real type and size."""
+    at = at or timezone.now()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_editable(actor, application)
+    if material is not None and material.item_version_id != application.item_version_id:
+        raise ValidationError(_("This material is not asked for by this item."))
+    kind = check_upload(upload, allowed=DOCUMENTS)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        material=material,
+        original_name=(getattr(upload, "name", "") or "file")[-200:],
+        kind=kind.name,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
+    attachment.file.save(f"{kind.name}.{kind.extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
+    application = Application.objects.select_for_update().get(pk=attachment.application_id)
+    _require_editable(actor, application)
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+def missing_materials(application: Application) -> list[Material]:
+    given = {a.material_id for a in application.attachments.all()}
+    return [m for m in application.item_version.materials.all() if m.required and m.pk not in given]
+
+
+def submission_problems(application: Application) -> dict[str, list[str]]:
+    """Everything that stops a submission, keyed by field (or "materials"/"__all__")."""
+    problems: dict[str, list[str]] = {}
+    try:
+        clean_form_data(application.item_version, application.form_data)
+    except ValidationError as exc:
+        problems.update(exc.message_dict)
+    missing = missing_materials(application)
+    if missing:
+        problems["materials"] = [
+            _("Upload “%(material)s”.") % {"material": material.name} for material in missing
+        ]
+    if application.delivery == Application.Delivery.POST and not application.delivery_address:
+        problems["delivery_address"] = [_("Enter the postal address for the result.")]
+    return problems
+
+
+# -- transitions -------------------------------------------------------------------
+
+
+def _rebind_to_current_terms(application: Application, *, at) -> None:
+    """A draft is submitted under the list as it is at submission; re-check it is still on it."""
+    current = item_for_new_application(code=application.item_version.item.code, at=at)
+    if current.pk == application.item_version_id:
+        return
+    by_name = {m.name_zh: m for m in current.materials.all()}
+    for attachment in application.attachments.select_related("material"):
+        if attachment.material_id:
+            attachment.material = by_name.get(attachment.material.name_zh)
+            attachment.save(update_fields=["material"])
+    application.item_version = current
+    application.department_id = current.item.department_id
+
+
+def _next_tracking_number(at) -> str:
+    year = timezone.localdate(at).year
+    TrackingCounter.objects.get_or_create(year=year)
+    counter = TrackingCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{settings.CITY_CODE}-{year}-{counter.last:06d}"
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item_version", "department", "applicant_person", "clock")
+        .get(pk=application.pk)
+    )
+
+
+def _sync_deadline(application: Application, at) -> None:
+    clock = application.clock
+    if clock is None:
+        application.due_on, application.due_provisional, application.sla = None, False, ""
+        return
+    application.due_on = clock.due_on
+    application.due_provisional = clock.provisional
+    sla = clock.sla_state(at=timezone.localdate(at)) if clock.state != clock.State.CLOSED else None
+    application.sla = sla or ""
+
+
+def _can_extend(application: Application) -> bool:
+    version = application.item_version
+    return (
+        not application.extended
+        and application.clock_id is not None
+        and version.statutory_limit_days > version.promised_limit_days
+    )
+
+
+def _apply_clock(application: Application, transition, *, at, extension_days: int | None) -> None:
+    effect = transition.clock
+    clock = application.clock
+    try:
+        if effect == ClockEffect.START:
+            application.clock = clocks.clock_start(
+                accepted_on=timezone.localdate(at), limit_days=application.item_version.promised_limit_days, at=at
+            )
+        elif effect == ClockEffect.PAUSE and clock is not None and clock.state == clock.State.RUNNING:
+            application.clock = clocks.clock_pause(clock=clock, reason=_pause_reason(transition), at=at)
+        elif effect == ClockEffect.RESUME and clock is not None and clock.state == clock.State.PAUSED:
+            application.clock = clocks.clock_resume(clock=clock, at=at)
+        elif effect == ClockEffect.EXTEND:
+            application.clock = clocks.clock_extend(clock=clock, days=extension_days, at=at)
+            application.extended = True
+        elif effect == ClockEffect.CLOSE and clock is not None and clock.state != clock.State.CLOSED:
+            application.clock = clocks.clock_close(clock=clock, at=at)
+    except CalendarUnavailable as exc:
+        raise WorkflowError(str(exc)) from exc
+    _sync_deadline(application, at)
+
+
+def _pause_reason(transition) -> str:
+    from approvals.models import ClockPause
+
+    if transition.action == Action.SUSPEND:
+        return ClockPause.Reason.SUSPENSION
+    return ClockPause.Reason.CORRECTION
+
+
+@transaction.atomic
+def _transition(
+    application: Application,
+    action: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+    data: dict | None = None,
+    extension_days: int | None = None,
+    before_save=None,
+) -> Application:
+    at = at or timezone.now()
+    transition = TRANSITIONS[action]
+    application = _locked(application)
+    if actor is not None and not _may(transition, actor, application):
+        raise PermissionDenied(_("You may not do this to this application."))
+    if actor is None and Actor.SYSTEM not in transition.actors:
+        raise PermissionDenied(_("This step needs a person to take it."))
+    if application.state not in transition.sources:
+        raise WorkflowError(
+            _("This application is “%(state)s”; it cannot be %(action)s now.")
+            % {"state": State(application.state).label, "action": Action(action).label}
+        )
+    note = (note or "").strip()
+    if transition.needs_note and not note:
+        raise ValidationError({"note": _("Give the reason; the applicant will see it.")})
+    source = application.state
+    if transition.restores_state:
+        target = application.resume_state or State.ACCEPTED
+        application.resume_state = ""
+    elif transition.target is None:
+        target = source
+    else:
+        target = transition.target
+    if transition.remembers_state:
+        application.resume_state = source
+    if before_save:
+        before_save(application)
+    _apply_clock(application, transition, at=at, extension_days=extension_days)
+    application.state = target
+    application.updated_at = at
+    if action == Action.SUBMIT:
+        application.submitted_at = at
+    elif action == Action.ACCEPT:
+        application.accepted_at = at
+        if actor is not None and Actor.CLERK not in actor_kinds(actor, application):
+            application.assignee = actor
+    elif action == Action.START_REVIEW and application.assignee_id is None:
+        application.assignee = actor
+    elif target in (State.APPROVED, State.DENIED, State.NOT_ACCEPTED, State.WITHDRAWN):
+        application.decided_at = at
+    application.full_clean()
+    application.save()
+    ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_state=source,
+        to_state=target,
+        actor=actor,
+        note=note,
+        data=data or {},
+        at=at,
+    )
+    _tell_applicant(application, action, note=note)
+    return application
+
+
+_APPLICANT_NEWS = {
+    Action.SUBMIT: gettext_lazy("We received your application {number}. Keep the query code {code} to track it."),
+    Action.ACCEPT: gettext_lazy("Your application {number} was accepted. It is due by {due}."),
+    Action.NOT_ACCEPT: gettext_lazy("Your application {number} was not accepted. Reason: {note}"),
+    Action.START_REVIEW: gettext_lazy("Your application {number} is being reviewed."),
+    Action.REQUEST_CORRECTION: gettext_lazy(
+        "Your application {number} needs corrections. Everything that is needed is listed at once; "
+        "the time limit stops until you resubmit. {note}"
+    ),
+    Action.RESUBMIT: gettext_lazy("Your corrections to application {number} were received."),
+    Action.SUSPEND: gettext_lazy(
+        "Your application {number} is suspended for a special procedure; the time limit stops. Reason: {note}"
+    ),
+    Action.RESUME: gettext_lazy("Work on your application {number} has resumed. It is due by {due}."),
+    Action.EXTEND: gettext_lazy("The time limit of your application {number} was extended to {due}. Reason: {note}"),
+    Action.APPROVE: gettext_lazy("Your application {number} was approved."),
+    Action.DENY: gettext_lazy("Your application {number} was denied. Reason: {note}"),
+    Action.WITHDRAW: gettext_lazy("Your application {number} was withdrawn."),
+}
+
+
+def _tell_applicant(application: Application, action: str, *, note: str = "") -> None:
+    template = _APPLICANT_NEWS.get(action)
+    recipients = applicant_users(application)
+    if template is None or not recipients:
+        return
+    due = application.due_on.isoformat() if application.due_on else "—"
+    notify(
+        recipients=recipients,
+        subject=format_lazy(
+            "{}: {}", application.tracking_number or "", Action(action).label
+        ),
+        body=format_lazy(template, number=application.tracking_number, code=application.query_code, due=due, note=note),
+        link=f"/me/applications/{application.uid}/",
+    )
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, actor: User, declaration: bool, at: datetime.datetime | None = None
+) -> Application:
+    """Submit a draft: it gets its tracking number; an instant item with complete materials is approved at once."""
+    at = at or timezone.now()
+    if not declaration:
+        raise ValidationError({"declaration": _("Confirm the declaration to submit.")})
+    locked = _locked(application)
+    _rebind_to_current_terms(locked, at=at)
+    problems = submission_problems(locked)
+    if problems:
+        raise ValidationError(problems)
+
+    def stamp(app):
+        app.item_version = locked.item_version
+        app.department_id = locked.department_id
+        app.tracking_number = app.tracking_number or _next_tracking_number(at)
+        app.declaration_at = at
+
+    application = _transition(locked, Action.SUBMIT, actor=actor, at=at, before_save=stamp)
+    if application.item_version.is_instant:
+        application = _transition(application, Action.ACCEPT, actor=None, at=at)
+        application = _transition(application, Action.APPROVE, actor=None, at=at)
+    return application
+
+
+def application_accept(*, application, actor, note="", at=None):
+    return _transition(application, Action.ACCEPT, actor=actor, note=note, at=at)
+
+
+def application_not_accept(*, application, actor, note, at=None):
+    return _transition(application, Action.NOT_ACCEPT, actor=actor, note=note, at=at)
+
+
+def application_start_review(*, application, actor, at=None):
+    return _transition(application, Action.START_REVIEW, actor=actor, at=at)
+
+
+@transaction.atomic
+def application_request_correction(*, application, actor, items: list[dict], note: str = "", at=None):
+    """Ask for every missing or faulty item at once (一次性告知).
+
+    `items`: [{"material": material id or None, "name": …, "problem": …, "remedy": …}].
+    """
+    at = at or timezone.now()
+    cleaned = []
+    for item in items or []:
+        name = (item.get("name") or "").strip()
+        problem = (item.get("problem") or "").strip()
+        if not name and item.get("material"):
+            material = Material.objects.filter(pk=item["material"]).first()
+            name = material.name_zh if material else ""
+        if name or problem:
+            cleaned.append(
+                {"material": item.get("material"), "name": name, "problem": problem, "remedy": (item.get("remedy") or "").strip()}
+            )
+    if not cleaned:
+        raise ValidationError({"items": _("List at least one item that must be corrected.")})
+    application = _transition(
+        application, Action.REQUEST_CORRECTION, actor=actor, note=note, at=at, data={"items": cleaned}
+    )
+    CorrectionNotice.objects.create(application=application, items=cleaned, requested_by=actor, requested_at=at)
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, application, actor, at=None):
+    at = at or timezone.now()
+    locked = _locked(application)
+    problems = submission_problems(locked)
+    if problems:
+        raise ValidationError(problems)
+    application = _transition(locked, Action.RESUBMIT, actor=actor, at=at)
+    CorrectionNotice.objects.filter(application=application, resolved_at__isnull=True).update(resolved_at=at)
+    return application
+
+
+def application_suspend(*, application, actor, note, at=None):
+    return _transition(application, Action.SUSPEND, actor=actor, note=note, at=at)
+
+
+def application_resume(*, application, actor, at=None):
+    return _transition(application, Action.RESUME, actor=actor, at=at)
+
+
+@transaction.atomic
+def application_extend(*, application, actor, days: int, note: str, at=None):
+    """The department head extends once, with a reason, up to the statutory limit."""
+    locked = _locked(application)
+    version = locked.item_version
+    room = version.statutory_limit_days - version.promised_limit_days
+    if locked.extended:
+        raise WorkflowError(_("The time limit of this application was already extended once."))
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise ValidationError({"days": _("Enter a whole number of working days.")}) from None
+    if days < 1 or days > room:
+        raise ValidationError(
+            {"days": _("Extend by 1 to %(room)d working days: the statutory limit is %(limit)d.")
+             % {"room": room, "limit": version.statutory_limit_days}}
+            if room
+            else {"days": _("This item's promised limit is already its statutory limit; it cannot be extended.")}
+        )
+    return _transition(locked, Action.EXTEND, actor=actor, note=note, at=at, extension_days=days, data={"days": days})
+
+
+def application_approve(*, application, actor, note="", at=None):
+    return _transition(application, Action.APPROVE, actor=actor, note=note, at=at)
+
+
+def application_deny(*, application, actor, note, at=None):
+    return _transition(application, Action.DENY, actor=actor, note=note, at=at)
+
+
+def application_withdraw(*, application, actor, note="", at=None):
+    return _transition(application, Action.WITHDRAW, actor=actor, note=note, at=at)
+
+
+@transaction.atomic
+def application_discard_draft(*, application: Application, actor: User) -> None:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.state != State.DRAFT:
+        raise WorkflowError(_("Only drafts can be deleted."))
+    _require_editable(actor, application)
+    for attachment in application.attachments.all():
+        attachment.file.delete(save=False)
+    application.delete()

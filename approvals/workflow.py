@@ -1,0 +1,146 @@
+"""The application workflow: one table says who may make each transition,
+from which states, to which state, and what it does to the deadline clock.
+
+`approvals.services` applies these rows; nothing else changes an
+application's state. See DESIGN.md §4 "Workflow".
+
+    draft → submitted → accepted → in_review → approved | denied
+    submitted → not_accepted (不予受理, with a reason)
+    submitted | accepted | in_review → correction_requested (补正; the clock stops)
+        → back to where it was, on resubmission
+    accepted | in_review → suspended (expert review, public notice; the clock stops)
+        → back to where it was, on resumption
+    any open state → withdrawn, by the applicant, before a decision
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    ACCEPTED = "accepted", _("accepted")
+    IN_REVIEW = "in_review", _("in review")
+    CORRECTION = "correction_requested", _("correction requested")
+    SUSPENDED = "suspended", _("suspended")
+    APPROVED = "approved", _("approved")
+    DENIED = "denied", _("denied")
+    NOT_ACCEPTED = "not_accepted", _("not accepted")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.IN_REVIEW, State.CORRECTION, State.SUSPENDED)
+DECIDED_STATES = (State.APPROVED, State.DENIED, State.NOT_ACCEPTED, State.WITHDRAWN)
+# States in which a department is working on it against the clock.
+CLOCKED_STATES = (State.ACCEPTED, State.IN_REVIEW)
+
+
+class Actor(models.TextChoices):
+    """Who may make a transition. Department roles act within the item's department."""
+
+    APPLICANT = "applicant", _("the applicant")
+    APPROVER = "approver", _("an approver of the department")
+    HEAD = "head", _("the department head")
+    CLERK = "clerk", _("a window clerk")
+    SYSTEM = "system", _("OneGate")
+
+
+class Clock(models.TextChoices):
+    """What a transition does to the deadline clock."""
+
+    NONE = "none"
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
+    CLOSE = "close"
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("submitted")
+    ACCEPT = "accept", _("accepted")
+    NOT_ACCEPT = "not_accept", _("not accepted")
+    START_REVIEW = "start_review", _("review started")
+    REQUEST_CORRECTION = "request_correction", _("correction requested")
+    RESUBMIT = "resubmit", _("corrections resubmitted")
+    SUSPEND = "suspend", _("suspended")
+    RESUME = "resume", _("resumed")
+    EXTEND = "extend", _("deadline extended")
+    APPROVE = "approve", _("approved")
+    DENY = "deny", _("denied")
+    WITHDRAW = "withdraw", _("withdrawn")
+    VISIT = "visit", _("visit recorded")
+    DEADLINE_MOVED = "deadline_moved", _("due date moved by a calendar change")
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str | None  # None: back to the state saved when the detour began
+    actors: tuple[str, ...]
+    clock: str = Clock.NONE
+    needs_note: bool = False
+    # The state to come back to is remembered when a detour (correction,
+    # suspension) begins, and restored when it ends.
+    remembers_state: bool = False
+    restores_state: bool = False
+
+
+_DEPARTMENT = (Actor.APPROVER, Actor.HEAD)
+_OPEN = tuple(OPEN_STATES)
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(Action.SUBMIT, (State.DRAFT,), State.SUBMITTED, (Actor.APPLICANT, Actor.CLERK)),
+        Transition(
+            Action.ACCEPT, (State.SUBMITTED,), State.ACCEPTED, (*_DEPARTMENT, Actor.CLERK, Actor.SYSTEM), Clock.START
+        ),
+        Transition(
+            Action.NOT_ACCEPT, (State.SUBMITTED,), State.NOT_ACCEPTED, (*_DEPARTMENT, Actor.CLERK), needs_note=True
+        ),
+        Transition(Action.START_REVIEW, (State.ACCEPTED,), State.IN_REVIEW, _DEPARTMENT),
+        Transition(
+            Action.REQUEST_CORRECTION,
+            (State.SUBMITTED, State.ACCEPTED, State.IN_REVIEW),
+            State.CORRECTION,
+            (*_DEPARTMENT, Actor.CLERK),
+            Clock.PAUSE,
+            remembers_state=True,
+        ),
+        Transition(
+            Action.RESUBMIT, (State.CORRECTION,), None, (Actor.APPLICANT, Actor.CLERK), Clock.RESUME, restores_state=True
+        ),
+        Transition(
+            Action.SUSPEND,
+            (State.ACCEPTED, State.IN_REVIEW),
+            State.SUSPENDED,
+            _DEPARTMENT,
+            Clock.PAUSE,
+            needs_note=True,
+            remembers_state=True,
+        ),
+        Transition(Action.RESUME, (State.SUSPENDED,), None, _DEPARTMENT, Clock.RESUME, restores_state=True),
+        Transition(
+            Action.EXTEND,
+            (State.ACCEPTED, State.IN_REVIEW, State.CORRECTION, State.SUSPENDED),
+            None,
+            (Actor.HEAD,),
+            Clock.EXTEND,
+            needs_note=True,
+        ),
+        Transition(
+            Action.APPROVE, (State.ACCEPTED, State.IN_REVIEW), State.APPROVED, (*_DEPARTMENT, Actor.SYSTEM), Clock.CLOSE
+        ),
+        Transition(
+            Action.DENY, (State.ACCEPTED, State.IN_REVIEW), State.DENIED, _DEPARTMENT, Clock.CLOSE, needs_note=True
+        ),
+        Transition(Action.WITHDRAW, _OPEN, State.WITHDRAWN, (Actor.APPLICANT,), Clock.CLOSE),
+    ]
+}
+
+DEPARTMENT_ACTIONS = [a for a, t in TRANSITIONS.items() if set(t.actors) & set(_DEPARTMENT)]
