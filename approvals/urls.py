@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from approvals import calendar_views
 
@@ -8,4 +8,11 @@ urlpatterns = [
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
     path("staff/calendar/", calendar_views.staff_calendar, name="staff_calendar"),
     path("staff/calendar/notice/", calendar_views.staff_calendar_notice, name="staff_calendar_notice"),
+]
+
+# Applications: each area keeps its own URL module.
+urlpatterns += [
+    path("", include("approvals.urls_apply")),  # applicants: apply online, drafts, my applications, files
+    path("", include("approvals.urls_desk")),  # approvers and heads: /desk/
+    path("", include("approvals.urls_track")),  # anyone: /track/
 ]
