@@ -1,7 +1,15 @@
 import pytest
+from django.utils import translation
 
 from portal.models import StaffRole
 from tests.factories import DepartmentFactory, staff
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English; pages choose their language per request."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
