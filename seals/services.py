@@ -416,13 +416,17 @@ def seal_pdf(
         appearance_size=artwork.SIZE_PT,
         tsa_url=settings.SEAL_TSA_URL,
     )
-    usage_append(
-        seal=current,
-        document_sha256=hashlib.sha256(signed).hexdigest(),
-        purpose=reason,
-        related=related,
-        actor=actor,
-        task=task,
-        at=at,
-    )
+    with transaction.atomic():
+        # A revocation that landed while we were signing wins: nothing is logged or returned.
+        if not list(Seal.objects.select_for_update().filter(pk=current.pk, status=Seal.Status.ACTIVE).values_list("pk")):
+            raise ValidationError(_("The seal was revoked or rotated out while the document was being sealed."))
+        usage_append(
+            seal=current,
+            document_sha256=hashlib.sha256(signed).hexdigest(),
+            purpose=reason,
+            related=related,
+            actor=actor,
+            task=task,
+            at=at,
+        )
     return signed

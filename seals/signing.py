@@ -35,6 +35,14 @@ class Placement:
     box: Box | None = None  # (x1, y1, x2, y2) from the page's lower-left corner
 
 
+def box_from_top_left(*, left_mm: float, top_mm: float, size_mm: float = 40.0, page_height_mm: float = 297.0) -> Box:
+    """The `box` for seal_pdf from a template's CSS-style position (millimetres from the
+    page's top-left corner, A4 by default) to PDF points from the lower-left corner."""
+    pt = 72 / 25.4
+    x1, y2 = left_mm * pt, (page_height_mm - top_mm) * pt
+    return (x1, y2 - size_mm * pt, x1 + size_mm * pt, y2)
+
+
 def default_box(page_width: float, seal_size: float) -> Box:
     """Lower right, 20 mm from the edges: where a seal goes on an A4 licence."""
     x2 = page_width - MARGIN

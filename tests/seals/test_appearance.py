@@ -77,3 +77,12 @@ def test_it_draws_every_character_of_the_name():
 def test_it_refuses_a_character_the_font_lacks():
     with pytest.raises(artwork.SealArtworkError, match="no glyph"):
         artwork.draw_seal("市场\U000e0001局", "电子证照专用章")
+
+
+def test_it_converts_a_templates_position_to_a_box():
+    from seals.signing import box_from_top_left
+
+    x1, y1, x2, y2 = box_from_top_left(left_mm=150, top_mm=230, size_mm=40)
+
+    assert round(x1, 2) == round(150 * 72 / 25.4, 2) and round(x2 - x1, 2) == round(y2 - y1, 2) == 113.39
+    assert round(y2, 2) == round((297 - 230) * 72 / 25.4, 2)

@@ -68,3 +68,20 @@ def test_it_runs_pyhanko_where_an_event_loop_is_running():
     thread.start()  # this test's thread may already have a loop running
     thread.join()
     assert results == ["signed"]
+
+
+def test_it_logs_nothing_when_the_seal_is_revoked_while_signing(seal, one_page_pdf, monkeypatch):
+    from seals import signing
+
+    real_sign = signing.sign_pdf
+
+    def sign_then_revoke(*args, **kwargs):
+        signed = real_sign(*args, **kwargs)
+        services.seal_revoke(seal=seal, reason="key_compromise", note="盖章途中吊销")
+        return signed
+
+    monkeypatch.setattr(signing, "sign_pdf", sign_then_revoke)
+
+    with pytest.raises(ValidationError, match="while the document was being sealed"):
+        services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="test")
+    assert not seal.usages.exists()
