@@ -529,3 +529,48 @@ class Escalation(models.Model):
         ]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
+
+
+class Visit(models.Model):
+    """One in-person visit to the comprehensive window (the "run at most once" ledger).
+
+    A visit beyond what the item allows is recorded as a violation, with the
+    clerk's reason, and counted by supervision per department and per item.
+    """
+
+    class Purpose(models.TextChoices):
+        SUBMIT = "submit", _("submit an application")
+        CORRECTION = "correction", _("bring corrections")
+        CONSULT = "consult", _("ask for advice")
+        OTHER = "other", _("other")
+
+    person = models.ForeignKey("portal.Person", on_delete=models.PROTECT, related_name="visits")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    item_version = models.ForeignKey(
+        "services.ItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    department = models.ForeignKey(
+        "services.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"))
+    number = models.PositiveSmallIntegerField(_("visit number"), help_text=_("The how-many-th visit for this application."))
+    allowed = models.PositiveSmallIntegerField(_("visits allowed"))
+    violation = models.BooleanField(_("run-at-most-once violation"), default=False, db_index=True)
+    reason = models.TextField(_("reason for the extra visit"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(violation=False) | ~Q(reason=""), name="visit_violation_has_reason"
+            ),
+        ]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self):
+        return f"{self.person} {self.at:%Y-%m-%d %H:%M} ({self.get_purpose_display()})"
