@@ -38,6 +38,21 @@ app.conf.beat_schedule = {
         "task": "approvals.tasks.sync_calendar",
         "schedule": crontab(hour=2, minute=0, day_of_week="mon"),
     },
+    # Every day at 07:30, before the offices open: the deadline sweep marks
+    # due-soon and overdue work and escalates it. It runs on weekends too,
+    # because adjusted working weekends (调休) are working days; the task asks
+    # the working-day calendar, not this crontab, whether to tell anyone.
+    "deadline-sweep-morning": {
+        "task": "approvals.tasks.sweep_deadlines_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Weekdays at five past each hour from 08:05 to 18:05: the same sweep, so
+    # that work accepted or resumed during the day with one working day left
+    # reaches its approver and head within the hour. On holidays it only marks.
+    "deadline-sweep-office-hours": {
+        "task": "approvals.tasks.sweep_deadlines_task",
+        "schedule": crontab(minute=5, hour="8-18", day_of_week="mon-fri"),
+    },
 }
 app.autodiscover_tasks()
 
