@@ -64,11 +64,16 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: setup bench-deadlines
+bench: setup bench-deadlines bench-seals
 
 # 1,000,000 due dates from the working-day index, against a day-by-day loop.
 bench-deadlines: setup
 	$(RUN_ENV) $(PY) bench/bench_deadlines.py
+
+# 200 one-page PDFs through seal_pdf, against a bare pyHanko signature in the same run.
+.PHONY: bench-seals
+bench-seals: setup
+	$(RUN_ENV) $(PY) bench/bench_seals.py
 
 clean-var:
 	rm -rf var
