@@ -8,3 +8,9 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from approvals import receivers  # noqa: F401  (connects the workflow to the deadline engine)
+
+    def office_section(self, request) -> dict:
+        """My applications in "my office" (drafts to resume, latest applications)."""
+        from approvals.applicant_views import office_section
+
+        return office_section(request)

@@ -145,6 +145,10 @@ def application_start(
             raise ValidationError(_("Complete your personal profile before you apply."))
         if enterprise is not None and membership_role(actor, enterprise) is None:
             raise PermissionDenied(_("You do not act for this enterprise."))
+        if not version.applies_online:
+            raise ValidationError(
+                _("“%(item)s” is handled at the window only; it cannot be applied for online.") % {"item": version.name}
+            )
     _check_audience(version, enterprise)
     application = Application(
         item_version=version,
