@@ -289,7 +289,7 @@ _lazy_date = lazy(_real_date, str)
 
 _WHY = {
     "assignee": _("It is assigned to you."),
-    Level.APPROVER: _("It is not assigned to anyone yet, and you are an approver of its department."),
+    Level.APPROVER: _("Nobody in its department is assigned to it, so every approver of the department is told."),
     Level.HEAD: _("You are told as the head of its department."),
     Level.SUPERVISION: _("Supervision is told of all overdue work."),
 }

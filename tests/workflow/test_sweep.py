@@ -394,3 +394,55 @@ def test_the_task_sweeps_now_and_returns_the_counts(item, applicant, approver, h
     assert counts["due_soon"] == 1
     assert counts["escalations"] == {"approver": 1, "head": 1}
     assert counts["marked"] == {"due_soon": 1}  # on time when it was accepted a week ago
+
+
+def test_rows_another_sweep_inserted_meanwhile_are_skipped_not_counted(item, applicant, approver):
+    application = _accepted(item, applicant, approver, (2026, 12, 3))
+    due = application.due_on
+    Escalation.objects.create(application=application, level=APPROVER, sla="due_soon", due_on=due, at=SWEEP_AT)
+    late = [
+        Escalation(application=application, level=APPROVER, sla="due_soon", due_on=due, at=SWEEP_AT),
+        Escalation(application=application, level=HEAD, sla="due_soon", due_on=due, at=SWEEP_AT),
+    ]
+
+    created = sweep_module._insert(late)
+
+    assert [e.level for e in created] == [HEAD]
+    assert Escalation.objects.filter(application=application).count() == 2
+
+# -- two sweeps at once (PostgreSQL) -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_escalate_and_tell_once(item, applicant, approver, head, supervisor):
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent inserts are exercised on PostgreSQL (CI)")
+    for day in (1, 2, 3):
+        _accepted(item, applicant, approver, (2026, 12, day))  # two overdue, one due soon on 10 Dec
+    since = _last_message_pk()
+    barrier = threading.Barrier(2)
+    reports, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            reports.append(sweep_deadlines(at=SWEEP_AT))
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors
+    assert Escalation.objects.count() == 2 * 3 + 1 * 2
+    assert sum(sum(r.escalations.values()) for r in reports) == 8  # each created by exactly one sweep
+    assert _new_messages(since).count() == 3  # approver, head, supervisor: once each
