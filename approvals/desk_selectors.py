@@ -1,0 +1,419 @@
+"""Reads for the approver desk (/desk/): a department's applications, most
+urgent first, with their counts; one application with everything its page
+shows; and the head's view of open work by approver.
+
+Every page runs a fixed number of queries whatever the data size.
+
+The list's order, and why it is read state by state. Applications waiting
+for acceptance come first (they need someone now), then the work against
+the clock by due date, then paused work (correction, suspension), then
+decided ones, newest due date first. Sorting a whole department on that
+expression would read every open row on each page (tens of thousands in a
+large department). Instead each state is read on its own along the
+`app_desk_idx` index (department, state, due_on), at most one page of rows
+per state, and the few short lists are merged here. The next page starts
+after the last row shown (a keyset cursor), so deep pages cost the same as
+the first.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Prefetch, Q
+from django.urls import reverse
+
+from approvals.models import Application, ApplicationEvent, Attachment, ClockPause
+from approvals.workdays import SLA, CalendarUnavailable, WorkingCalendar
+from approvals.workflow import CLOCKED_STATES, DECIDED_STATES, OPEN_STATES, State
+from portal.models import StaffRole, User
+from portal.permissions import departments_for
+from services.models import Department
+
+PAGE_SIZE = 50
+DESK_ROLES = (StaffRole.Role.APPROVER, StaffRole.Role.HEAD)
+PAUSED_STATES = (State.CORRECTION, State.SUSPENDED)
+DESK_STATES = (*OPEN_STATES, *DECIDED_STATES)  # everything but drafts
+
+# The list's groups, in order: (rank, states, newest first?)
+_GROUPS = (
+    (0, (State.SUBMITTED,), False),
+    (1, tuple(CLOCKED_STATES), False),
+    (2, PAUSED_STATES, False),
+    (3, tuple(DECIDED_STATES), True),
+)
+_RANK = {state: rank for rank, states, _newest in _GROUPS for state in states}
+_NEWEST_FIRST = {rank: newest for rank, _states, newest in _GROUPS}
+
+
+# -- who works at which desk ------------------------------------------------------
+
+
+def desk_departments(user) -> list[Department]:
+    """The departments where `user` is an approver or the head (one query; empty for everyone else)."""
+    ids = set(departments_for(user, DESK_ROLES))
+    if not ids:
+        return []
+    return list(Department.objects.filter(pk__in=ids).order_by("code"))
+
+
+def head_departments(user) -> list[int]:
+    return sorted(set(departments_for(user, StaffRole.Role.HEAD)))
+
+
+# -- the list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    """What the list shows. `states` is never empty; `sla` narrows it to the clocked states."""
+
+    states: tuple[str, ...] = tuple(OPEN_STATES)
+    item_id: int | None = None
+    channel: str = ""
+    sla: str = ""
+    assignee_id: int | None = None
+    unassigned: bool = False
+
+    def effective_states(self) -> tuple[str, ...]:
+        if self.sla:
+            return tuple(s for s in self.states if s in CLOCKED_STATES)
+        return self.states
+
+
+def soon_limit(today: date, calendar: WorkingCalendar) -> date:
+    """Due dates before this day are due soon (at most one working day left, as `sla_state` says)."""
+    return calendar.add_working_days(today, 2)
+
+
+def _sla_q(sla: str, *, today: date, soon: date) -> Q:
+    if sla == SLA.OVERDUE:
+        return Q(due_on__lt=today)
+    if sla == SLA.DUE_SOON:
+        return Q(due_on__gte=today, due_on__lt=soon)
+    return Q(due_on__gte=soon)
+
+
+def _facet_queryset(department_id: int, filters: DeskFilters):
+    """The department's applications under the filters that the state counts keep (item, channel, approver)."""
+    queryset = Application.objects.for_department(department_id)
+    if filters.item_id:
+        queryset = queryset.filter(item_version__item_id=filters.item_id)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.unassigned:
+        queryset = queryset.filter(assignee__isnull=True)
+    elif filters.assignee_id:
+        queryset = queryset.filter(assignee_id=filters.assignee_id)
+    return queryset
+
+
+@dataclass
+class StateCounts:
+    by_state: dict[str, int]
+    overdue: int
+    due_soon: int
+    on_time: int
+
+    @property
+    def open(self) -> int:
+        return sum(self.by_state.get(s, 0) for s in OPEN_STATES)
+
+    @property
+    def decided(self) -> int:
+        return sum(self.by_state.get(s, 0) for s in DECIDED_STATES)
+
+    def of(self, state: str) -> int:
+        return self.by_state.get(state, 0)
+
+
+def desk_counts(department_id: int, filters: DeskFilters, *, today: date, calendar: WorkingCalendar) -> StateCounts:
+    """Applications per state, and the clocked ones per SLA state: one GROUP BY.
+
+    Without item or channel filters it reads only the `app_desk_idx` index.
+    """
+    soon = soon_limit(today, calendar)
+    clocked = Q(state__in=CLOCKED_STATES)
+    rows = (
+        _facet_queryset(department_id, filters)
+        .filter(state__in=DESK_STATES)
+        .values("state")
+        .annotate(
+            n=Count("*"),
+            overdue=Count("state", filter=clocked & _sla_q(SLA.OVERDUE, today=today, soon=soon)),
+            due_soon=Count("state", filter=clocked & _sla_q(SLA.DUE_SOON, today=today, soon=soon)),
+        )
+        .order_by()
+    )
+    by_state, overdue, due_soon = {}, 0, 0
+    for row in rows:
+        by_state[row["state"]] = row["n"]
+        overdue += row["overdue"]
+        due_soon += row["due_soon"]
+    clocked_total = sum(by_state.get(s, 0) for s in CLOCKED_STATES)
+    return StateCounts(by_state, overdue, due_soon, clocked_total - overdue - due_soon)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: after the row (rank, due_on, id)."""
+
+    rank: int
+    due_on: date | None
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.rank}.{self.due_on.isoformat() if self.due_on else ''}.{self.id}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> Cursor | None:
+        try:
+            rank, due, pk = (value or "").split(".")
+            return cls(int(rank), date.fromisoformat(due) if due else None, int(pk))
+        except ValueError:
+            return None
+
+
+def _sort_key(application: Application):
+    rank, due = _RANK[application.state], application.due_on
+    if _NEWEST_FIRST[rank]:  # due_on DESC NULLS FIRST, id DESC
+        return (rank, due is not None, -(due.toordinal() if due else 0), -application.pk)
+    return (rank, due is None, due.toordinal() if due else 0, application.pk)  # due_on ASC NULLS LAST, id ASC
+
+
+def _after(cursor: Cursor, *, newest_first: bool) -> Q:
+    """Rows after `cursor` in its group's order (due_on then id, nulls at the group's end or start)."""
+    due, pk = cursor.due_on, cursor.id
+    if newest_first:
+        if due is None:
+            return Q(due_on__isnull=True, id__lt=pk) | Q(due_on__isnull=False)
+        return Q(due_on__lt=due) | Q(due_on=due, id__lt=pk)
+    if due is None:
+        return Q(due_on__isnull=True, id__gt=pk)
+    return Q(due_on__gt=due) | Q(due_on=due, id__gt=pk) | Q(due_on__isnull=True)
+
+
+def _ordering(newest_first: bool):
+    if newest_first:
+        return [F("due_on").desc(nulls_first=True), "-id"]
+    return [F("due_on").asc(nulls_last=True), "id"]
+
+
+@dataclass
+class DeskRow:
+    application: Application
+    days_left: int | None  # working days to the due date; negative once overdue
+    sla: str | None
+
+    @property
+    def late_days(self) -> int:
+        return max(-self.days_left, 0) if self.days_left is not None else 0
+
+
+@dataclass
+class DeskPage:
+    rows: list[DeskRow]
+    next_cursor: str | None
+    first_page: bool
+
+
+def _deadline_status(application: Application, *, today: date, calendar: WorkingCalendar):
+    """(working days left, SLA state) for work against the clock; (None, None) otherwise."""
+    if application.state not in CLOCKED_STATES or application.due_on is None:
+        return None, None
+    try:
+        return calendar.working_days_between(today, application.due_on), calendar.sla_state(
+            application.due_on, at=today
+        )
+    except CalendarUnavailable:
+        return None, application.sla or None
+
+
+def desk_page(
+    department_id: int,
+    filters: DeskFilters,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    after: Cursor | None = None,
+    size: int | None = None,
+) -> DeskPage:
+    """One page of the list, most urgent first: at most one query per state, each along `app_desk_idx`."""
+    size = size or PAGE_SIZE
+    base = _facet_queryset(department_id, filters).for_desk().select_related("assignee__person")
+    if filters.sla:
+        base = base.filter(_sla_q(filters.sla, today=today, soon=soon_limit(today, calendar)))
+    wanted = set(filters.effective_states())
+    found: list[Application] = []
+    for rank, states, newest_first in _GROUPS:
+        if after is not None and rank < after.rank:
+            continue
+        for state in states:
+            if state not in wanted:
+                continue
+            queryset = base.filter(state=state)
+            if after is not None and rank == after.rank:
+                queryset = queryset.filter(_after(after, newest_first=newest_first))
+            found.extend(queryset.order_by(*_ordering(newest_first))[: size + 1])
+        if len(found) > size:
+            break  # later groups come after a full page
+    page = heapq.nsmallest(size + 1, found, key=_sort_key)
+    next_cursor = None
+    if len(page) > size:
+        page = page[:size]
+        last = page[-1]
+        next_cursor = Cursor(_RANK[last.state], last.due_on, last.pk).encode()
+    rows = [DeskRow(a, *_deadline_status(a, today=today, calendar=calendar)) for a in page]
+    return DeskPage(rows, next_cursor, after is None)
+
+
+def department_item_choices(department_id: int) -> list[tuple[int, str]]:
+    """(item id, "CODE name") for the item filter, named after each item's latest version (one query)."""
+    from services.models import ItemVersion
+
+    latest: dict[int, ItemVersion] = {}
+    for version in (
+        ItemVersion.objects.filter(item__department_id=department_id)
+        .select_related("item")
+        .only("id", "item__id", "item__code", "name_zh", "name_en")
+        .order_by("item__code", "id")
+    ):
+        latest[version.item_id] = version  # the last one read is the newest
+    return [(item_id, f"{v.item.code} {v.name}") for item_id, v in latest.items()]
+
+
+# -- one application -----------------------------------------------------------------
+
+
+def desk_application(tracking_number: str, *, department_ids) -> Application | None:
+    """The application with everything its desk page shows, if it belongs to one of `department_ids`."""
+    return (
+        Application.objects.for_department(list(department_ids))
+        .exclude(state=State.DRAFT)
+        .select_related(
+            "item_version__item",
+            "department",
+            "applicant_person",
+            "applicant_enterprise",
+            "assignee__person",
+            "clerk",
+            "clock",
+        )
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.select_related("material")),
+            "item_version__materials",
+            "item_version__fields",
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor__person")),
+            "corrections",
+        )
+        .filter(tracking_number=tracking_number)
+        .first()
+    )
+
+
+def clock_pauses(application: Application) -> list[ClockPause]:
+    if application.clock_id is None:
+        return []
+    return list(ClockPause.objects.filter(clock_id=application.clock_id))
+
+
+@dataclass
+class Answer:
+    label: str
+    value: object
+
+
+def form_answers(application: Application) -> list[Answer]:
+    """The answers in the order of the item version's questions, labelled in the active language."""
+    answers = []
+    data = application.form_data or {}
+    for question in application.item_version.fields.all():
+        value = data.get(question.key, "")
+        if question.type == question.Type.CHOICE:
+            labels = {v: (zh, en) for v, zh, en in question.parsed_choices()}
+            if value in labels:
+                from portal.i18n import prefers_chinese
+
+                zh, en = labels[value]
+                value = zh if prefers_chinese() else en
+        answers.append(Answer(question.label, value))
+    known = {q.key for q in application.item_version.fields.all()}
+    answers.extend(Answer(key, value) for key, value in data.items() if key not in known)
+    return answers
+
+
+@dataclass
+class MaterialRow:
+    name: str
+    required: bool
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def material_rows(application: Application) -> list[MaterialRow]:
+    """Each material the terms ask for, with the files given for it; then any other files."""
+    by_material: dict[int | None, list[Attachment]] = {}
+    for attachment in application.attachments.all():
+        # Served by the applicant area to the people can_view allows.
+        attachment.url = reverse("application_file", args=(application.uid, attachment.pk))
+        by_material.setdefault(attachment.material_id, []).append(attachment)
+    rows = [
+        MaterialRow(m.name, m.required, by_material.pop(m.pk, []))
+        for m in application.item_version.materials.all()
+    ]
+    leftover = [a for files in by_material.values() for a in files]
+    if leftover:
+        from django.utils.translation import gettext
+
+        rows.append(MaterialRow(gettext("Other files"), False, leftover))
+    return rows
+
+
+# -- the head's view ---------------------------------------------------------------------
+
+
+@dataclass
+class TeamRow:
+    user: User | None  # None: not assigned yet
+    open: int = 0
+    waiting: int = 0  # submitted, not accepted yet
+    on_time: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    paused: int = 0
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return ""
+        return self.user.get_full_name() or self.user.email
+
+
+def team_rows(department_id: int, *, today: date, calendar: WorkingCalendar) -> list[TeamRow]:
+    """Open work by approver, with the department's approvers who have none, and the unassigned (two queries)."""
+    soon = soon_limit(today, calendar)
+    clocked = Q(state__in=CLOCKED_STATES)
+    counts = (
+        Application.objects.for_department(department_id)
+        .open()
+        .values("assignee_id")
+        .annotate(
+            open=Count("*"),
+            waiting=Count("state", filter=Q(state=State.SUBMITTED)),
+            paused=Count("state", filter=Q(state__in=PAUSED_STATES)),
+            overdue=Count("state", filter=clocked & _sla_q(SLA.OVERDUE, today=today, soon=soon)),
+            due_soon=Count("state", filter=clocked & _sla_q(SLA.DUE_SOON, today=today, soon=soon)),
+            on_time=Count("state", filter=clocked & _sla_q(SLA.ON_TIME, today=today, soon=soon)),
+        )
+        .order_by()
+    )
+    by_user = {row.pop("assignee_id"): row for row in counts}
+    people = User.objects.filter(
+        Q(pk__in=[pk for pk in by_user if pk is not None])
+        | Q(staff_roles__department_id=department_id, staff_roles__role__in=DESK_ROLES)
+    ).select_related("person").distinct()
+    rows = [TeamRow(user, **by_user.get(user.pk, {})) for user in people]
+    rows.sort(key=lambda r: (-r.overdue, -r.due_soon, -r.open, r.name))
+    rows.append(TeamRow(None, **by_user.get(None, {})))
+    return rows
