@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -75,16 +75,16 @@ def catalogue_item(request, code):
 
 @require_GET
 def catalogue_apply(request, code):
-    """The web channel's "start an application": every start goes through the list guard.
+    """The catalogue's "Apply online": the list guard, then the application's start page.
 
-    Online applications arrive with the application issue; until then this
-    page says so after the guard has let the item through.
+    The start page (approvals) runs the same guard again when the draft is
+    created, so nothing reaches an application without passing it.
     """
     try:
         version = item_for_new_application(code=code, at=timezone.now())
     except ItemNotOnList as exc:
         return _refusal(request, exc)
-    return render(request, "services/catalogue/apply.html", {"version": version, "item": version.item})
+    return redirect("apply_start", code=version.item.code)
 
 
 @require_GET
