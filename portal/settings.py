@@ -182,6 +182,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# How many reverse proxies sit in front of the app (their X-Forwarded-For hops
+# are trusted for client addresses in rate limits); 0 uses the connection.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Accept the neighbouring 30-second step too: phones' clocks drift. Codes are single-use.
