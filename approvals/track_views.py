@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django import forms
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +43,7 @@ from approvals.calendar_selectors import stored_calendar
 from approvals.models import Application, CorrectionNotice
 from approvals.workdays import CalendarUnavailable
 from approvals.workflow import CLOCKED_STATES, State
+from portal import ratelimit
 from services.models import Material
 
 TRACK_FAILURES_ALLOWED = 10
@@ -189,26 +189,13 @@ def _open_corrections(application: Application) -> Corrections | None:
 # -- the rate limit ---------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _failures_key(request) -> str:
-    return f"approvals:track:failures:{_client_ip(request)}"
-
-
 def _blocked(request) -> bool:
-    return (cache.get(_failures_key(request)) or 0) >= TRACK_FAILURES_ALLOWED
+    return ratelimit.exceeded("track", request, limit=TRACK_FAILURES_ALLOWED)
 
 
 def _count_failure(request) -> None:
     """One more failed look-up; the window starts with the first failure and lasts TRACK_WINDOW_SECONDS."""
-    key = _failures_key(request)
-    cache.add(key, 0, TRACK_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, TRACK_WINDOW_SECONDS)
+    ratelimit.hit("track", request, window=TRACK_WINDOW_SECONDS)
 
 
 # -- the view -------------------------------------------------------------------------------
