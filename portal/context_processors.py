@@ -18,7 +18,9 @@ STAFF_NAV = [
     ("desk", _("Approval desk"), {"approver", "head"}),
     ("window", _("Window counter"), {"clerk"}),
     ("list_admin", _("Approval list"), {"list_admin"}),
-    ("supervision", _("Supervision"), {"supervisor", "head"}),
+    ("supervision_visits", _("Supervision"), {"supervisor"}),
+    ("seal_list", _("Seals"), {"head", "supervisor"}),
+    ("staff_calendar", _("Calendar"), {"list_admin", "supervisor"}),
     ("admin:index", _("Administration"), None),
 ]
 
