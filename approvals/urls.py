@@ -15,4 +15,5 @@ urlpatterns += [
     path("", include("approvals.urls_apply")),  # applicants: apply online, drafts, my applications, files
     path("", include("approvals.urls_desk")),  # approvers and heads: /desk/
     path("", include("approvals.urls_track")),  # anyone: /track/
+    path("", include("approvals.urls_window")),  # window clerks: /window/
 ]

@@ -114,6 +114,33 @@ def enterprise_register(*, user: User, name: str, credit_code: str) -> Enterpris
 
 
 @transaction.atomic
+def enterprise_register_walk_in(*, name: str, credit_code: str) -> Enterprise:
+    """Find or create an enterprise without an account (the window counter's walk-ins).
+
+    Like `person_register`, an existing record must carry the same name. The
+    enterprise is claimed later through `enterprise_register`.
+    """
+    name = _clean_name(name, "name")
+    try:
+        credit_code = validate_credit_code(credit_code)
+    except ValidationError as exc:
+        raise ValidationError({"credit_code": exc.messages}) from None
+    enterprise = Enterprise.objects.select_for_update().filter(credit_code=credit_code).first()
+    if enterprise is not None:
+        if enterprise.name != name:
+            raise ValidationError({"name": _("This credit code is registered under a different name.")})
+        return enterprise
+    enterprise = Enterprise(name=name, credit_code=credit_code)
+    enterprise.full_clean()
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError:
+        raise ValidationError({"credit_code": _("This enterprise is already registered.")}) from None
+    return enterprise
+
+
+@transaction.atomic
 def membership_add(*, actor: User, enterprise: Enterprise, email: str, role: str) -> Membership:
     require_member(actor, enterprise, admin=True)
     if role not in Membership.Role.values:

@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from supervision import views
+
+urlpatterns = [
+    path("supervision/visits/", views.visits, name="supervision_visits"),
+]

@@ -1,0 +1,340 @@
+"""The comprehensive window (综合窗口): the visit ledger, and the few writes
+that only the counter makes.
+
+A window application follows exactly the online code path: it is started,
+saved, given its files, submitted, accepted and corrected by the functions
+in `approvals.services`. What is added here is what only happens in person:
+each visit is written to the ledger (最多跑一次, "run at most once"), and the
+counter prints the acceptance receipt and the one-time correction notice.
+
+Counting visits: a visit about an application counts the visits already
+recorded for that application; a visit about an item without an application
+(asking for advice, say) counts the same person's earlier visits about the
+same item that were not tied to an application either. A visit whose number
+is beyond the item's `max_visits` is a violation; the clerk must say why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import services as workflow
+from approvals.models import Application, ApplicationEvent, CorrectionNotice, Visit
+from approvals.workflow import Action, State
+from portal.models import Person, User
+from portal.pdf import qr_svg, render_pdf
+from portal.permissions import require_role
+from services.models import ItemVersion
+
+
+# -- the visit ledger ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitCount:
+    """What the next visit would be: its number, and how many the item allows."""
+
+    number: int
+    allowed: int
+
+    @property
+    def violation(self) -> bool:
+        return self.number > self.allowed
+
+
+def _previous_visits(*, person: Person, application: Application | None, item_version: ItemVersion | None):
+    if application is not None:
+        return Visit.objects.filter(application=application)
+    return Visit.objects.filter(
+        person=person, application__isnull=True, item_version__item_id=item_version.item_id
+    )
+
+
+def visit_count(
+    *, person: Person, application: Application | None = None, item_version: ItemVersion | None = None
+) -> VisitCount:
+    """The number the next visit about `application` (or `item_version`) would get."""
+    if application is not None:
+        item_version = application.item_version
+    if item_version is None:
+        raise ValidationError({"item": _("Choose the application or the item the visit is about.")})
+    previous = _previous_visits(person=person, application=application, item_version=item_version).count()
+    return VisitCount(number=previous + 1, allowed=item_version.max_visits)
+
+
+def _visit_reason_message(count: VisitCount) -> str:
+    return _(
+        "This is visit %(number)d, but the item allows at most %(allowed)d. "
+        "Give the reason for the extra visit: it is recorded as a “run at most once” violation."
+    ) % {"number": count.number, "allowed": count.allowed}
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    clerk: User,
+    person: Person,
+    application: Application | None = None,
+    item_version: ItemVersion | None = None,
+    purpose: str,
+    reason: str = "",
+    at: datetime.datetime,
+) -> Visit:
+    """Write one in-person visit to the ledger.
+
+    A visit beyond what the item allows is a violation and needs the clerk's
+    reason. A visit about an application also appears on its timeline.
+    """
+    require_role(clerk, "clerk")
+    if purpose not in Visit.Purpose.values:
+        raise ValidationError({"purpose": _("Choose the purpose of the visit.")})
+    if application is not None:
+        # The lock serialises visits to one application, so that each gets its own number.
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("item_version__item", "department", "applicant_person", "applicant_enterprise")
+            .get(pk=application.pk)
+        )
+        if not workflow.can_view(clerk, application) or application.channel != Application.Channel.WINDOW:
+            raise PermissionDenied(_("You cannot see this application."))
+        item_version = application.item_version
+        department_id = application.department_id
+    else:
+        if item_version is None:
+            raise ValidationError({"item": _("Choose the application or the item the visit is about.")})
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        department_id = item_version.item.department_id
+    count = visit_count(person=person, application=application, item_version=item_version)
+    reason = (reason or "").strip()
+    if count.violation and not reason:
+        raise ValidationError({"reason": _visit_reason_message(count)})
+    visit = Visit(
+        person=person,
+        application=application,
+        item_version=item_version,
+        department_id=department_id,
+        purpose=purpose,
+        clerk=clerk,
+        at=at,
+        number=count.number,
+        allowed=count.allowed,
+        violation=count.violation,
+        reason=reason,
+    )
+    visit.full_clean()
+    visit.save()
+    if application is not None:
+        ApplicationEvent.objects.create(
+            application=application,
+            action=Action.VISIT,
+            from_state=application.state,
+            to_state=application.state,
+            actor=clerk,
+            note=reason,
+            data={
+                "visit": visit.pk,
+                "purpose": purpose,
+                "number": count.number,
+                "allowed": count.allowed,
+                "violation": count.violation,
+            },
+            at=at,
+        )
+    return visit
+
+
+# -- submitting at the window ------------------------------------------------------------
+
+
+def _window_application(application: Application) -> None:
+    if application.channel != Application.Channel.WINDOW:
+        raise PermissionDenied(_("This application was not made at the window."))
+
+
+@transaction.atomic
+def window_submit(
+    *, application: Application, clerk: User, declaration: bool, reason: str = "", at: datetime.datetime
+) -> Application:
+    """Submit a window draft for the applicant, and record their visit.
+
+    Everything wrong is reported at once: the submission's problems and a
+    missing reason for an extra visit. The submission itself is the online
+    one, `approvals.services.application_submit`.
+    """
+    _window_application(application)
+    count = visit_count(person=application.applicant_person, application=application)
+    if count.violation and not (reason or "").strip():
+        problems = dict(workflow.submission_problems(application))
+        if not declaration:
+            problems["declaration"] = [_("Confirm the declaration to submit.")]
+        problems["reason"] = [_visit_reason_message(count)]
+        raise ValidationError(problems)
+    visit_record(
+        clerk=clerk,
+        person=application.applicant_person,
+        application=application,
+        purpose=Visit.Purpose.SUBMIT,
+        reason=reason,
+        at=at,
+    )
+    return workflow.application_submit(application=application, actor=clerk, declaration=declaration, at=at)
+
+
+@transaction.atomic
+def window_resubmit(*, application: Application, clerk: User, reason: str = "", at: datetime.datetime) -> Application:
+    """The applicant brought the corrections to the window: record the visit and resubmit."""
+    _window_application(application)
+    count = visit_count(person=application.applicant_person, application=application)
+    if count.violation and not (reason or "").strip():
+        problems = dict(workflow.submission_problems(application))
+        problems["reason"] = [_visit_reason_message(count)]
+        raise ValidationError(problems)
+    visit_record(
+        clerk=clerk,
+        person=application.applicant_person,
+        application=application,
+        purpose=Visit.Purpose.CORRECTION,
+        reason=reason,
+        at=at,
+    )
+    return workflow.application_resubmit(application=application, actor=clerk, at=at)
+
+
+# -- printed documents ---------------------------------------------------------------------
+#
+# The receipt and the notice are bilingual by design: every label is printed
+# in Chinese and English at once, whatever the language of the page that
+# asked for them, so their text is written here and in the PDF templates
+# rather than translated.
+
+_WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+DELIVERY_LABELS = {
+    Application.Delivery.ELECTRONIC: ("电子送达（电子证照夹和电子邮件）", "Electronically (licence wallet and email)"),
+    Application.Delivery.POST: ("邮寄送达", "By post"),
+}
+
+
+@dataclass(frozen=True)
+class BilingualDate:
+    zh: str
+    en: str
+
+
+def bilingual_date(day: datetime.date | None) -> BilingualDate | None:
+    """A date as people read it, in both languages: 2026年12月3日（星期四） / Thursday 3 December 2026."""
+    if day is None:
+        return None
+    return BilingualDate(
+        zh=f"{day.year}年{day.month}月{day.day}日（{_WEEKDAYS_ZH[day.weekday()]}）",
+        en=f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}",
+    )
+
+
+def bilingual_time(moment: datetime.datetime | None) -> BilingualDate | None:
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    day = bilingual_date(local.date())
+    return BilingualDate(zh=f"{day.zh} {local:%H:%M}", en=f"{day.en}, {local:%H:%M}")
+
+
+def track_url(application: Application) -> str:
+    """Where the receipt's QR code leads: the public tracking page, with the number filled in."""
+    from urllib.parse import urlencode
+
+    return f"{settings.SITE_URL}/track/?" + urlencode(
+        {"number": application.tracking_number, "code": application.query_code}
+    )
+
+
+def online_url(application: Application) -> str:
+    """Where the applicant sees the application and sends corrections online."""
+    return f"{settings.SITE_URL}/me/applications/{application.uid}/"
+
+
+def _materials_received(application: Application) -> list[dict]:
+    attachments = list(application.attachments.select_related("material"))
+    rows = []
+    for material in application.item_version.materials.all():
+        files = [a for a in attachments if a.material_id == material.pk]
+        rows.append({"name_zh": material.name_zh, "name_en": material.name_en, "files": files})
+    others = [a for a in attachments if a.material_id is None]
+    if others:
+        rows.append({"name_zh": "其他材料", "name_en": "Other documents", "files": others})
+    return rows
+
+
+def receipt_pdf(application: Application) -> bytes:
+    """The acceptance receipt (受理回执); before acceptance, the submission receipt (收件回执)."""
+    if application.state == State.DRAFT:
+        raise ValidationError(_("A draft has no receipt: submit it first."))
+    version = application.item_version
+    return render_pdf(
+        "approvals/pdf/receipt.html",
+        {
+            "application": application,
+            "version": version,
+            "department": application.department,
+            "accepted": application.accepted_at is not None,
+            "submitted_on": bilingual_time(application.submitted_at),
+            "accepted_on": bilingual_time(application.accepted_at),
+            "due": bilingual_date(application.due_on),
+            "delivery": DELIVERY_LABELS.get(application.delivery),
+            "materials": _materials_received(application),
+            "qr": qr_svg(track_url(application)),
+            "track_url": track_url(application),
+            "online_url": online_url(application),
+            "clerk_name": application.clerk.get_full_name() if application.clerk_id else "",
+        },
+    )
+
+
+def _notice_rows(notice: CorrectionNotice) -> list[dict]:
+    from services.models import Material
+
+    ids = [entry.get("material") for entry in notice.items if entry.get("material")]
+    materials = {m.pk: m for m in Material.objects.filter(pk__in=ids)}
+    rows = []
+    for entry in notice.items:
+        material = materials.get(entry.get("material"))
+        rows.append(
+            {
+                "name_zh": material.name_zh if material else entry.get("name", ""),
+                "name_en": material.name_en if material else "",
+                "problem": entry.get("problem", ""),
+                "remedy": entry.get("remedy", ""),
+            }
+        )
+    return rows
+
+
+def correction_notice_pdf(notice: CorrectionNotice) -> bytes:
+    """The one-time correction notice (一次性告知书): everything to correct, at once."""
+    application = notice.application
+    url = online_url(application)
+    return render_pdf(
+        "approvals/pdf/correction_notice.html",
+        {
+            "application": application,
+            "notice": notice,
+            "version": application.item_version,
+            "department": application.department,
+            "issued_on": bilingual_time(notice.requested_at),
+            "rows": _notice_rows(notice),
+            "online_url": url,
+            "qr": qr_svg(url),
+        },
+    )
