@@ -19,9 +19,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from approvals import services as workflow
@@ -385,9 +386,9 @@ def _problem_links(application: Application, problems: dict) -> list[tuple[str, 
 @login_required
 def apply_check(request, uid):
     """Check your answers, accept the declaration and submit (or send the corrections)."""
-    application, leave = _editable(request, uid)
-    if leave:
-        return leave
+    application = _own(request, uid)
+    if application.state not in EDITABLE_STATES:
+        return redirect("apply_confirmation", uid=application.uid)  # e.g. a second click on "submit"
     problems = workflow.submission_problems(application)
     declaration_error = ""
     if request.method == "POST":
@@ -415,6 +416,7 @@ def apply_check(request, uid):
     links = _problem_links(application, problems)
     if declaration_error:
         links.append((declaration_error, "#declaration"))
+    attachments = list(application.attachments.all())
     return render(
         request,
         "approvals/apply/check.html",
@@ -422,14 +424,13 @@ def apply_check(request, uid):
             "application": application,
             "rows": answer_rows(application.item_version, application, problems),
             "materials": [
-                (m, [a for a in application.attachments.all() if a.material_id == m.pk])
+                (m, [a for a in attachments if a.material_id == m.pk])
                 for m in application.item_version.materials.all()
             ],
             "problem_links": links,
             "declaration_error": declaration_error,
             "correction": application.corrections.filter(resolved_at__isnull=True).first(),
         },
-        status=200,
     )
 
 
@@ -482,11 +483,13 @@ def apply_discard(request, uid):
 # -- files ----------------------------------------------------------------------------
 
 
+@xframe_options_sameorigin
 def application_file(request, uid, attachment_id):
     """A material file, streamed from private storage to those who may see the application.
 
     The applicant reads it here, and so do the department's staff from the
     desk: one URL, one permission check (`approvals.services.can_view`).
+    Our own pages may embed it (the desk previews PDFs and scans); no one else.
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -500,7 +503,7 @@ def application_file(request, uid, attachment_id):
     if attachment is None or not workflow.can_view(request.user, attachment.application):
         raise Http404
     if not workflow.is_applicant(request.user, attachment.application) and needs_mfa_enrolment(request.user):
-        return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+        return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.path}))
     kind = KINDS.get(attachment.kind)
     try:
         handle = attachment.file.open("rb")

@@ -116,6 +116,7 @@ def test_the_applicant_and_the_departments_staff_get_the_file(client, submitted,
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="scan.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"  # the desk previews it; other sites cannot frame it
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
