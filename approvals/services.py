@@ -290,7 +290,10 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
 
 
 def missing_materials(application: Application) -> list[Material]:
+    from licences.selectors import materials_given_by_licences
+
     given = {a.material_id for a in application.attachments.all()}
+    given |= materials_given_by_licences(application)  # 免提交: a valid licence given instead of a file
     return [m for m in application.item_version.materials.all() if m.required and m.pk not in given]
 
 
@@ -460,6 +463,10 @@ def _transition(
         at=at,
     )
     _tell_applicant(application, action, note=note)
+    if target == State.APPROVED:  # the licence the item produces is issued after the commit (licences app)
+        from licences.services import on_application_approved
+
+        on_application_approved(application)
     return application
 
 
