@@ -41,15 +41,13 @@ setup: system $(VENV)/.installed node_modules/.installed messages
 messages: $(VENV)/.installed
 	@$(RUN_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-# Regenerate the Chinese catalogues: the root one for portal/ and templates/,
-# and each app's own. Fill new entries, then `make messages` compiles them.
-APPS_WITH_CATALOGUES := services approvals licences seals supervision
+# Regenerate the Chinese catalogues (each app's and the root one for portal/
+# and templates/; LOCALE_PATHS routes every string to its app). Fill new
+# entries (tools/po_fill.py), then `make messages` compiles them. Run from the
+# project root: Celery's Django fix-up puts the working folder on sys.path.
 makemessages: $(VENV)/.installed
 	$(RUN_ENV) $(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules \
-	    --ignore=tests --ignore=bench --ignore=var $(addprefix --ignore=,$(APPS_WITH_CATALOGUES))
-	for app in $(APPS_WITH_CATALOGUES); do \
-	  if [ -d $$app/locale ]; then (cd $$app && $(RUN_ENV) ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); fi; \
-	done
+	    --ignore=tests --ignore=bench --ignore=var --ignore=tools
 
 run: setup
 	mkdir -p var
