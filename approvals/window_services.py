@@ -144,6 +144,9 @@ def visit_record(
                 "number": count.number,
                 "allowed": count.allowed,
                 "violation": count.violation,
+                # The shared timeline lists `data.items` (a correction's lines); without the
+                # key, the template would iterate the dict's own items() instead.
+                "items": [],
             },
             at=at,
         )

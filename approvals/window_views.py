@@ -182,15 +182,16 @@ def _start(request, form, *, person: Person, enterprise: Enterprise | None):
 
 
 def _record_item_visit(request, form, *, person: Person):
+    now = timezone.now()
     try:
-        version = item_for_new_application(code=form.cleaned_data["item"], at=timezone.now())
+        version = item_for_new_application(code=form.cleaned_data["item"], at=now)
         visit = window_services.visit_record(
             clerk=request.user,
             person=person,
             item_version=version,
             purpose=form.cleaned_data["purpose"],
             reason=form.cleaned_data["reason"],
-            at=timezone.now(),
+            at=now,
         )
     except ItemNotOnList as exc:
         form.add_error("item", exc.messages[0])
@@ -325,6 +326,7 @@ def _edit(request, application: Application):
     version = application.item_version
     materials = list(version.materials.all())
     correcting = application.state == State.CORRECTION
+    now = timezone.now()  # one moment for the whole request: the save, the files and the submission
     errors: list[tuple[str, str]] = []  # (message, anchor) for the error summary
     file_errors: dict[int, list[str]] = {}
     other_errors: list[tuple[str, str]] = []  # problems that belong to no field: (message, anchor)
@@ -342,7 +344,7 @@ def _edit(request, application: Application):
                 data=posted_answers(version, request.POST),
                 delivery=request.POST.get("delivery", ""),
                 delivery_address=request.POST.get("delivery_address", ""),
-                at=timezone.now(),
+                at=now,
             )
         except PermissionDenied:
             raise Http404 from None
@@ -350,7 +352,7 @@ def _edit(request, application: Application):
             messages.error(request, _messages_of(exc))
             return redirect("window_application", uid=application.uid)
         answers.is_valid()  # the item's own form: the same errors application_save found
-        stored = _store_files(request, application, materials, file_errors)
+        stored = _store_files(request, application, materials, file_errors, at=now)
         if stored:
             messages.success(
                 request, ngettext("%(count)d file attached.", "%(count)d files attached.", stored) % {"count": stored}
@@ -363,7 +365,7 @@ def _edit(request, application: Application):
                         application=application,
                         clerk=request.user,
                         reason=submit_form.cleaned_data.get("reason", ""),
-                        at=timezone.now(),
+                        at=now,
                     )
                 else:
                     window_services.window_submit(
@@ -371,7 +373,7 @@ def _edit(request, application: Application):
                         clerk=request.user,
                         declaration=submit_form.cleaned_data.get("declaration", False),
                         reason=submit_form.cleaned_data.get("reason", ""),
-                        at=timezone.now(),
+                        at=now,
                     )
             except PermissionDenied:
                 raise Http404 from None
@@ -434,13 +436,13 @@ def _edit(request, application: Application):
     )
 
 
-def _store_files(request, application, materials, file_errors) -> int:
+def _store_files(request, application, materials, file_errors, *, at) -> int:
     stored = 0
     for material in materials:
         for upload in request.FILES.getlist(f"material-{material.pk}"):
             try:
                 workflow.attachment_add(
-                    application=application, actor=request.user, material=material, upload=upload, at=timezone.now()
+                    application=application, actor=request.user, material=material, upload=upload, at=at
                 )
             except ValidationError as exc:
                 file_errors.setdefault(material.pk, []).append(

@@ -1,0 +1,210 @@
+"""One door, run at most once, in a real browser: a window clerk registers a
+walk-in citizen and submits their application with a scanned file, working
+the form from the keyboard alone; a scanner finds it by its tracking number;
+an approver of the department sees it on the desk; the citizen later signs
+up, claims the account with the same resident ID and finds the application
+in "my office". Every page passes axe-core, on a desktop and on a phone."""
+
+import re
+import time
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from approvals.calendar_selectors import forget_built_calendars
+from approvals.calendar_services import calendar_sync
+from approvals.models import Application, Visit
+from portal.models import StaffRole
+from services.services import MaterialInput
+from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.factories import PASSWORD, DepartmentFactory, make_resident_id, staff, totp_code
+from tests.services.factories import make_item, publish
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CITIZEN_PASSWORD = "a-long-walk-by-the-sea-2026"
+SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def check(page, label):
+    axe_check(page, label=label)
+    no_horizontal_scroll(page)
+
+
+def focused(page) -> str:
+    """The name (or id) of the element that has the keyboard focus."""
+    return page.evaluate("() => document.activeElement.name || document.activeElement.id || document.activeElement.tagName")
+
+
+def press(page, key, expect):
+    page.keyboard.press(key)
+    assert focused(page) == expect, f"after {key} the focus is on {focused(page)}, not {expect}"
+
+
+def fresh_totp_code() -> str:
+    """The current code, taken early enough in its period not to expire on the way to the server."""
+    from allauth.mfa import app_settings
+
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < 4:
+        time.sleep(left + 0.2)
+    return totp_code()
+
+
+def sign_in_staff(page, user):
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.locator("input[name=code]").fill(fresh_totp_code())
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/me/$"))
+
+
+@pytest.fixture
+def setting(tmp_path):
+    forget_built_calendars()
+    calendar_sync(at=timezone.now())
+    department = DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
+    make_item(
+        department,
+        code="MKT-001",
+        name_zh="小餐饮经营许可",
+        name_en="Small eatery licence",
+        audience="person",
+        online_level="one_visit",
+        max_visits=1,
+        materials=[MaterialInput(name_zh="经营场所证明", name_en="Proof of premises")],
+        fields=[
+            {"key": "shop_name", "type": "text", "label_zh": "店铺名称", "label_en": "Shop name", "max_length": 40},
+            {"key": "contact", "type": "phone", "label_zh": "联系电话", "label_en": "Contact phone"},
+        ],
+    )
+    publish()
+    scan = tmp_path / "premises-scan.pdf"
+    scan.write_bytes(SCAN)
+    yield {
+        "department": department,
+        "clerk": staff(StaffRole.Role.CLERK),
+        "approver": staff(StaffRole.Role.APPROVER, department),
+        "scan": scan,
+    }
+    forget_built_calendars()
+
+
+def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting, mailoutbox):
+    rid = make_resident_id(birth="19760203")
+    clerk, approver = setting["clerk"], setting["approver"]
+
+    # -- the clerk, from the keyboard ----------------------------------------------------------
+    sign_in_staff(page, clerk)
+    page.goto("/window/")
+    check(page, "window workspace")
+    assert focused(page) == "q", "the search box waits for the scanner"
+    page.keyboard.type(rid)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/window/people/new/"))
+    check(page, "register a person")
+    assert page.locator("input[name=resident_id]").input_value() == rid
+    assert focused(page) == "real_name"
+    page.keyboard.type("林晓")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/window/people/\d+/$"))
+    check(page, "the person at the window")
+    assert focused(page) == "start-item"
+    page.keyboard.type("MKT-001")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/window/applications/[0-9a-f-]{36}/$"))
+    check(page, "the application form")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"window-form-{page.viewport_name}.png"), full_page=True)
+
+    assert focused(page) == "answers-shop_name"
+    page.keyboard.type("海滨小吃")
+    press(page, "Tab", "answers-contact")
+    page.keyboard.type("13812345678")
+    press(page, "Tab", "material-" + page.locator("input[type=file]").get_attribute("name").split("-")[1])
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")  # a file input opens the scanner's folder from the keyboard
+    chooser.value.set_files(str(setting["scan"]))
+    press(page, "Tab", "delivery")  # the chosen option of the radio group: electronic
+    assert page.evaluate("() => document.activeElement.value") == "electronic"
+    press(page, "Tab", "delivery_address")
+    press(page, "Tab", "declaration")
+    page.keyboard.press("Space")
+    press(page, "Tab", "action")
+    assert page.evaluate("() => document.activeElement.value") == "submit"
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused button shows its focus"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    number = page.locator(".window-number").inner_text().strip()
+    assert re.fullmatch(r"HLD-\d{4}-\d{6}", number), number
+    check(page, "submitted at the window")
+    page.screenshot(path=str(ARTIFACTS / f"window-submitted-{page.viewport_name}.png"), full_page=True)
+
+    application = Application.objects.get(tracking_number=number)
+    assert (application.channel, application.clerk, application.state) == ("window", clerk, "submitted")
+    assert application.attachments.get().original_name == "premises-scan.pdf"
+    assert Visit.objects.get(application=application).purpose == "submit"
+    receipt = page.request.get(f"/window/applications/{application.uid}/receipt.pdf")
+    assert receipt.headers["content-type"] == "application/pdf"
+
+    # A scanner types the number from the receipt and presses Enter.
+    page.goto("/window/")
+    page.keyboard.type(number)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/window/applications/{application.uid}/$"))
+
+    # -- the department's approver ---------------------------------------------------------------
+    page.context.clear_cookies()
+    try:
+        desk = reverse("desk")
+    except NoReverseMatch:
+        desk = None
+    if desk is None:  # the desk arrives with its own brief; the query it will use sees the application
+        assert Application.objects.for_department([setting["department"].pk]).open().filter(pk=application.pk).exists()
+    else:
+        sign_in_staff(page, approver)
+        page.goto(desk)
+        check(page, "the approver's desk")
+        assert number in page.locator("main").inner_text()
+        page.context.clear_cookies()
+
+    # -- the citizen signs up later and claims the application -------------------------------------------
+    email = f"linxiao-{page.viewport_name}@example.org"
+    page.goto("/accounts/signup/")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password1]").fill(CITIZEN_PASSWORD)
+    page.locator("input[name=password2]").fill(CITIZEN_PASSWORD)
+    page.locator("form").filter(has=page.locator("input[name=password1]")).get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mailoutbox[-1].body).group(0)
+    page.goto(link)
+    page.locator("main form button").click()
+    page.goto("/me/")
+    if "/accounts/login/" in page.url:
+        page.locator("input[name=login]").fill(email)
+        page.locator("input[name=password]").fill(CITIZEN_PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(re.compile(r"/me/$"))
+    page.goto("/me/profile/")
+    page.locator("input[name=real_name]").fill("林晓")
+    page.locator("input[name=resident_id]").fill(rid)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/me/$"))
+    check(page, "my office after claiming")
+    office = page.locator("main").inner_text()
+    if "my-applications" in page.content():
+        assert number in office, "the window application is in my office"
+        page.get_by_role("link", name=number).click()
+        check(page, "the application, seen by the applicant")
+        assert number in page.locator("main").inner_text()
+    else:  # the applications section of my office arrives with the applicant's brief
+        from portal.models import Person
+
+        person = Person.objects.get(resident_id=rid)
+        assert person.user.email == email
+        assert Application.objects.visible_to_applicant(person.user).filter(pk=application.pk).exists()
