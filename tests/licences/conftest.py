@@ -3,6 +3,7 @@ item that produces a business licence, an applicant, an approver and an approved
 application. Time is frozen on 2026-11-26 10:00 Shanghai time (calendar seeded)."""
 
 from datetime import datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -165,15 +166,22 @@ def outsider():
     return citizen()
 
 
-def approve(item_code, applicant, approver, *, enterprise=None, data=None):
-    """Start, fill, submit, accept and approve an application; return it (approved)."""
+def approve(item_code, applicant, approver, *, enterprise=None, data=None, issue=False):
+    """Start, fill, submit, accept and approve an application; return it (approved).
+
+    The issuing task that approval queues after the commit (which only runs in
+    transactional tests) is left out unless `issue`, so that tests run it themselves.
+    """
     application = workflow.application_start(actor=applicant, item_code=item_code, enterprise=enterprise)
-    workflow.application_save(application=application, actor=applicant, data=data or answers())
+    workflow.application_save(application=application, actor=applicant, data=data if data is not None else answers())
     for material in application.item_version.materials.all():
         workflow.attachment_add(application=application, actor=applicant, material=material, upload=pdf_upload())
     application = workflow.application_submit(application=application, actor=applicant, declaration=True)
     application = workflow.application_accept(application=application, actor=approver)
-    return workflow.application_approve(application=application, actor=approver)
+    if issue:
+        return workflow.application_approve(application=application, actor=approver)
+    with mock.patch("licences.services._enqueue_issue"):
+        return workflow.application_approve(application=application, actor=approver)
 
 
 @pytest.fixture
@@ -185,3 +193,10 @@ def approved(item, applicant, approver, seal):
 def enterprise_member():
     membership = MembershipFactory(user=citizen(), enterprise=EnterpriseFactory(name="葫芦岛海滨食品有限公司"))
     return membership
+
+
+@pytest.fixture
+def client(client, settings):
+    """Pages in English (the default is Chinese), so that assertions read as the code does."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

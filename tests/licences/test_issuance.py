@@ -35,7 +35,7 @@ def test_it_issues_a_sealed_licence_when_the_application_is_approved(approved, a
 
 def test_approval_enqueues_the_task_after_the_commit(item, applicant, approver, seal, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        application = approve(item.code, applicant, approver)
+        application = approve(item.code, applicant, approver, issue=True)
 
     assert Licence.objects.get(application=application).status == Licence.Status.VALID
 

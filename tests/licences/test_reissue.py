@@ -1,0 +1,90 @@
+"""Bulk re-issue after a template fix: same numbers, new sealed documents, progress for the approver."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from licences import services
+from licences.models import Licence
+from licences.selectors import licence_for_pdf, reissue_progress
+from licences.tasks import issue_licence, run_reissue_job
+from seals.models import SealUsage
+from tests.licences.conftest import approve
+
+
+@pytest.fixture
+def licences(item, applicant, approver, seal):
+    for _ in range(3):
+        issue_licence.delay(approve(item.code, applicant, approver).pk)
+    return list(Licence.objects.order_by("pk"))
+
+
+def test_it_reissues_every_live_licence_of_the_type_once(licences, approver, business_licence, department):
+    services.licence_revoke(licence=licences[2], actor=approver, reason="吊销")
+    old = {licence.pk: default_storage.open(licence.file.name).read() for licence in licences}
+
+    job = services.reissue_start(actor=approver, licence_type=business_licence, department=department, reason="模板更正")
+    assert job.total == 2
+    assert reissue_progress(approver, job.pk).done == 0
+    assert run_reissue_job.delay(job.pk).get() == 2
+    assert run_reissue_job.delay(job.pk).get() == 0  # nothing left: a second run does nothing
+
+    progress = reissue_progress(approver, job.pk)
+    assert progress.finished and progress.done == 2 and progress.percent == 100
+    for licence in licences[:2]:
+        licence.refresh_from_db()
+        assert licence.revision == 2 and licence.documents.count() == 2
+        assert SealUsage.objects.filter(related_type="licences.licence", related_id=str(licence.pk)).count() == 2
+        assert licence.events.latest("id").action == "reissued"
+        assert licence_for_pdf(old[licence.pk]) == licence  # the earlier copy is still recognised
+    licences[2].refresh_from_db()
+    assert licences[2].revision == 1  # revoked: left alone
+
+
+def test_the_earlier_copy_is_reported_as_superseded(client, licences, approver, business_licence, department):
+    old = default_storage.open(licences[0].file.name).read()
+    job = services.reissue_start(actor=approver, licence_type=business_licence, department=department, reason="模板更正")
+    run_reissue_job.delay(job.pk)
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = client.post(reverse("verify"), {"document": SimpleUploadedFile("l.pdf", old)}).content.decode()
+    assert "Genuine document." in body and "re-issued" in body
+
+
+def test_the_approver_follows_the_progress(client, licences, approver, business_licence, department):
+    client.force_login(approver)
+    response = client.post(
+        reverse("staff_reissue"),
+        {"licence_type": business_licence.pk, "department": department.pk, "reason": "模板更正"},
+    )
+    job_url = response["Location"]
+    page = client.get(job_url).content.decode()  # nothing ran yet: the page refreshes itself
+    assert "0 of 3" in page and 'http-equiv="refresh"' in page and "hx-get" in page
+    job_id = int(job_url.rstrip("/").rsplit("/", 1)[1])
+    run_reissue_job.delay(job_id)
+    fragment = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "3 of 3" in fragment and "<html" not in fragment and "hx-get" not in fragment
+
+
+def test_only_the_department_s_staff_may_reissue(licences, other_approver, business_licence, department):
+    with pytest.raises(PermissionDenied):
+        services.reissue_start(actor=other_approver, licence_type=business_licence, department=department, reason="x")
+
+
+def test_a_reason_is_required_and_an_empty_job_is_refused(licences, approver, business_licence, other_department):
+    with pytest.raises(ValidationError):
+        services.reissue_start(actor=approver, licence_type=business_licence, department=licences[0].department, reason=" ")
+    from portal.models import StaffRole
+    from tests.factories import staff
+
+    housing = staff(StaffRole.Role.APPROVER, other_department)
+    with pytest.raises(ValidationError, match="no valid or suspended licence"):
+        services.reissue_start(actor=housing, licence_type=business_licence, department=other_department, reason="x")
+
+
+def test_another_department_cannot_see_the_job(client, licences, approver, other_approver, business_licence, department):
+    job = services.reissue_start(actor=approver, licence_type=business_licence, department=department, reason="模板更正")
+    client.force_login(other_approver)
+    assert client.get(reverse("staff_reissue_job", args=[job.pk])).status_code == 404
