@@ -419,8 +419,8 @@ def _transition(
         raise PermissionDenied(_("This step needs a person to take it."))
     if application.state not in transition.sources:
         raise WorkflowError(
-            _("This application is “%(state)s”; it cannot be %(action)s now.")
-            % {"state": State(application.state).label, "action": Action(action).label}
+            _("That step is not possible while the application is “%(state)s”.")
+            % {"state": State(application.state).label}
         )
     note = (note or "").strip()
     if transition.needs_note and not note:
