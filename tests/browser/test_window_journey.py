@@ -208,3 +208,65 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
         person = Person.objects.get(resident_id=rid)
         assert person.user.email == email
         assert Application.objects.visible_to_applicant(person.user).filter(pk=application.pk).exists()
+
+
+def test_an_enterprise_the_correction_notice_and_supervision_pass_axe(page, setting, client, live_server):
+    from approvals.models import Visit as VisitModel
+
+    clerk = setting["clerk"]
+    client.force_login(clerk)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    make_item(
+        setting["department"],
+        code="MKT-002",
+        name_zh="食品经营备案",
+        name_en="Food business filing",
+        audience="enterprise",
+        online_level="one_visit",
+        max_visits=1,
+        materials=[MaterialInput(name_zh="营业执照", name_en="Business licence")],
+    )
+    publish()
+    from tests.factories import make_credit_code
+
+    code = make_credit_code()
+    page.goto(f"/window/?q={code}")
+    page.wait_for_url(re.compile(r"/window/enterprises/new/"))
+    check(page, "register an enterprise")
+    page.locator("input[name=name]").fill("葫芦岛海风餐饮有限公司")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/window/enterprises/\d+/$"))
+    check(page, "the enterprise at the window")
+    page.locator("input[name=start-item]").fill("MKT-002")
+    page.locator("input[name=start-real_name]").fill("赵强")
+    page.locator("input[name=start-resident_id]").fill(make_resident_id(birth="19850101"))
+    page.locator("main form.window-start button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/window/applications/[0-9a-f-]{36}/$"))
+    page.locator("input[type=file]").set_input_files(str(setting["scan"]))
+    page.locator("input[name=declaration]").check()
+    page.locator("button[value=submit]").click()
+    page.wait_for_load_state()
+    number = page.locator(".window-number").inner_text().strip()
+    page.locator("main a[href$='/correction/']").click()
+    page.wait_for_url(re.compile(r"/correction/$"))
+    check(page, "the one-time correction notice form")
+    page.locator("input[type=checkbox]").first.check()
+    page.locator("input[name$=_problem]").first.fill("复印件不清晰")
+    page.locator("input[name$=_remedy]").first.fill("清晰的营业执照复印件")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/window/applications/[0-9a-f-]{36}/$"))
+    check(page, "corrections at the window")
+    assert page.locator("#visit-warning").is_visible()  # the corrections are a second visit
+    page.locator("textarea[name=reason]").fill("营业执照复印件当场无法重新扫描")
+    page.locator("button[value=submit]").click()
+    page.wait_for_load_state()
+    assert VisitModel.objects.filter(violation=True, application__tracking_number=number).count() == 1
+
+    supervisor = staff(StaffRole.Role.SUPERVISOR)
+    client.force_login(supervisor)
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.goto("/supervision/visits/")
+    check(page, "run at most once, for supervision")
+    assert "MKT-002" in page.locator("main").inner_text()
+    assert number in page.locator("main").inner_text()

@@ -482,3 +482,42 @@ def test_the_applicant_downloads_the_receipt_and_the_notice(client, clerk, submi
 
 def test_a_window_draft_has_no_receipt_for_anyone(client, clerk, draft):
     assert _as(client, clerk).get(reverse("window_receipt", args=[draft.uid])).status_code == 404
+
+
+# -- a fixed number of queries --------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_persons_page_reads_a_fixed_number_of_queries(client, clerk, walk_in, item):
+    from approvals.window_services import visit_record
+
+    def one_more():
+        application = window_submit(application=fill(window_draft(clerk, walk_in), clerk), clerk=clerk, declaration=True, at=NOW)
+        visit_record(clerk=clerk, person=walk_in, application=application, purpose="consult", reason="again", at=NOW)
+
+    _as(client, clerk)
+    url = reverse("window_person", args=[walk_in.pk])
+    one_more()
+    few = _queries(client, url)
+    for _ in range(4):
+        one_more()
+    assert _queries(client, url) == few
+
+
+def test_the_applications_page_reads_a_fixed_number_of_queries(client, clerk, submitted, walk_in):
+    from approvals.window_services import visit_record
+
+    _as(client, clerk)
+    url = reverse("window_application", args=[submitted.uid])
+    few = _queries(client, url)
+    for _ in range(3):
+        visit_record(clerk=clerk, person=walk_in, application=submitted, purpose="consult", reason="again", at=NOW)
+    assert _queries(client, url) == few
