@@ -255,12 +255,15 @@ def bilingual_time(moment: datetime.datetime | None) -> BilingualDate | None:
 
 
 def track_url(application: Application) -> str:
-    """Where the receipt's QR code leads: the public tracking page, with the number filled in."""
+    """Where the receipt's QR code leads: the public tracking page.
+
+    It carries the tracking number (not secret: a window scanner reads it
+    from the code to open the application) but never the query code, which
+    the tracking page keeps out of URLs.
+    """
     from urllib.parse import urlencode
 
-    return f"{settings.SITE_URL}/track/?" + urlencode(
-        {"number": application.tracking_number, "code": application.query_code}
-    )
+    return f"{settings.SITE_URL}/track/?" + urlencode({"number": application.tracking_number})
 
 
 def online_url(application: Application) -> str:

@@ -80,7 +80,8 @@ def test_the_acceptance_receipt_carries_the_number_the_code_the_due_date_and_the
         assert contains(text, expected), expected
     assert application.applicant_person.resident_id not in text  # masked
     assert application.applicant_person.masked_id in text
-    assert "/track/?number=" in track_url(application)
+    assert track_url(application).endswith(f"/track/?number={application.tracking_number}")
+    assert application.query_code not in track_url(application)  # the secret stays off URLs
     first_page_png(pdf, tmp_path, "window-receipt")
 
 
