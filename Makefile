@@ -62,7 +62,7 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: setup bench-deadlines bench-seals
+bench: setup bench-deadlines bench-seals bench-desk
 
 # 1,000,000 due dates from the working-day index, against a day-by-day loop.
 bench-deadlines: setup
@@ -72,6 +72,12 @@ bench-deadlines: setup
 .PHONY: bench-seals
 bench-seals: setup
 	$(RUN_ENV) $(PY) bench/bench_seals.py
+
+# /desk/ and an application's page over 1,000,000 applications on PostgreSQL
+# (BENCH_DATABASE_URL), against a bare view through the same middleware.
+.PHONY: bench-desk
+bench-desk: setup
+	$(RUN_ENV) $(PY) bench/bench_desk.py
 
 clean-var:
 	rm -rf var

@@ -47,7 +47,7 @@ class DeskFilterForm(forms.Form):
             self.fields["department"].choices = [(d.code, d.name) for d in departments]
         else:
             del self.fields["department"]
-        self.fields["item"].choices = [("", _("All items")), *items]
+        self.fields["item"].choices = [("", _("All items")), *((item.id, item.label) for item in items)]
         self.fields["channel"].choices = [("", _("All channels")), *Application.Channel.choices]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
@@ -62,8 +62,9 @@ class DeskFilterForm(forms.Form):
         self.fields["state"].choices = [
             (STATE_OPEN, _with_count(_("Open"), counts.open if counts is not None else None)),
             *[(s.value, _with_count(s.label, n(s))) for s in OPEN_STATES],
-            (STATE_DECIDED, _with_count(_("Decided"), counts.decided if counts is not None else None)),
-            *[(s.value, _with_count(s.label, n(s))) for s in DECIDED_STATES],
+            # Decided work is not counted: see desk_selectors.desk_counts.
+            (STATE_DECIDED, capfirst(_("Decided"))),
+            *[(s.value, capfirst(s.label)) for s in DECIDED_STATES],
             (STATE_ALL, _("All")),
         ]
         sla_count = {

@@ -21,7 +21,9 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
+from django.db import connections
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 
@@ -30,12 +32,13 @@ from approvals.workdays import SLA, CalendarUnavailable, WorkingCalendar
 from approvals.workflow import CLOCKED_STATES, DECIDED_STATES, OPEN_STATES, State
 from portal.models import StaffRole, User
 from portal.permissions import departments_for
-from services.models import Department
+from portal.i18n import prefers_chinese
+from portal.identifiers import mask_identifier
+from services.models import Department, ItemVersion
 
 PAGE_SIZE = 50
 DESK_ROLES = (StaffRole.Role.APPROVER, StaffRole.Role.HEAD)
 PAUSED_STATES = (State.CORRECTION, State.SUSPENDED)
-DESK_STATES = (*OPEN_STATES, *DECIDED_STATES)  # everything but drafts
 
 # The list's groups, in order: (rank, states, newest first?)
 _GROUPS = (
@@ -72,6 +75,7 @@ class DeskFilters:
 
     states: tuple[str, ...] = tuple(OPEN_STATES)
     item_id: int | None = None
+    item_version_ids: tuple[int, ...] = ()  # the item's versions, when known: spares a join
     channel: str = ""
     sla: str = ""
     assignee_id: int | None = None
@@ -84,8 +88,15 @@ class DeskFilters:
 
 
 def soon_limit(today: date, calendar: WorkingCalendar) -> date:
-    """Due dates before this day are due soon (at most one working day left, as `sla_state` says)."""
-    return calendar.add_working_days(today, 2)
+    """Due dates before this day are due soon (at most one working day left, as `sla_state` says).
+
+    Without a calendar for today (an empty table) nothing counts as due soon:
+    the administrators' calendar warning says why, and overdue work still shows.
+    """
+    try:
+        return calendar.add_working_days(today, 2)
+    except CalendarUnavailable:
+        return today
 
 
 def _sla_q(sla: str, *, today: date, soon: date) -> Q:
@@ -99,7 +110,9 @@ def _sla_q(sla: str, *, today: date, soon: date) -> Q:
 def _facet_queryset(department_id: int, filters: DeskFilters):
     """The department's applications under the filters that the state counts keep (item, channel, approver)."""
     queryset = Application.objects.for_department(department_id)
-    if filters.item_id:
+    if filters.item_version_ids:
+        queryset = queryset.filter(item_version_id__in=filters.item_version_ids)
+    elif filters.item_id:
         queryset = queryset.filter(item_version__item_id=filters.item_id)
     if filters.channel:
         queryset = queryset.filter(channel=filters.channel)
@@ -121,24 +134,23 @@ class StateCounts:
     def open(self) -> int:
         return sum(self.by_state.get(s, 0) for s in OPEN_STATES)
 
-    @property
-    def decided(self) -> int:
-        return sum(self.by_state.get(s, 0) for s in DECIDED_STATES)
-
     def of(self, state: str) -> int:
         return self.by_state.get(state, 0)
 
 
 def desk_counts(department_id: int, filters: DeskFilters, *, today: date, calendar: WorkingCalendar) -> StateCounts:
-    """Applications per state, and the clocked ones per SLA state: one GROUP BY.
+    """Open applications per state, and the clocked ones per SLA state: one GROUP BY.
 
-    Without item or channel filters it reads only the `app_desk_idx` index.
+    Only the work in hand is counted. Decided applications pile up year after
+    year (most of a department's rows); counting them on every page would
+    read them all, and nobody works from that number. Without filters the
+    query reads only the open states' stretch of the `app_desk_idx` index.
     """
     soon = soon_limit(today, calendar)
     clocked = Q(state__in=CLOCKED_STATES)
     rows = (
         _facet_queryset(department_id, filters)
-        .filter(state__in=DESK_STATES)
+        .filter(state__in=OPEN_STATES)
         .values("state")
         .annotate(
             n=Count("*"),
@@ -176,11 +188,19 @@ class Cursor:
             return None
 
 
-def _sort_key(application: Application):
-    rank, due = _RANK[application.state], application.due_on
+class _Ref(NamedTuple):
+    """Just what the order needs: the list reads these first, and the rows for one page after."""
+
+    pk: int
+    state: str
+    due_on: date | None
+
+
+def _sort_key(ref):
+    rank, due = _RANK[ref.state], ref.due_on
     if _NEWEST_FIRST[rank]:  # due_on DESC NULLS FIRST, id DESC
-        return (rank, due is not None, -(due.toordinal() if due else 0), -application.pk)
-    return (rank, due is None, due.toordinal() if due else 0, application.pk)  # due_on ASC NULLS LAST, id ASC
+        return (rank, due is not None, -(due.toordinal() if due else 0), -ref.pk)
+    return (rank, due is None, due.toordinal() if due else 0, ref.pk)  # due_on ASC NULLS LAST, id ASC
 
 
 def _after(cursor: Cursor, *, newest_first: bool) -> Q:
@@ -203,13 +223,25 @@ def _ordering(newest_first: bool):
 
 @dataclass
 class DeskRow:
-    application: Application
-    days_left: int | None  # working days to the due date; negative once overdue
-    sla: str | None
+    """One line of the list, as plain values: a page of them is read without building models."""
+
+    pk: int
+    tracking_number: str
+    state: str
+    channel: str
+    due_on: date | None
+    provisional: bool
+    extended: bool
+    item_name: str
+    applicant_name: str
+    applicant_id: str  # masked
+    assignee_name: str
+    days_left: int | None = None  # working days to the due date; negative once overdue
+    sla: str | None = None
 
     @property
-    def late_days(self) -> int:
-        return max(-self.days_left, 0) if self.days_left is not None else 0
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
 
 
 @dataclass
@@ -219,16 +251,59 @@ class DeskPage:
     first_page: bool
 
 
-def _deadline_status(application: Application, *, today: date, calendar: WorkingCalendar):
+def _deadline_status(state: str, due_on: date | None, *, today: date, calendar: WorkingCalendar):
     """(working days left, SLA state) for work against the clock; (None, None) otherwise."""
-    if application.state not in CLOCKED_STATES or application.due_on is None:
+    if state not in CLOCKED_STATES or due_on is None:
         return None, None
     try:
-        return calendar.working_days_between(today, application.due_on), calendar.sla_state(
-            application.due_on, at=today
-        )
+        return calendar.working_days_between(today, due_on), calendar.sla_state(due_on, at=today)
     except CalendarUnavailable:
-        return None, application.sla or None
+        return None, None
+
+
+_ROW_COLUMNS = (
+    "pk", "tracking_number", "state", "channel", "due_on", "due_provisional", "extended",
+    "item_version__name_zh", "item_version__name_en",
+    "applicant_person__real_name", "applicant_person__resident_id",
+    "applicant_enterprise_id", "applicant_enterprise__name", "applicant_enterprise__credit_code",
+    "assignee_id",
+)
+
+
+def _desk_rows(refs: list[_Ref], *, today: date, calendar: WorkingCalendar) -> list[DeskRow]:
+    """The page's rows as values (one query on four tables: PostgreSQL's planning time grows
+    quickly with each join), and their approvers' names (one more)."""
+    found = {
+        values[0]: values
+        for values in Application.objects.filter(pk__in=[r.pk for r in refs]).order_by().values_list(*_ROW_COLUMNS)
+    }
+    assignee_ids = {values[-1] for values in found.values() if values[-1]}
+    names = {}
+    if assignee_ids:
+        people = User.objects.filter(pk__in=assignee_ids).values_list("pk", "email", "person__real_name")
+        names = {pk: real_name or email for pk, email, real_name in people}
+    chinese = prefers_chinese()
+    rows = []
+    for ref in refs:
+        (pk, number, state, channel, due_on, provisional, extended, item_zh, item_en, person, resident_id,
+         enterprise_id, enterprise, credit_code, assignee_id) = found[ref.pk]
+        rows.append(
+            DeskRow(
+                pk=pk,
+                tracking_number=number,
+                state=state,
+                channel=channel,
+                due_on=due_on,
+                provisional=provisional,
+                extended=extended,
+                item_name=(item_zh or item_en) if chinese else (item_en or item_zh),
+                applicant_name=enterprise if enterprise_id else person,
+                applicant_id=mask_identifier(credit_code if enterprise_id else resident_id),
+                assignee_name=names.get(assignee_id, ""),
+            )
+        )
+        rows[-1].days_left, rows[-1].sla = _deadline_status(state, due_on, today=today, calendar=calendar)
+    return rows
 
 
 def desk_page(
@@ -240,13 +315,18 @@ def desk_page(
     after: Cursor | None = None,
     size: int | None = None,
 ) -> DeskPage:
-    """One page of the list, most urgent first: at most one query per state, each along `app_desk_idx`."""
+    """One page of the list, most urgent first.
+
+    A page of light rows (id, state, due date) from each state along
+    `app_desk_idx`, merged here; then one query for the page's rows with
+    what they show.
+    """
     size = size or PAGE_SIZE
-    base = _facet_queryset(department_id, filters).for_desk().select_related("assignee__person")
+    base = _facet_queryset(department_id, filters)
     if filters.sla:
         base = base.filter(_sla_q(filters.sla, today=today, soon=soon_limit(today, calendar)))
     wanted = set(filters.effective_states())
-    found: list[Application] = []
+    reads = []
     for rank, states, newest_first in _GROUPS:
         if after is not None and rank < after.rank:
             continue
@@ -256,32 +336,56 @@ def desk_page(
             queryset = base.filter(state=state)
             if after is not None and rank == after.rank:
                 queryset = queryset.filter(_after(after, newest_first=newest_first))
-            found.extend(queryset.order_by(*_ordering(newest_first))[: size + 1])
-        if len(found) > size:
-            break  # later groups come after a full page
-    page = heapq.nsmallest(size + 1, found, key=_sort_key)
+            ordered = queryset.order_by(*_ordering(newest_first)).values_list("pk", "state", "due_on")
+            reads.append((rank, ordered[: size + 1]))
+    found = _read(reads, size)
+    refs = heapq.nsmallest(size + 1, found, key=_sort_key)
     next_cursor = None
-    if len(page) > size:
-        page = page[:size]
-        last = page[-1]
-        next_cursor = Cursor(_RANK[last.state], last.due_on, last.pk).encode()
-    rows = [DeskRow(a, *_deadline_status(a, today=today, calendar=calendar)) for a in page]
+    if len(refs) > size:
+        refs = refs[:size]
+        next_cursor = Cursor(_RANK[refs[-1].state], refs[-1].due_on, refs[-1].pk).encode()
+    rows = _desk_rows(refs, today=today, calendar=calendar) if refs else []
     return DeskPage(rows, next_cursor, after is None)
 
 
-def department_item_choices(department_id: int) -> list[tuple[int, str]]:
-    """(item id, "CODE name") for the item filter, named after each item's latest version (one query)."""
-    from services.models import ItemVersion
+def _read(reads, size: int) -> list[_Ref]:
+    """Run the per-state reads: in one UNION ALL where the database allows a LIMIT in each part
+    (PostgreSQL), otherwise one by one, stopping once a group has filled the page."""
+    if len(reads) > 1 and connections[Application.objects.db].features.supports_slicing_ordering_in_compound:
+        first, *rest = [queryset for _rank, queryset in reads]
+        return [_Ref(*ref) for ref in first.union(*rest, all=True)]
+    found: list[_Ref] = []
+    for i, (rank, queryset) in enumerate(reads):
+        found.extend(_Ref(*ref) for ref in queryset)
+        group_done = i + 1 == len(reads) or reads[i + 1][0] != rank
+        if group_done and len(found) > size:
+            break  # later groups come after a full page
+    return found
 
-    latest: dict[int, ItemVersion] = {}
-    for version in (
+
+@dataclass(frozen=True)
+class ItemChoice:
+    id: int
+    label: str
+    version_ids: tuple[int, ...]
+
+
+def department_items(department_id: int) -> list[ItemChoice]:
+    """The department's items for the filter, named after their latest version, with all their versions (one query)."""
+    versions: dict[int, list] = {}
+    for pk, item_id, code, name_zh, name_en in (
         ItemVersion.objects.filter(item__department_id=department_id)
-        .select_related("item")
-        .only("id", "item__id", "item__code", "name_zh", "name_en")
         .order_by("item__code", "id")
+        .values_list("pk", "item_id", "item__code", "name_zh", "name_en")
     ):
-        latest[version.item_id] = version  # the last one read is the newest
-    return [(item_id, f"{v.item.code} {v.name}") for item_id, v in latest.items()]
+        versions.setdefault(item_id, []).append((pk, code, name_zh, name_en))
+    chinese = prefers_chinese()
+    choices = []
+    for item_id, rows in versions.items():
+        _pk, code, name_zh, name_en = rows[-1]  # the newest
+        name = (name_zh or name_en) if chinese else (name_en or name_zh)
+        choices.append(ItemChoice(item_id, f"{code} {name}", tuple(r[0] for r in rows)))
+    return choices
 
 
 # -- one application -----------------------------------------------------------------
@@ -289,19 +393,14 @@ def department_item_choices(department_id: int) -> list[tuple[int, str]]:
 
 def desk_application(tracking_number: str, *, department_ids) -> Application | None:
     """The application with everything its desk page shows, if it belongs to one of `department_ids`."""
+    # Few joins (PostgreSQL plans each extra one at a cost); the rest comes by prefetch.
     return (
         Application.objects.for_department(list(department_ids))
         .exclude(state=State.DRAFT)
-        .select_related(
-            "item_version__item",
-            "department",
-            "applicant_person",
-            "applicant_enterprise",
-            "assignee__person",
-            "clerk",
-            "clock",
-        )
+        .select_related("item_version__item", "department", "applicant_person", "clock")
         .prefetch_related(
+            "applicant_enterprise",
+            Prefetch("assignee", queryset=User.objects.select_related("person")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("material")),
             "item_version__materials",
             "item_version__fields",
@@ -309,6 +408,7 @@ def desk_application(tracking_number: str, *, department_ids) -> Application | N
             "corrections",
         )
         .filter(tracking_number=tracking_number)
+        .order_by()
         .first()
     )
 
@@ -334,8 +434,6 @@ def form_answers(application: Application) -> list[Answer]:
         if question.type == question.Type.CHOICE:
             labels = {v: (zh, en) for v, zh, en in question.parsed_choices()}
             if value in labels:
-                from portal.i18n import prefers_chinese
-
                 zh, en = labels[value]
                 value = zh if prefers_chinese() else en
         answers.append(Answer(question.label, value))

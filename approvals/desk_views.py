@@ -18,14 +18,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from approvals import desk_selectors as selectors
 from approvals import services
 from approvals.calendar_selectors import stored_calendar
 from approvals.desk_forms import ACTION_FORMS, ASSIGNEE_NONE, FORWARD_ACTIONS, WARNING_ACTIONS, DeskFilterForm
-from approvals.workdays import CalendarUnavailable
-from approvals.workflow import CLOCKED_STATES, Action
+from approvals.workdays import SLA, CalendarUnavailable
+from approvals.workflow import CLOCKED_STATES, OPEN_STATES, Action, State
 from portal.models import StaffRole, User
 from portal.permissions import departments_for
 
@@ -71,16 +72,14 @@ def desk(request):
     today = timezone.localdate()
     calendar = stored_calendar(today=today)
     staff = _department_staff(department.pk)
-    form = DeskFilterForm(
-        request.GET or None,
-        departments=departments,
-        items=selectors.department_item_choices(department.pk),
-        staff=staff,
-    )
+    items = selectors.department_items(department.pk)
+    form = DeskFilterForm(request.GET or None, departments=departments, items=items, staff=staff)
     assignee = form.value("assignee", "")
+    item_id = form.value("item")
     filters = selectors.DeskFilters(
         states=form.states(),
-        item_id=form.value("item"),
+        item_id=item_id,
+        item_version_ids=next((item.version_ids for item in items if item.id == item_id), ()),
         channel=form.value("channel", ""),
         sla=form.value("sla", ""),
         assignee_id=int(assignee) if assignee.isdigit() else None,
@@ -90,6 +89,7 @@ def desk(request):
     form.set_counts(counts)
     after = selectors.Cursor.decode(request.GET.get("after"))
     page = selectors.desk_page(department.pk, filters, today=today, calendar=calendar, after=after)
+    _present(page.rows)
     query = request.GET.copy()
     query.pop("after", None)
     if len(departments) > 1:
@@ -111,10 +111,40 @@ def desk(request):
     return render(request, "approvals/desk/list.html", context)
 
 
+def deadline_words(days_left: int | None, sla: str | None) -> str:
+    """Working days to the due date, in words: "3 working days left", "due today", "2 working days late"."""
+    if days_left is None:
+        return ""
+    if sla == SLA.OVERDUE:
+        if days_left < 0:
+            return ngettext("%(days)d working day late", "%(days)d working days late", -days_left) % {"days": -days_left}
+        return _("due date passed")
+    if days_left == 0:
+        return _("due today")
+    return ngettext("%(days)d working day left", "%(days)d working days left", days_left) % {"days": days_left}
+
+
+def sla_badges() -> dict[str, tuple[str, str]]:
+    """The badge (CSS modifier, label) of each SLA state, in the active language."""
+    return {
+        SLA.OVERDUE: ("bad", SLA.OVERDUE.label),
+        SLA.DUE_SOON: ("warn", SLA.DUE_SOON.label),
+        SLA.ON_TIME: ("ok", SLA.ON_TIME.label),
+    }
+
+
+def _present(rows) -> None:
+    """What each row shows, worked out once here rather than in a template include per row."""
+    badges = sla_badges()
+    states = {state.value: str(state.label) for state in State}
+    for row in rows:
+        row.state_label = states[row.state]
+        row.badge = badges.get(row.sla)
+        row.words = deadline_words(row.days_left, row.sla)
+
+
 def _state_links(department, counts, query):
     """Links to the list of each open state, with its count (the filters other than state kept)."""
-    from approvals.workflow import OPEN_STATES
-
     base = query.copy()
     base.pop("sla", None)
     links = []
@@ -169,8 +199,8 @@ def _detail(request, application, *, bound=None, status=200):
         "corrections": list(application.corrections.all()),
         "pauses": selectors.clock_pauses(application),
         "days_left": days_left,
-        "late_days": max(-days_left, 0) if days_left is not None else None,
-        "sla": sla,
+        "badge": sla_badges().get(sla),
+        "deadline_words": deadline_words(days_left, sla),
         "extension_room": max(version.statutory_limit_days - version.promised_limit_days, 0),
         "actions": actions,
         "is_head": application.department_id in selectors.head_departments(request.user),

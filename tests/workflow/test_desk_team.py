@@ -42,7 +42,7 @@ def test_its_links_lead_to_the_filtered_list(client, item, applicant, approver, 
     client.force_login(head)
     row = next(r for r in client.get(reverse("desk_team")).context["rows"] if r.user == approver)
     response = client.get(reverse("desk") + row.links["overdue"])
-    assert [r.application for r in response.context["page"].rows] == [overdue]
+    assert [r.pk for r in response.context["page"].rows] == [overdue.pk]
 
 
 def test_the_desk_links_heads_to_it(client, head, approver):
