@@ -488,6 +488,12 @@ class ApplicationEvent(models.Model):
         return f"{self.application} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
     @property
+    def correction_items(self) -> list:
+        """The one-time notice's items, for a correction request (a template reading
+        `data.items` would get the dict's items() method for other events)."""
+        return (self.data or {}).get("items") or []
+
+    @property
     def action_label(self):
         from approvals.workflow import Action
 
