@@ -12,7 +12,7 @@ TEMPLATES = {
     "business-licence": (
         LicenceType.Template.BUSINESS_LICENCE,
         [
-            {"key": "proposed_name", "label_zh": "名称", "label_en": "Name"},
+            {"key": "proposed_name", "label_zh": "登记名称", "label_en": "Registered name"},
             {"key": "enterprise_type", "label_zh": "类型", "label_en": "Type"},
             {"key": "representative_id", "label_zh": "法定代表人身份证号码", "label_en": "Legal representative's ID"},
             {"key": "registered_capital", "label_zh": "注册资本（万元）", "label_en": "Registered capital (10,000 yuan)"},

@@ -58,7 +58,7 @@ def accepted(settings, tmp_path, live_server):
         name_en="business licence",
         number_prefix="YYZZ",
         template=LicenceType.Template.BUSINESS_LICENCE,
-        printed_fields=[{"key": "proposed_name", "label_zh": "名称", "label_en": "Name"}, {"key": "business_scope"}],
+        printed_fields=[{"key": "proposed_name", "label_zh": "登记名称", "label_en": "Registered name"}, {"key": "business_scope"}],
     )
     make_item(
         department,

@@ -116,7 +116,7 @@ def business_licence():
         validity_months=None,
         template=LicenceType.Template.BUSINESS_LICENCE,
         printed_fields=[
-            {"key": "proposed_name", "label_zh": "名称", "label_en": "Name"},
+            {"key": "proposed_name", "label_zh": "登记名称", "label_en": "Registered name"},
             {"key": "enterprise_type", "label_zh": "类型", "label_en": "Type"},
             {"key": "representative_id", "label_zh": "法定代表人身份证号码", "label_en": "Legal representative's ID"},
             {"key": "business_scope", "label_zh": "经营范围", "label_en": "Business scope"},
