@@ -270,18 +270,17 @@ _ROW_COLUMNS = (
 )
 
 
-def _desk_rows(refs: list[_Ref], *, today: date, calendar: WorkingCalendar) -> list[DeskRow]:
+def _desk_rows(refs: list[_Ref], *, today: date, calendar: WorkingCalendar, names: dict[int, str]) -> list[DeskRow]:
     """The page's rows as values (one query on four tables: PostgreSQL's planning time grows
-    quickly with each join), and their approvers' names (one more)."""
+    quickly with each join); approvers' names come from `names`, or one more query for those missing."""
     found = {
         values[0]: values
         for values in Application.objects.filter(pk__in=[r.pk for r in refs]).order_by().values_list(*_ROW_COLUMNS)
     }
-    assignee_ids = {values[-1] for values in found.values() if values[-1]}
-    names = {}
-    if assignee_ids:
-        people = User.objects.filter(pk__in=assignee_ids).values_list("pk", "email", "person__real_name")
-        names = {pk: real_name or email for pk, email, real_name in people}
+    missing = {values[-1] for values in found.values() if values[-1] and values[-1] not in names}
+    if missing:
+        people = User.objects.filter(pk__in=missing).values_list("pk", "email", "person__real_name")
+        names = {**names, **{pk: real_name or email for pk, email, real_name in people}}
     chinese = prefers_chinese()
     rows = []
     for ref in refs:
@@ -314,12 +313,13 @@ def desk_page(
     calendar: WorkingCalendar,
     after: Cursor | None = None,
     size: int | None = None,
+    names: dict[int, str] | None = None,
 ) -> DeskPage:
     """One page of the list, most urgent first.
 
     A page of light rows (id, state, due date) from each state along
     `app_desk_idx`, merged here; then one query for the page's rows with
-    what they show.
+    what they show. `names`: approvers' names already read (user id: name).
     """
     size = size or PAGE_SIZE
     base = _facet_queryset(department_id, filters)
@@ -344,7 +344,7 @@ def desk_page(
     if len(refs) > size:
         refs = refs[:size]
         next_cursor = Cursor(_RANK[refs[-1].state], refs[-1].due_on, refs[-1].pk).encode()
-    rows = _desk_rows(refs, today=today, calendar=calendar) if refs else []
+    rows = _desk_rows(refs, today=today, calendar=calendar, names=names or {}) if refs else []
     return DeskPage(rows, next_cursor, after is None)
 
 
@@ -431,7 +431,12 @@ def form_answers(application: Application) -> list[Answer]:
     data = application.form_data or {}
     for question in application.item_version.fields.all():
         value = data.get(question.key, "")
-        if question.type == question.Type.CHOICE:
+        if question.type == question.Type.DATE and value:
+            try:
+                value = date.fromisoformat(value)  # shown as a real date
+            except (TypeError, ValueError):
+                pass  # kept as typed
+        elif question.type == question.Type.CHOICE:
             labels = {v: (zh, en) for v, zh, en in question.parsed_choices()}
             if value in labels:
                 zh, en = labels[value]

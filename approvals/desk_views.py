@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -88,7 +89,8 @@ def desk(request):
     counts = selectors.desk_counts(department.pk, filters, today=today, calendar=calendar)
     form.set_counts(counts)
     after = selectors.Cursor.decode(request.GET.get("after"))
-    page = selectors.desk_page(department.pk, filters, today=today, calendar=calendar, after=after)
+    names = {user.pk: user.get_full_name() or user.email for user in staff}
+    page = selectors.desk_page(department.pk, filters, today=today, calendar=calendar, after=after, names=names)
     _present(page.rows)
     query = request.GET.copy()
     query.pop("after", None)
@@ -133,14 +135,25 @@ def sla_badges() -> dict[str, tuple[str, str]]:
     }
 
 
+def real_date(day) -> str:
+    """A date as people read it, with its weekday: 2026年12月3日 (星期四), 3 December 2026 (Thursday)."""
+    return f"{date_format(day, 'DATE_FORMAT')} ({date_format(day, 'l')})"
+
+
 def _present(rows) -> None:
-    """What each row shows, worked out once here rather than in a template include per row."""
+    """What each row shows, worked out here once per page (a page shares a few due dates and
+    states) rather than by filters and includes in every row."""
     badges = sla_badges()
     states = {state.value: str(state.label) for state in State}
+    dates = {}
     for row in rows:
         row.state_label = states[row.state]
         row.badge = badges.get(row.sla)
         row.words = deadline_words(row.days_left, row.sla)
+        if row.due_on is not None:
+            if row.due_on not in dates:
+                dates[row.due_on] = real_date(row.due_on)
+            row.due_text = dates[row.due_on]
 
 
 def _state_links(department, counts, query):
@@ -224,15 +237,9 @@ def _success_message(application, action: Action) -> str:
         return _("%(number)s: %(action)s. It is due by %(due)s.") % {
             "number": application.tracking_number,
             "action": action.label,
-            "due": _date(due),
+            "due": real_date(due),
         }
     return _("%(number)s: %(action)s.") % {"number": application.tracking_number, "action": action.label}
-
-
-def _date(day) -> str:
-    from django.utils.formats import date_format
-
-    return f"{date_format(day, 'DATE_FORMAT')} ({date_format(day, 'l')})"
 
 
 @login_required

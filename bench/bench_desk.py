@@ -444,22 +444,24 @@ def main() -> None:
         queries[name] = len(captured)
 
     timings = {name: [] for name in pages}
+    cpu = {name: [] for name in pages}  # this process only: Python's share, whatever else runs on the machine
     for round_ in range(WARMUP + ROUNDS):
         for name, url in pages.items():
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             elapsed = (time.perf_counter() - began) * 1000
             if response.status_code != 200:
                 raise SystemExit(f"{url}: HTTP {response.status_code}")
             if round_ >= WARMUP:
                 timings[name].append(elapsed)
+                cpu[name].append((time.process_time() - began_cpu) * 1000)
 
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{ROUNDS} requests per page, interleaved, after {WARMUP} warm-up rounds ({os.cpu_count()} CPUs, load {load}):")
     for name, values in timings.items():
         print(
             f"  {name:<14} p50 {statistics.median(values):6.1f} ms  p95 {percentile(values, 95):6.1f} ms"
-            f"  {queries[name]:>2} queries"
+            f"  (Python CPU p50 {statistics.median(cpu[name]):5.1f} ms)  {queries[name]:>2} queries"
         )
     desk = [v for name, values in timings.items() if name != "bare view" for v in values]
     p95, bare_p95 = percentile(desk, 95), percentile(timings["bare view"], 95)

@@ -37,7 +37,7 @@ def test_it_shows_the_application(english, submitted, approver, applicant):
     assert submitted.tracking_number in page
     assert person.real_name in page and person.masked_id in page and person.resident_id not in page
     # The answers, labelled from the item version's questions.
-    assert "Shop name" in page and "海滨小吃" in page and "Opening date" in page
+    assert "Shop name" in page and "海滨小吃" in page and "Opening date" in page and "Dec. 1, 2026" in page
     # The terms it is bound to.
     assert "5 working days promised, 20 statutory" in page
     # The material, previewed inline, from the applicant area's file URL.
@@ -203,7 +203,8 @@ def test_a_step_that_is_no_longer_possible_is_explained(english, submitted, appr
     workflow.application_not_accept(application=submitted, actor=approver, note="不属于本部门职责")
     response = english.post(_action(submitted, "accept"))
     assert response.status_code == 400
-    assert "cannot be accepted now" in response.content.decode()
+    page = response.content.decode()
+    assert "Nothing was changed." in page and "not possible while the application is “not accepted”" in page
     submitted.refresh_from_db()
     assert submitted.state == State.NOT_ACCEPTED
 

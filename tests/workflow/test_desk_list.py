@@ -228,9 +228,10 @@ def test_it_runs_a_fixed_number_of_queries_with_5_or_60_applications(client, ite
     assert len(client.get(reverse("desk")).context["page"].rows) == 50
     assert small == large, (small_sql, large_sql)
     assert small_filtered == large_filtered
-    # Session, user, roles, MFA, calendar version, departments, staff, items, counts, one light
-    # query per open state, the page's rows and their approvers, the calendar warning's permission checks.
-    assert large <= 18, large_sql
+    # Session, user, roles, MFA, calendar version, departments, staff, items, counts, the light
+    # reads (one UNION ALL on PostgreSQL, one per open state elsewhere), the page's rows, the
+    # calendar warning's permission checks.
+    assert large <= (13 if connection.features.supports_slicing_ordering_in_compound else 17), large_sql
 
 
 def test_a_person_in_two_departments_switches_between_them(client, item, applicant, department):
