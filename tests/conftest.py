@@ -1,6 +1,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests judge results, not speed: a busy 2-core CI machine must not
+# turn a slow example into a failure.
+hypothesis_settings.register_profile("onegate", deadline=None)
+hypothesis_settings.load_profile("onegate")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run beside one unless told that this is deliberate.
