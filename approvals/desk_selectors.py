@@ -10,10 +10,11 @@ the clock by due date, then paused work (correction, suspension), then
 decided ones, newest due date first. Sorting a whole department on that
 expression would read every open row on each page (tens of thousands in a
 large department). Instead each state is read on its own along the
-`app_desk_idx` index (department, state, due_on), at most one page of rows
-per state, and the few short lists are merged here. The next page starts
-after the last row shown (a keyset cursor), so deep pages cost the same as
-the first.
+`app_desk_idx` index (department, state, due_on, id), at most one page of
+rows per state and from the index alone, and the few short lists are merged
+here; `app_desk_item_idx` (department, item version, state, due_on) does the
+same for the item filter. The next page starts after the last row shown (a
+keyset cursor), so deep pages cost the same as the first.
 """
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from approvals.models import Application, ApplicationEvent, Attachment, ClockPause
 from approvals.workdays import SLA, CalendarUnavailable, WorkingCalendar
 from approvals.workflow import CLOCKED_STATES, DECIDED_STATES, OPEN_STATES, State
-from portal.models import StaffRole, User
-from portal.permissions import departments_for
 from portal.i18n import prefers_chinese
 from portal.identifiers import mask_identifier
+from portal.models import StaffRole, User
+from portal.permissions import departments_for
 from services.models import Department, ItemVersion
 
 PAGE_SIZE = 50
@@ -467,8 +469,6 @@ def material_rows(application: Application) -> list[MaterialRow]:
     ]
     leftover = [a for files in by_material.values() for a in files]
     if leftover:
-        from django.utils.translation import gettext
-
         rows.append(MaterialRow(gettext("Other files"), False, leftover))
     return rows
 

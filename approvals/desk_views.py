@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -28,7 +29,7 @@ from approvals.calendar_selectors import stored_calendar
 from approvals.desk_forms import ACTION_FORMS, ASSIGNEE_NONE, FORWARD_ACTIONS, WARNING_ACTIONS, DeskFilterForm
 from approvals.workdays import SLA, CalendarUnavailable
 from approvals.workflow import CLOCKED_STATES, OPEN_STATES, Action, State
-from portal.models import StaffRole, User
+from portal.models import User
 from portal.permissions import departments_for
 
 # The service function for each desk action.
@@ -103,12 +104,10 @@ def desk(request):
         "filters": filters,
         "counts": counts,
         "page": page,
-        "today": today,
-        "query": query.urlencode(),
         "next_url": f"?{urlencode({**query.dict(), 'after': page.next_cursor})}" if page.next_cursor else "",
         "first_url": f"?{query.urlencode()}",
         "is_head": department.pk in selectors.head_departments(request.user),
-        "state_links": _state_links(department, counts, query),
+        "state_links": _state_links(counts, query),
     }
     return render(request, "approvals/desk/list.html", context)
 
@@ -136,7 +135,7 @@ def sla_badges() -> dict[str, tuple[str, str]]:
 
 
 def real_date(day) -> str:
-    """A date as people read it, with its weekday: 2026年12月3日 (星期四), 3 December 2026 (Thursday)."""
+    """A date as people read it, with its weekday: 2026年12月3日 (星期四), Dec. 3, 2026 (Thursday)."""
     return f"{date_format(day, 'DATE_FORMAT')} ({date_format(day, 'l')})"
 
 
@@ -156,7 +155,7 @@ def _present(rows) -> None:
             row.due_text = dates[row.due_on]
 
 
-def _state_links(department, counts, query):
+def _state_links(counts, query):
     """Links to the list of each open state, with its count (the filters other than state kept)."""
     base = query.copy()
     base.pop("sla", None)
@@ -211,12 +210,10 @@ def _detail(request, application, *, bound=None, status=200):
         "events": list(application.events.all()),
         "corrections": list(application.corrections.all()),
         "pauses": selectors.clock_pauses(application),
-        "days_left": days_left,
         "badge": sla_badges().get(sla),
         "deadline_words": deadline_words(days_left, sla),
         "extension_room": max(version.statutory_limit_days - version.promised_limit_days, 0),
         "actions": actions,
-        "is_head": application.department_id in selectors.head_departments(request.user),
     }
     return render(request, "approvals/desk/detail.html", context, status=status)
 
@@ -279,11 +276,14 @@ def desk_team(request):
     calendar = stored_calendar(today=today)
     rows = selectors.team_rows(department.pk, today=today, calendar=calendar)
 
+    desk_url = reverse("desk")
+
     def link(row, **params):
+        """The desk's list of this approver's open work (or the unassigned), with `params` as filters."""
         query = {"assignee": str(row.user.pk) if row.user else ASSIGNEE_NONE, **params}
         if len(departments) > 1:
             query["department"] = department.code
-        return "?" + urlencode(query)
+        return f"{desk_url}?{urlencode(query)}"
 
     for row in rows:
         row.links = {
@@ -296,5 +296,5 @@ def desk_team(request):
     return render(
         request,
         "approvals/desk/team.html",
-        {"department": department, "departments": departments, "rows": rows, "roles": StaffRole.Role},
+        {"department": department, "departments": departments, "rows": rows},
     )
