@@ -110,10 +110,16 @@ def reissue_jobs(user):
         ReissueJob.objects.filter(department_id__in=manager_departments(user))
         .select_related("licence_type", "department", "requested_by")
         .annotate(
-            done=Count("licences", filter=Q(licences__revision__gte=F("licences__wanted_revision"))),
+            # A licence revoked meanwhile is not re-issued: it counts as done.
+            done=Count(
+                "licences",
+                filter=Q(licences__revision__gte=F("licences__wanted_revision")) | Q(licences__status=Licence.Status.REVOKED),
+            ),
             failing=Count(
                 "licences",
-                filter=Q(licences__revision__lt=F("licences__wanted_revision")) & ~Q(licences__last_error=""),
+                filter=Q(licences__revision__lt=F("licences__wanted_revision"))
+                & ~Q(licences__last_error="")
+                & ~Q(licences__status=Licence.Status.REVOKED),
             ),
         )
     )

@@ -88,3 +88,14 @@ def test_another_department_cannot_see_the_job(client, licences, approver, other
     job = services.reissue_start(actor=approver, licence_type=business_licence, department=department, reason="模板更正")
     client.force_login(other_approver)
     assert client.get(reverse("staff_reissue_job", args=[job.pk])).status_code == 404
+
+
+def test_a_licence_revoked_during_the_reissue_counts_as_done(licences, approver, business_licence, department):
+    job = services.reissue_start(actor=approver, licence_type=business_licence, department=department, reason="模板更正")
+    services.licence_revoke(licence=licences[0], actor=approver, reason="吊销")
+    run_reissue_job.delay(job.pk)
+
+    progress = reissue_progress(approver, job.pk)
+    assert progress.finished and progress.done == 3
+    licences[0].refresh_from_db()
+    assert licences[0].revision == 1  # not re-issued
