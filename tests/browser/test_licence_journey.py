@@ -139,3 +139,41 @@ def test_an_approved_application_becomes_a_licence_the_holder_downloads_and_anyo
     expect(page.locator(".licence-check")).to_contain_text("文件为原件。")
     expect(page.locator(".licence-check")).to_contain_text(licence.number)
     check(page, "verify upload (report)", "licence-verify-upload")
+
+
+def test_the_department_revokes_a_licence_and_the_check_page_says_so_at_once(page, live_server, accepted):
+    from licences.tasks import issue_licence
+
+    application, holder, approver = accepted
+    application = workflow.application_approve(application=application, actor=approver)
+    issue_licence.delay(application.pk)
+    licence = Licence.objects.get(application=application)
+
+    sign_in(page, approver.email)
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.locator("input[name=code]").fill(totp_code())
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    page.goto("/staff/licences/")
+    expect(page.locator("main")).to_contain_text(licence.number)
+    check(page, "staff licence list", "licence-staff-list")
+    page.get_by_role("link", name=licence.number).click()
+    check(page, "staff licence")
+
+    revoke = page.locator("form[action$='/revoke/']")
+    with page.expect_navigation():
+        revoke.locator("button[type=submit]").click()  # no reason: refused
+    expect(page.locator(".error-summary")).to_be_visible()
+    check(page, "staff licence (error)")
+    page.locator("form[action$='/revoke/'] textarea").fill("以欺骗手段取得许可")
+    with page.expect_navigation():
+        page.locator("form[action$='/revoke/'] button[type=submit]").click()
+    expect(page.locator(".notices")).to_contain_text(licence.number)
+    check(page, "staff licence (revoked)", "licence-staff-revoked")
+
+    page.goto(f"/verify/{licence.number}/")
+    expect(page.locator(".licence-verdict")).to_contain_text("此证照已被吊销，不再有效。")
+    check(page, "verify (revoked)")
+
+    page.goto("/staff/licences/reissue/")
+    check(page, "re-issue form")
