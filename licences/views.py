@@ -181,7 +181,8 @@ def material_licence(request, uid, material_id):
             services.stop_using_licence_for_material(application=application, actor=request.user, material=material)
             messages.success(request, _("“%(material)s” will be uploaded instead.") % {"material": material.name})
         else:
-            licence = Licence.objects.filter(pk=request.POST.get("licence") or 0).first()
+            chosen = request.POST.get("licence", "")
+            licence = Licence.objects.filter(pk=chosen).first() if chosen.isdigit() else None
             if licence is None:
                 raise ValidationError(_("Choose one of your licences."))
             services.use_licence_for_material(

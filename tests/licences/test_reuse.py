@@ -128,6 +128,15 @@ def test_the_applicant_uses_and_drops_the_licence_from_the_materials_page(client
     assert not MaterialLicence.objects.exists()
 
 
+def test_a_missing_or_malformed_choice_is_an_error_message(client, draft, applicant):
+    client.force_login(applicant)
+    url = reverse("material_licence", args=[draft.uid, _licence_material(draft).pk])
+    for value in ["", "abc", "99999"]:
+        response = client.post(url, {"licence": value}, follow=True)
+        assert response.status_code == 200 and "Choose one of your licences." in response.content.decode()
+    assert not MaterialLicence.objects.exists()
+
+
 def test_outsiders_cannot_post_to_someone_else_s_application(client, draft, licence, outsider, other_approver):
     url = reverse("material_licence", args=[draft.uid, _licence_material(draft).pk])
     assert client.post(url, {"licence": licence.pk}).status_code == 302  # anonymous: sign in
