@@ -2,12 +2,10 @@
 (/verify/<number>/), reuse as a material, and the issuing department's pages
 under /staff/licences/. Views call services and selectors; they change nothing themselves."""
 
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import ratelimit
 from licences import documents, numbers, selectors, services
 from licences.forms import NoteForm, NumberForm, ReasonForm, ReissueForm
 from licences.models import Licence
@@ -33,21 +32,9 @@ def _today():
     return timezone.localdate()
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_rate_limit(request) -> bool:
     """At most LICENCE_VERIFY_PER_MINUTE look-ups per minute from one address."""
-    limit = getattr(settings, "LICENCE_VERIFY_PER_MINUTE", 30)
-    key = f"licences:verify:{_client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, 120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 120)
-        count = 1
-    return count > limit
+    return ratelimit.hit("licence-verify", request, window=60) > getattr(settings, "LICENCE_VERIFY_PER_MINUTE", 30)
 
 
 def _pdf_response(licence: Licence) -> FileResponse:

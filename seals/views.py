@@ -1,8 +1,6 @@
-import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal import ratelimit
 from seals import pki, selectors
 from seals.forms import VerifyUploadForm
 from seals.verification import verify_pdf
@@ -24,20 +23,9 @@ def register_verify_panel(panel) -> None:
         verify_panels.append(panel)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_rate_limit(request) -> bool:
     """At most SEAL_VERIFY_PER_MINUTE uploads per minute from one address."""
-    key = f"seals:verify:{_client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, 120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 120)
-        count = 1
-    return count > settings.SEAL_VERIFY_PER_MINUTE
+    return ratelimit.hit("seal-verify", request, window=60) > settings.SEAL_VERIFY_PER_MINUTE
 
 
 @require_http_methods(["GET", "POST"])
