@@ -37,6 +37,15 @@ def focused(page) -> str:
     return page.evaluate("() => document.activeElement.name || document.activeElement.id || document.activeElement.tagName")
 
 
+def wait_for_focus(page, name):
+    """Autofocus lands a moment after the load event: wait for it (and fail if it never comes)."""
+    page.wait_for_function(
+        "name => document.activeElement && (document.activeElement.name || document.activeElement.id) === name",
+        arg=name,
+        timeout=5000,
+    )
+
+
 def press(page, key, expect):
     page.keyboard.press(key)
     assert focused(page) == expect, f"after {key} the focus is on {focused(page)}, not {expect}"
@@ -102,18 +111,18 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
     sign_in_staff(page, clerk)
     page.goto("/window/")
     check(page, "window workspace")
-    assert focused(page) == "q", "the search box waits for the scanner"
+    wait_for_focus(page, "q")  # the search box waits for the scanner
     page.keyboard.type(rid)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/window/people/new/"))
     check(page, "register a person")
     assert page.locator("input[name=resident_id]").input_value() == rid
-    assert focused(page) == "real_name"
+    wait_for_focus(page, "real_name")
     page.keyboard.type("林晓")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/window/people/\d+/$"))
     check(page, "the person at the window")
-    assert focused(page) == "start-item"
+    wait_for_focus(page, "start-item")
     page.keyboard.type("MKT-001")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/window/applications/[0-9a-f-]{36}/$"))
@@ -121,7 +130,7 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"window-form-{page.viewport_name}.png"), full_page=True)
 
-    assert focused(page) == "answers-shop_name"
+    wait_for_focus(page, "answers-shop_name")
     page.keyboard.type("海滨小吃")
     press(page, "Tab", "answers-contact")
     page.keyboard.type("13812345678")
@@ -154,6 +163,7 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
 
     # A scanner types the number from the receipt and presses Enter.
     page.goto("/window/")
+    wait_for_focus(page, "q")
     page.keyboard.type(number)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/window/applications/{application.uid}/$"))
