@@ -64,7 +64,8 @@ def licence_reference(application, material):
 
 
 @register.inclusion_tag("licences/_application_licence.html", takes_context=True)
-def application_licence(context, application):
+def application_licence(context, application, holder=False):
+    """`holder=True` on the applicant's own page: link to the licence in their wallet."""
     from licences.services import can_manage
 
     licence = selectors.licence_for_application(application)
@@ -75,4 +76,5 @@ def application_licence(context, application):
         "staff_view": licence is not None and user is not None and can_manage(user, licence),
         "expected": application.item_version.licence_type_id is not None,
         "application": application,
+        "holder": holder,
     }

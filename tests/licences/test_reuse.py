@@ -186,3 +186,29 @@ def test_offers_take_three_queries(draft, licence, django_assert_num_queries):
 def test_the_catalogue_can_ask_which_types_are_held(applicant, licence, outsider):
     assert selectors.held_licence_type_ids(applicant) == {licence.licence_type_id}
     assert selectors.held_licence_type_ids(outsider) == set()
+
+
+def test_the_desk_page_shows_the_licence_given_with_its_status_now(client, draft, applicant, licence, approver):
+    material = _licence_material(draft)
+    services.use_licence_for_material(application=draft, actor=applicant, material=material, licence=licence)
+    submitted = workflow.application_submit(application=draft, actor=applicant, declaration=True)
+    client.force_login(approver)
+    url = reverse("desk_application", args=[submitted.tracking_number])
+
+    page = client.get(url).content.decode()
+    assert f"Given by the electronic business licence {licence.number}" in page and "badge--ok" in page
+    assert reverse("licence_verify", args=[licence.number]) in page
+    services.licence_revoke(licence=licence, actor=approver, reason="吊销")
+    page = client.get(url).content.decode()
+    assert licence.number in page and "badge--bad" in page  # read live, not copied at submission
+
+
+def test_the_applicant_s_page_and_the_desk_show_the_licence_an_approval_produced(client, approved, licence, applicant, approver):
+    client.force_login(applicant)
+    page = client.get(reverse("my_application", args=[approved.uid])).content.decode()
+    assert licence.number in page and reverse("wallet_licence", args=[licence.number]) in page
+    assert reverse("staff_licence", args=[licence.number]) not in page
+
+    client.force_login(approver)
+    page = client.get(reverse("desk_application", args=[approved.tracking_number])).content.decode()
+    assert licence.number in page and reverse("staff_licence", args=[licence.number]) in page
