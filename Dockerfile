@@ -8,7 +8,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir -e '.[s3]'
 COPY package.json ./
 RUN npm install --omit=dev --no-audit --no-fund
 COPY . .

@@ -4,6 +4,7 @@ The defaults are the safe production ones. `make run` and the test suite set
 DEBUG, HTTPS and DEMO_MODE explicitly; see the configuration table in README.md.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -230,18 +231,31 @@ USE_TZ = True
 
 # Static files and private storage. Uploaded materials and licences are never
 # served directly: views check permissions and stream them. S3-compatible
-# storage is one setting away: STORAGE_BACKEND=storages.backends.s3.S3Storage.
+# storage is one setting away: STORAGE_BACKEND=storages.backends.s3.S3Storage
+# (with the `s3` extra installed; bucket and endpoint in STORAGE_OPTIONS).
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():
     STATICFILES_DIRS.append(("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
+def _storage_options() -> dict:
+    """STORAGE_OPTIONS: a JSON object passed to the storage class (bucket, endpoint, …)."""
+    raw = envstr("STORAGE_OPTIONS")
+    if not raw:
+        return {} if envstr("STORAGE_BACKEND") else {"location": str(VAR_DIR / "private")}
+    try:
+        options = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"STORAGE_OPTIONS is not valid JSON: {exc}") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("STORAGE_OPTIONS must be a JSON object.")
+    return options
+
+
 STORAGES = {
     "default": {
         "BACKEND": envstr("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(VAR_DIR / "private")}
-        if not envstr("STORAGE_BACKEND")
-        else {},
+        "OPTIONS": _storage_options(),
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
