@@ -90,6 +90,8 @@ def test_the_supervisor_sees_the_counts(english, supervisor, ledger):
     assert "The notice was given on paper only." in page
     assert ledger.tracking_number in page
     assert ledger.applicant_person.resident_id not in page  # masked
+    # The share of violating visits is drawn as a bar beside its number (per department and per item).
+    assert page.count('<span class="rate__fill" style="width: 50.0%"></span></span><span class="rate__number">50.0%</span>') == 4
 
 
 def test_a_bad_period_is_explained(english, supervisor):
