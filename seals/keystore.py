@@ -3,7 +3,8 @@
 The KEK is 32 bytes in the file named by SEAL_KEK_FILE (raw, 64 hex digits
 or base64). Every stored key carries the id of the KEK that wrapped it, so a
 wrong KEK is reported as such instead of as a decryption failure. Key material
-and the KEK are never logged, and no key is ever serialised as PEM.
+and the KEK are never logged, and no key is ever serialised as PEM. A KEK is
+changed by re-wrapping every stored key (services.kek_rotate, seals_rekey).
 """
 
 import base64
@@ -27,7 +28,8 @@ class KeyEncryptionKeyError(ImproperlyConfigured):
     """The KEK is missing, unreadable, malformed, or not the one that wrapped a key."""
 
 
-def _decode_kek(raw: bytes, path: str) -> bytes:
+def _decode_kek(raw: bytes, what: str) -> bytes:
+    """32 bytes from a KEK file's content; `what` names the file in the error."""
     if len(raw) == 32:
         return raw
     text = raw.strip()
@@ -39,7 +41,7 @@ def _decode_kek(raw: bytes, path: str) -> bytes:
         if len(value) == 32:
             return value
     raise KeyEncryptionKeyError(
-        f"SEAL_KEK_FILE={path} must hold a 32-byte key (raw, 64 hex digits or base64); "
+        f"{what} must hold a 32-byte key (raw, 64 hex digits or base64); "
         "create one with: openssl rand -hex 32"
     )
 
@@ -74,7 +76,19 @@ def load_kek(*, create: bool | None = None) -> bytes:
             f"SEAL_KEK_FILE={path} cannot be read ({exc.strerror or exc}): "
             "the seals' key-encryption key is required."
         ) from None
-    return _decode_kek(raw, path)
+    return _decode_kek(raw, f"SEAL_KEK_FILE={path}")
+
+
+def read_kek_file(path: str | os.PathLike) -> bytes:
+    """A KEK from any file, by the same rules as SEAL_KEK_FILE (for a KEK rotation).
+
+    Nothing is ever created here.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise KeyEncryptionKeyError(f"The KEK file {path} cannot be read ({exc.strerror or exc}).") from None
+    return _decode_kek(raw, f"The KEK file {path}")
 
 
 def kek_id(kek: bytes) -> str:
@@ -86,11 +100,12 @@ def current_kek_id() -> str:
     return kek_id(load_kek())
 
 
+def _spki(public_key) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def _aad(public_key) -> bytes:
-    spki = public_key.public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return b"onegate-seal-key|" + hashlib.sha256(spki).hexdigest().encode()
+    return b"onegate-seal-key|" + hashlib.sha256(_spki(public_key)).hexdigest().encode()
 
 
 def encrypt_private_key(private_key) -> tuple[bytes, str]:
@@ -99,7 +114,10 @@ def encrypt_private_key(private_key) -> tuple[bytes, str]:
     The associated data binds the blob to the key's own public key, so a blob
     copied onto another record fails to open.
     """
-    kek = load_kek()
+    return _wrap(private_key, kek=load_kek())
+
+
+def _wrap(private_key, *, kek: bytes) -> tuple[bytes, str]:
     der = private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -116,6 +134,10 @@ def decrypt_private_key(blob: bytes, *, stored_kek_id: str, public_key):
             f"Wrong key-encryption key: this key was wrapped under KEK {stored_kek_id}, "
             f"but SEAL_KEK_FILE holds KEK {kek_id(kek)}."
         )
+    return _unwrap(blob, kek=kek, public_key=public_key)
+
+
+def _unwrap(blob: bytes, *, kek: bytes, public_key):
     blob = bytes(blob)
     if not blob.startswith(BLOB_VERSION):
         raise KeyEncryptionKeyError("The stored key is not in a format this version understands.")
@@ -129,3 +151,18 @@ def decrypt_private_key(blob: bytes, *, stored_kek_id: str, public_key):
             "(wrong KEK, or the record was altered)."
         ) from None
     return serialization.load_der_private_key(der, password=None)
+
+
+def rewrap_private_key(blob: bytes, *, public_key, old_kek: bytes, new_kek: bytes) -> tuple[bytes, str]:
+    """(blob, kek id): a key wrapped under `old_kek`, wrapped anew under `new_kek`.
+
+    The new blob is opened again under `new_kek` and its key compared with
+    `public_key` (the certificate's) before it is returned, so a blob that
+    would not open later is never handed back.
+    """
+    private_key = _unwrap(blob, kek=old_kek, public_key=public_key)
+    new_blob, new_id = _wrap(private_key, kek=new_kek)
+    reopened = _unwrap(new_blob, kek=new_kek, public_key=public_key)
+    if _spki(reopened.public_key()) != _spki(public_key):
+        raise KeyEncryptionKeyError("The re-wrapped key does not match its certificate's public key.")
+    return new_blob, new_id

@@ -7,8 +7,10 @@ records every signature in the tamper-evident seal-usage log.
 
 import hashlib
 import logging
+import os
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -264,6 +266,82 @@ def seal_revoke(*, seal: Seal, reason: str, note: str, actor=None, at: datetime 
     logger.warning("seals: revoked seal %s (%s)", locked.serial_number, reason)
     seal.refresh_from_db()
     return locked
+
+
+# -- the key-encryption key ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KekRotation:
+    old_kek_id: str
+    new_kek_id: str
+    rewrapped: int  # keys moved (or, in a dry run, that would move) to the new KEK
+    already_new: int  # keys found under the new KEK already (an earlier run)
+    dry_run: bool
+
+
+def _record_name(record) -> str:
+    if isinstance(record, RootAuthority):
+        return f"root CA {record.fingerprint_sha256[:16]}"
+    return f"seal {record.serial_number} (pk {record.pk}, {record.get_status_display()})"
+
+
+@transaction.atomic
+def kek_rotate(*, new_kek_file: str | os.PathLike, dry_run: bool = False) -> KekRotation:
+    """Re-wrap every stored private key from the KEK in SEAL_KEK_FILE to the one in `new_kek_file`.
+
+    Root CA and every encrypted seal key, whatever the seal's status (rotated-out
+    and revoked seals keep their keys). All rows are locked and change in this
+    one transaction, so either every key moves or none does. Keys already under
+    the new KEK are skipped, so running it again after a crash is safe. A key
+    under neither KEK, or one that does not open, aborts the run naming the
+    record. Raises keystore.KeyEncryptionKeyError.
+    """
+    old_kek = keystore.load_kek(create=False)
+    new_kek = keystore.read_kek_file(new_kek_file)
+    old_id, new_id = keystore.kek_id(old_kek), keystore.kek_id(new_kek)
+    if old_id == new_id:
+        raise keystore.KeyEncryptionKeyError(
+            f"The new key-encryption key is the one in use (KEK {old_id}): make a new one with "
+            "openssl rand -hex 32."
+        )
+    # Plain pk order, no joins: a fixed lock order, and only these tables' rows are locked.
+    records = [*RootAuthority.objects.select_for_update().order_by("pk")]
+    records += Seal.objects.select_for_update().filter(
+        key_store=Seal.KeyStore.ENCRYPTED, encrypted_key__isnull=False
+    ).order_by("pk")
+    rewrapped, already_new = [], 0
+    for record in records:
+        if record.kek_id == new_id:
+            already_new += 1
+            continue
+        if record.kek_id != old_id:
+            raise keystore.KeyEncryptionKeyError(
+                f"The key of {_record_name(record)} is wrapped under KEK {record.kek_id}, which is neither "
+                f"the current KEK {old_id} nor the new KEK {new_id}. Nothing was changed."
+            )
+        try:
+            blob, _ = keystore.rewrap_private_key(
+                record.encrypted_key,
+                public_key=pki.load_certificate(record.certificate_pem).public_key(),
+                old_kek=old_kek,
+                new_kek=new_kek,
+            )
+        except keystore.KeyEncryptionKeyError as exc:
+            raise keystore.KeyEncryptionKeyError(f"{_record_name(record)}: {exc} Nothing was changed.") from None
+        rewrapped.append((record, blob))
+    if not dry_run:
+        for record, blob in rewrapped:
+            rows = type(record).objects.filter(pk=record.pk, kek_id=old_id)
+            if rows.update(encrypted_key=blob, kek_id=new_id) != 1:  # the rows are locked: not expected
+                raise keystore.KeyEncryptionKeyError(
+                    f"{_record_name(record)} changed during the re-wrap. Nothing was changed."
+                )
+        forget_signers()
+        logger.warning("seals: %d keys re-wrapped from KEK %s to KEK %s", len(rewrapped), old_id, new_id)
+    return KekRotation(
+        old_kek_id=old_id, new_kek_id=new_id, rewrapped=len(rewrapped), already_new=already_new, dry_run=dry_run
+    )
 
 
 # -- the usage log -------------------------------------------------------------
