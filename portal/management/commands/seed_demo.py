@@ -7,6 +7,9 @@ from django.db import transaction
 # Each app may have a `demo` module with `seed(*, stdout)`; they run in this
 # order, because later ones build on earlier ones (departments before staff).
 DEMO_APPS = ["services", "portal", "approvals", "licences", "seals", "supervision"]
+# Last, with the list, accounts, calendar and seals in place: applications,
+# licences and window visits made through the services (approvals/demo_cases.py).
+DEMO_STEPS = [f"{app}.demo" for app in DEMO_APPS] + ["approvals.demo_cases"]
 
 
 class Command(BaseCommand):
@@ -15,11 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             raise CommandError("seed_demo only runs with DEMO_MODE=1.")
-        for app in DEMO_APPS:
+        for name in DEMO_STEPS:
             try:
-                module = importlib.import_module(f"{app}.demo")
+                module = importlib.import_module(name)
             except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
+                if exc.name != name:
                     raise
                 continue
             with transaction.atomic():

@@ -1,0 +1,417 @@
+"""Demo cases: applications, licences and a window visit, so that the demo's desks,
+wallets and "my office" pages are not empty.
+
+Everything goes through the services that the web pages and the window counter
+call (approvals.services, approvals.window_services, licences.services and the
+issuing task), so the demo obeys every rule the real system does: the list
+guard, form validation, upload checks, the workflow table, the deadline clock,
+the seals. `seed_demo` runs this last, when the list, the accounts, the
+calendar and the seals are in place.
+
+Idempotent: a case is found again by its applicant, its item and one answer
+of its own (`Case.key`). A case that exists is left where the demo has taken
+it since; a missing one is made again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from approvals import services as workflow
+from approvals import window_services as window
+from approvals.models import Application
+from approvals.workflow import State
+from licences.models import Licence
+from licences.services import use_licence_for_material
+from licences.tasks import issue_licence
+from portal import demo as accounts
+from portal import services as identity
+from portal.identifiers import credit_code_check_char, resident_id_check_char
+from portal.models import Enterprise, Person, User
+
+CITIZEN = "citizen@demo.onegate"
+AGENT = "agent@demo.onegate"
+CLERK = "clerk@demo.onegate"
+APPROVER = "approver@demo.onegate"
+HOUSING_APPROVER = "housing-approver@demo.onegate"
+
+# A person who came to the window without a portal account.
+WALK_IN_NAME = "孙桂兰"
+WALK_IN_ID17 = "21140219580412" + "082"
+
+PHONE = "13941901234"
+ADDRESS = "辽宁省葫芦岛市连山区龙湾大街18号"
+
+
+@dataclass
+class Case:
+    """One application to bring to `stage`. `key` names the answer that identifies it."""
+
+    item_code: str
+    stage: str  # draft | submitted | correction | in_review | approved
+    answers: dict
+    key: str
+    # Materials (by English name) not given yet: what a draft still lacks.
+    leave_out: tuple[str, ...] = ()
+    # Materials (by English name) given by the applicant's licence instead of a copy (免提交).
+    by_licence: tuple[str, ...] = ()
+    corrections: list[dict] = field(default_factory=list)
+
+
+# -- PDFs standing for scanned materials --------------------------------------------
+
+
+def _pdf_string(text: str) -> bytes:
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def material_pdf(*lines: str) -> bytes:
+    """A real one-page A4 PDF with a few lines of Latin text (Helvetica needs no embedding)."""
+    content = b"BT /F1 16 Tf 56 780 Td 22 TL"
+    for number, line in enumerate(lines):
+        if number == 1:
+            content += b" /F1 11 Tf 16 TL"
+        content += b" " + _pdf_string(line) + b" Tj T*"
+    content += b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _scan(material, application: Application) -> SimpleUploadedFile:
+    data = material_pdf(
+        material.name_en,
+        f"Demo copy for an application for item {application.item_version.item.code}.",
+        "Not a real document: made by manage.py seed_demo.",
+    )
+    return SimpleUploadedFile(f"{material.name_zh}.pdf", data, content_type="application/pdf")
+
+
+# -- the cast ------------------------------------------------------------------------
+
+
+@dataclass
+class Cast:
+    citizen: User
+    agent: User
+    clerk: User
+    approver: User
+    housing_approver: User
+    enterprise: Enterprise
+
+
+def _cast() -> Cast:
+    users = {u.email: u for u in User.objects.filter(email__in=[CITIZEN, AGENT, CLERK, APPROVER, HOUSING_APPROVER])}
+    code = accounts.ENTERPRISE_CODE + credit_code_check_char(accounts.ENTERPRISE_CODE)
+    return Cast(
+        citizen=users[CITIZEN],
+        agent=users[AGENT],
+        clerk=users[CLERK],
+        approver=users[APPROVER],
+        housing_approver=users[HOUSING_APPROVER],
+        enterprise=Enterprise.objects.get(credit_code=code),
+    )
+
+
+def _person_answers(person: Person, **more) -> dict:
+    return {
+        "applicant_name": person.real_name,
+        "applicant_id": person.resident_id,
+        "phone": PHONE,
+        "address": ADDRESS,
+        **more,
+    }
+
+
+def _enterprise_answers(enterprise: Enterprise, **more) -> dict:
+    return {
+        "enterprise_name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "contact_name": "李娜",
+        "phone": "13904291234",
+        **more,
+    }
+
+
+def citizen_cases(person: Person) -> list[Case]:
+    return [
+        Case(
+            "MKT-001",
+            "draft",
+            _person_answers(person, address="", business_name="小明便利店", business_scope=""),  # half done
+            key="business_name",
+            leave_out=("Applicant's proof of identity", "Proof of the right to use the premises"),
+        ),
+        Case(
+            "MKT-006",
+            "submitted",
+            _person_answers(person, products="手工煎饼、杂粮煎饼"),
+            key="products",
+        ),
+        Case(
+            "MKT-006",
+            "correction",
+            _person_answers(person, products="海米、虾皮等海产品干制"),
+            key="products",
+            corrections=[
+                {
+                    "material": "Description of the production process",
+                    "problem": "未写明晾晒、烘干工序的温度和时间。",
+                    "remedy": "在工艺流程说明中补充每道工序的温度和时间，签字后重新上传。",
+                },
+                {
+                    "material": "Proof of the right to use the premises",
+                    "problem": "租赁合同已于上月到期。",
+                    "remedy": "上传续签后的租赁合同，或不动产权证书。",
+                },
+            ],
+        ),
+        Case(
+            "MKT-006",
+            "in_review",
+            _person_answers(person, products="手工豆腐、豆腐皮"),
+            key="products",
+        ),
+        Case(
+            "MKT-001",
+            "approved",
+            _person_answers(person, business_name="王记海鲜烧烤", business_scope="烧烤；海鲜加工及销售；预包装食品零售。"),
+            key="business_name",
+        ),
+    ]
+
+
+def agent_cases(enterprise: Enterprise) -> list[Case]:
+    return [
+        Case(
+            "MKT-002",
+            "approved",
+            _enterprise_answers(
+                enterprise,
+                change_type="scope",
+                change_detail="经营范围增加：餐饮服务；预包装食品销售；食品互联网销售。",
+            ),
+            key="change_detail",
+        ),
+        Case(
+            "HOU-001",
+            "in_review",
+            _enterprise_answers(
+                enterprise,
+                project_name="海滨食品冷链仓库",
+                project_address="辽宁省葫芦岛市龙港区北港工业园3号",
+                floor_area="1800",
+                building_height="12",
+            ),
+            key="project_name",
+            by_licence=("Developer's business licence",),
+        ),
+        Case(
+            "MKT-004",
+            "draft",
+            _enterprise_answers(enterprise, premises_address="辽宁省葫芦岛市龙港区海滨路1号"),
+            key="premises_address",
+            leave_out=("Business licence",),  # left for the 免提交 offer: "use my licence"
+        ),
+    ]
+
+
+def window_case(person: Person) -> Case:
+    answers = _person_answers(
+        person, phone="13804295678", address="辽宁省葫芦岛市南票区沙锅屯乡1组", products="手工粘豆包、年糕"
+    )
+    return Case("MKT-006", "submitted", answers, key="products")
+
+
+# -- making a case -------------------------------------------------------------------
+
+
+def _existing(case: Case, *, person: Person, enterprise: Enterprise | None) -> Application | None:
+    return (
+        Application.objects.filter(
+            applicant_person=person,
+            applicant_enterprise=enterprise,
+            item_version__item__code=case.item_code,
+            **{f"form_data__{case.key}": case.answers[case.key]},
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _fill(case: Case, application: Application, *, actor: User, licence: Licence | None, at) -> None:
+    workflow.application_save(application=application, actor=actor, data=case.answers, at=at)
+    for material in application.item_version.materials.all():
+        if material.name_en in case.by_licence and licence is not None:
+            use_licence_for_material(application=application, actor=actor, material=material, licence=licence, at=at)
+        elif material.name_en not in case.leave_out:
+            workflow.attachment_add(
+                application=application, actor=actor, material=material, upload=_scan(material, application), at=at
+            )
+
+
+def _correction_items(case: Case, application: Application) -> list[dict]:
+    materials = {m.name_en: m for m in application.item_version.materials.all()}
+    return [
+        {
+            "material": materials[entry["material"]].pk,
+            "name": materials[entry["material"]].name_zh,
+            "problem": entry["problem"],
+            "remedy": entry["remedy"],
+        }
+        for entry in case.corrections
+    ]
+
+
+def _advance(case: Case, application: Application, *, applicant: User, approver: User, at) -> Application:
+    """Take a filled draft to the case's stage, as the applicant and the department would."""
+    if case.stage == "draft":
+        return application
+    application = workflow.application_submit(application=application, actor=applicant, declaration=True, at=at)
+    if case.stage == "submitted" or application.state == State.APPROVED:  # an instant item is approved at once
+        return application
+    if case.stage == "correction":
+        return workflow.application_request_correction(
+            application=application,
+            actor=approver,
+            items=_correction_items(case, application),
+            note="请一次性补齐以下材料后重新提交。",
+            at=at,
+        )
+    application = workflow.application_accept(application=application, actor=approver, at=at)
+    application = workflow.application_start_review(application=application, actor=approver, at=at)
+    if case.stage == "approved":
+        application = workflow.application_approve(application=application, actor=approver, at=at)
+    return application
+
+
+def _issue(application: Application) -> Licence | None:
+    """Issue the approved application's licence now, in this process (not through the broker)."""
+    if application.state != State.APPROVED or application.item_version.licence_type_id is None:
+        return None
+    issue_licence(application.pk)  # does nothing when it is already issued
+    return Licence.objects.filter(application=application).first()
+
+
+@dataclass
+class Outcome:
+    case: Case
+    application: Application | None = None
+    new: bool = False
+    licence: Licence | None = None
+    refused: str = ""
+
+
+def _make(
+    case: Case, *, applicant: User, person: Person, enterprise: Enterprise | None, approver: User,
+    licence: Licence | None, at,
+) -> Outcome:
+    found = _existing(case, person=person, enterprise=enterprise)
+    if found is not None:
+        return Outcome(case, found, new=False, licence=_issue(found))
+    try:
+        with transaction.atomic():
+            application = workflow.application_start(
+                actor=applicant, item_code=case.item_code, enterprise=enterprise, at=at
+            )
+            _fill(case, application, actor=applicant, licence=licence, at=at)
+            application = _advance(case, application, applicant=applicant, approver=approver, at=at)
+    except ValidationError as exc:
+        # The demo list may have been changed at /list-admin/ (an item retired, a question added).
+        return Outcome(case, refused="; ".join(exc.messages))
+    return Outcome(case, application, new=True, licence=_issue(application))
+
+
+def _window_case(cast: Cast, *, at) -> Outcome:
+    walk_in = identity.person_register(
+        real_name=WALK_IN_NAME, resident_id=WALK_IN_ID17 + resident_id_check_char(WALK_IN_ID17)
+    )
+    case = window_case(walk_in)
+    found = _existing(case, person=walk_in, enterprise=None)
+    if found is not None:
+        return Outcome(case, found)
+    try:
+        with transaction.atomic():
+            application = workflow.application_start(
+                actor=cast.clerk, item_code=case.item_code, person=walk_in, channel=Application.Channel.WINDOW, at=at
+            )
+            _fill(case, application, actor=cast.clerk, licence=None, at=at)
+            application = window.window_submit(application=application, clerk=cast.clerk, declaration=True, at=at)
+    except ValidationError as exc:
+        return Outcome(case, refused="; ".join(exc.messages))
+    return Outcome(case, application, new=True)
+
+
+# -- the step ------------------------------------------------------------------------
+
+
+def _summary(outcomes: list[Outcome]) -> str:
+    parts = []
+    for outcome in outcomes:
+        if outcome.refused:
+            parts.append(f"{outcome.case.stage} {outcome.case.item_code} skipped ({outcome.refused})")
+            continue
+        # The state it is in now: the demo may have taken a case further since it was made.
+        text = f"{outcome.application.state.replace('_', ' ')} {outcome.case.item_code}"
+        if outcome.application.tracking_number:
+            text += f" {outcome.application.tracking_number}"
+        if outcome.licence is not None:
+            text += f" → licence {outcome.licence.number}"
+        parts.append(text)
+    made = [outcome for outcome in outcomes if not outcome.refused]
+    new = sum(outcome.new for outcome in made)
+    return f"{len(made)} case{'' if len(made) == 1 else 's'} ({new} new): " + ", ".join(parts)
+
+
+def seed(*, stdout) -> None:
+    at = timezone.now()
+    cast = _cast()
+
+    citizen = cast.citizen.person
+    outcomes = [
+        _make(
+            case, applicant=cast.citizen, person=citizen, enterprise=None, approver=cast.approver, licence=None, at=at
+        )
+        for case in citizen_cases(citizen)
+    ]
+    stdout.write(f"demo cases, {CITIZEN} ({citizen.real_name}): {_summary(outcomes)}")
+
+    agent = cast.agent.person
+    outcomes, business_licence = [], None
+    for case in agent_cases(cast.enterprise):
+        approver = cast.housing_approver if case.item_code.startswith("HOU-") else cast.approver
+        outcome = _make(
+            case, applicant=cast.agent, person=agent, enterprise=cast.enterprise, approver=approver,
+            licence=business_licence, at=at,
+        )
+        business_licence = business_licence or outcome.licence
+        outcomes.append(outcome)
+    stdout.write(f"demo cases, {AGENT} for {cast.enterprise.name}: {_summary(outcomes)}")
+
+    outcome = _window_case(cast, at=at)
+    visits = outcome.application.visits.count() if outcome.application else 0
+    stdout.write(
+        f"demo cases, window ({CLERK}) for walk-in {WALK_IN_NAME}: {_summary([outcome])}; {visits} visit recorded"
+    )
