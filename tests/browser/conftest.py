@@ -54,6 +54,7 @@ def page(browser, viewport, live_server):
 
 def axe_check(page, *, label: str = "") -> None:
     """Fail on any serious or critical axe-core violation on the current page."""
+    page.wait_for_load_state()  # after a navigation a click started: the new page, its CSS applied
     page.add_script_tag(content=AXE_JS.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

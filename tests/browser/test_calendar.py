@@ -47,7 +47,8 @@ def test_an_administrator_enters_next_years_notice(page, client, live_server):
         page.fill(f"#id_working-{i}-name_zh", working.name_zh)
     axe_check(page, label="notice form")
     no_horizontal_scroll(page)
-    page.click("button[value=preview]")
+    with page.expect_navigation():
+        page.click("button[value=preview]")
 
     preview = page.locator("section.notice-preview")
     assert "预览" in preview.locator("#preview-title").inner_text()
@@ -57,7 +58,8 @@ def test_an_administrator_enters_next_years_notice(page, client, live_server):
     assert february.locator("td.cal-day--holiday").count() == 9
     axe_check(page, label="notice preview")
     no_horizontal_scroll(page)
-    page.click("button[value=save]")
+    with page.expect_navigation():
+        page.click("button[value=save]")
 
     page.wait_for_url("**/calendar/2027/")
     assert "2027 年的通知已保存" in page.locator(".notices").inner_text()

@@ -35,14 +35,16 @@ def test_a_visitor_tracks_an_application(page):
 
     page.fill("#id_tracking_number", application.tracking_number)
     page.fill("#id_query_code", "ZZZZZZZZ")
-    page.click("form[action='/track/'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action='/track/'] button[type=submit]")
     assert page.locator(".error-summary").count() == 1
     assert page.input_value("#id_query_code") == ""
     axe_check(page, label=f"track, not found ({page.viewport_name})")
     no_horizontal_scroll(page)
 
     page.fill("#id_query_code", application.query_code.lower())
-    page.click("form[action='/track/'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action='/track/'] button[type=submit]")
     assert application.tracking_number in page.locator("h1").inner_text()
     assert "市场监督管理局" in page.locator("main").inner_text()
     assert applicant.person.real_name not in page.content()

@@ -31,7 +31,8 @@ def test_a_relying_party_checks_a_sealed_licence(page, sealed_pdf):
     no_horizontal_scroll(page)
 
     page.get_by_label("已盖章的 PDF 文件").set_input_files(str(sealed_pdf))
-    page.get_by_role("button", name="验证印章").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="验证印章").click()
 
     report = page.locator(".verify-report")
     assert "有效：由市场监督管理局加盖，盖章后未被改动。" in report.inner_text()
@@ -48,7 +49,8 @@ def test_a_relying_party_is_told_when_a_file_is_not_a_pdf(page, sealed_pdf, tmp_
     page.goto("/verify/")
 
     page.get_by_label("已盖章的 PDF 文件").set_input_files(str(fake))
-    page.get_by_role("button", name="验证印章").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="验证印章").click()
 
     assert "该文件不是 PDF。" in page.locator(".error-summary").inner_text()
     axe_check(page, label="verify (error)")

@@ -148,8 +148,8 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
     assert page.evaluate("() => document.activeElement.value") == "submit"
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused button shows its focus"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     number = page.locator(".window-number").inner_text().strip()
     assert re.fullmatch(r"HLD-\d{4}-\d{6}", number), number
     check(page, "submitted at the window")
@@ -194,7 +194,8 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mailoutbox[-1].body).group(0)
     page.goto(link)
-    page.locator("main form button").click()
+    with page.expect_navigation():
+        page.locator("main form button").click()
     page.goto("/me/")
     if "/accounts/login/" in page.url:
         page.locator("input[name=login]").fill(email)
@@ -255,8 +256,8 @@ def test_an_enterprise_the_correction_notice_and_supervision_pass_axe(page, sett
     page.wait_for_url(re.compile(r"/window/applications/[0-9a-f-]{36}/$"))
     page.locator("input[type=file]").set_input_files(str(setting["scan"]))
     page.locator("input[name=declaration]").check()
-    page.locator("button[value=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[value=submit]").click()
     number = page.locator(".window-number").inner_text().strip()
     page.locator("main a[href$='/correction/']").click()
     page.wait_for_url(re.compile(r"/correction/$"))
@@ -269,8 +270,8 @@ def test_an_enterprise_the_correction_notice_and_supervision_pass_axe(page, sett
     check(page, "corrections at the window")
     assert page.locator("#visit-warning").is_visible()  # the corrections are a second visit
     page.locator("textarea[name=reason]").fill("营业执照复印件当场无法重新扫描")
-    page.locator("button[value=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[value=submit]").click()
     assert VisitModel.objects.filter(violation=True, application__tracking_number=number).count() == 1
 
     supervisor = staff(StaffRole.Role.SUPERVISOR)
