@@ -13,6 +13,7 @@ urlpatterns = [
     path("window/enterprises/<int:pk>/", views.window_enterprise, name="window_enterprise"),
     path("window/applications/<uuid:uid>/", views.window_application, name="window_application"),
     path("window/applications/<uuid:uid>/accept/", views.window_accept, name="window_accept"),
+    path("window/applications/<uuid:uid>/not-accept/", views.window_not_accept, name="window_not_accept"),
     path("window/applications/<uuid:uid>/correction/", views.window_correction, name="window_correction"),
     path("window/applications/<uuid:uid>/visits/", views.window_application_visit, name="window_application_visit"),
     path(

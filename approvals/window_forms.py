@@ -128,6 +128,20 @@ class ApplicationVisitForm(forms.Form):
     )
 
 
+class NotAcceptForm(forms.Form):
+    """不予受理: the reason is written down and sent to the applicant."""
+
+    note = forms.CharField(
+        label=gettext_lazy("Why it cannot be accepted"),
+        help_text=gettext_lazy(
+            "For example: the matter is not within any listed item, or the applicant is not entitled to apply. "
+            "The applicant receives this reason in writing."
+        ),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 def answers_form(version: ItemVersion, *, data=None, initial=None):
     """The item's own form, as online; prefixed so that its keys never meet the counter's fields."""
     form_class = application_form_class(version)

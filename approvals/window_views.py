@@ -42,6 +42,7 @@ from approvals.window_forms import (
     DeliveryForm,
     EnterpriseForm,
     FindForm,
+    NotAcceptForm,
     PersonForm,
     StartForm,
     SubmitForm,
@@ -288,6 +289,11 @@ def window_application(request, uid):
     application = _application(request, uid)
     if application.state in EDITABLE_STATES:
         return _edit(request, application)
+    return _application_page(request, application)
+
+
+def _application_page(request, application: Application, *, visit_form=None, not_accept_form=None, status=200):
+    """A submitted application at the counter: acceptance, documents, visits, history."""
     actions = workflow.allowed_actions(request.user, application)
     return render(
         request,
@@ -295,13 +301,14 @@ def window_application(request, uid):
         {
             **_common(application),
             "can_accept": Action.ACCEPT in actions,
+            "can_not_accept": Action.NOT_ACCEPT in actions,
             "can_correct": Action.REQUEST_CORRECTION in actions and application.state == State.SUBMITTED,
             "accepts_at_window": application.department.accepts_at_window,
-            "visit_form": ApplicationVisitForm(prefix="visit"),
-            "next_visit": window_services.visit_count(
-                person=application.applicant_person, application=application
-            ),
+            "visit_form": visit_form or ApplicationVisitForm(prefix="visit"),
+            "not_accept_form": not_accept_form or NotAcceptForm(prefix="refusal"),
+            "next_visit": window_services.visit_count(person=application.applicant_person, application=application),
         },
+        status=status,
     )
 
 
@@ -518,6 +525,32 @@ def window_accept(request, uid):
 
 
 @clerk_required
+@require_POST
+def window_not_accept(request, uid):
+    """不予受理 at the counter, with the reason the applicant is sent."""
+    application = _application(request, uid)
+    form = NotAcceptForm(request.POST, prefix="refusal")
+    if form.is_valid():
+        try:
+            workflow.application_not_accept(
+                application=application, actor=request.user, note=form.cleaned_data["note"], at=timezone.now()
+            )
+        except PermissionDenied:
+            messages.error(request, _("This department does not let the window decide on acceptance."))
+            return redirect("window_application", uid=application.uid)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if workflow.applicant_users(application):
+                messages.success(request, _("Not accepted. The applicant is sent the reason."))
+            else:
+                messages.success(request, _("Not accepted. Give the applicant the reason: they have no portal account."))
+            return redirect("window_application", uid=application.uid)
+    _focus(form)
+    return _application_page(request, application, not_accept_form=form, status=400)
+
+
+@clerk_required
 def window_correction(request, uid):
     """The one-time correction notice (一次性告知): everything to correct, at once."""
     application = _application(request, uid)
@@ -575,20 +608,7 @@ def window_application_visit(request, uid):
         else:
             _visit_message(request, visit)
             return redirect(reverse("window_application", args=[application.uid]) + "#visits")
-    actions = workflow.allowed_actions(request.user, application)
-    return render(
-        request,
-        "approvals/window/application.html",
-        {
-            **_common(application),
-            "can_accept": Action.ACCEPT in actions,
-            "can_correct": Action.REQUEST_CORRECTION in actions and application.state == State.SUBMITTED,
-            "accepts_at_window": application.department.accepts_at_window,
-            "visit_form": form,
-            "next_visit": window_services.visit_count(person=application.applicant_person, application=application),
-        },
-        status=400,
-    )
+    return _application_page(request, application, visit_form=form, status=400)
 
 
 # -- printed documents ---------------------------------------------------------------------------

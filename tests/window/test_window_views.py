@@ -52,8 +52,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, submitted):
     for url in _window_urls(submitted):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
-    for name in ("window_accept", "window_application_visit"):
-        assert client.post(reverse(name, args=[submitted.uid])).status_code == 302
+    for name in ("window_accept", "window_not_accept", "window_application_visit"):
+        assert client.post(reverse(name, args=[submitted.uid]), {"refusal-note": "x"}).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
 
 
 @pytest.mark.parametrize("who", ["citizen", "approver", "supervisor", "other_approver"])
@@ -63,6 +65,7 @@ def test_only_window_clerks_get_in(client, submitted, who, outsider, approver, s
     for url in _window_urls(submitted):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("window_accept", args=[submitted.uid])).status_code == 403
+    assert client.post(reverse("window_not_accept", args=[submitted.uid]), {"refusal-note": "x"}).status_code == 403
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
 
@@ -387,6 +390,55 @@ def test_the_window_cannot_accept_for_a_department_that_accepts_itself(english, 
     assert "decides on acceptance itself" in page
     english.post(reverse("window_accept", args=[submitted.uid]))
     assert english.get(reverse("window_correction", args=[submitted.uid])).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+
+
+def test_the_clerk_does_not_accept_with_a_reason_the_applicant_is_sent(
+    english, clerk, applicant, item, mailoutbox, django_capture_on_commit_callbacks
+):
+    # A citizen with a portal account, at the window in person.
+    submitted = window_submit(
+        application=fill(window_draft(clerk, applicant.person), clerk), clerk=clerk, declaration=True, at=NOW
+    )
+    page = _page(_as(english, clerk).get(reverse("window_application", args=[submitted.uid])))
+    assert "Cannot be accepted" in page
+    url = reverse("window_not_accept", args=[submitted.uid])
+
+    blank = english.post(url, {"refusal-note": "  "})
+    assert blank.status_code == 400 and "This field is required." in _page(blank)
+    assert "<details class=\"window-refusal\" open>" in blank.content.decode()  # the form stays open with its error
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+
+    reason = "The premises are outside the city; apply in the county where the shop is."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert english.post(url, {"refusal-note": reason}).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == State.NOT_ACCEPTED
+    event = submitted.events.get(action=Action.NOT_ACCEPT)
+    assert (event.actor, event.note) == (clerk, reason)
+    message = applicant.messages.latest("pk")
+    assert submitted.tracking_number in message.subject and reason in message.body
+    assert reason in mailoutbox[-1].body
+    page = _page(english.get(reverse("window_application", args=[submitted.uid])))
+    assert reason in page and "Cannot be accepted" not in page  # decided: nothing left to do here
+
+
+def test_a_walk_in_without_an_account_is_told_at_the_counter(english, clerk, submitted):
+    response = _as(english, clerk).post(
+        reverse("window_not_accept", args=[submitted.uid]), {"refusal-note": "Not a listed matter."}, follow=True
+    )
+    assert "Give the applicant the reason: they have no portal account." in _page(response)
+
+
+def test_the_window_cannot_refuse_for_a_department_that_decides_itself(english, clerk, submitted, department):
+    department.accepts_at_window = False
+    department.save()
+    page = _page(_as(english, clerk).get(reverse("window_application", args=[submitted.uid])))
+    assert "Cannot be accepted" not in page
+    response = english.post(reverse("window_not_accept", args=[submitted.uid]), {"refusal-note": "no"}, follow=True)
+    assert "does not let the window decide on acceptance" in _page(response)
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
 
