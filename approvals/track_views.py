@@ -201,12 +201,21 @@ def _count_failure(request) -> None:
 # -- the view -------------------------------------------------------------------------------
 
 
+def _form_from_receipt(request) -> TrackForm:
+    """The receipt's QR code opens /track/?number=…: the number is filled in, the code is asked for."""
+    number = re.sub(r"\s+", "", request.GET.get("number", "")).upper()[:64]
+    form = TrackForm(initial={"tracking_number": number} if number else None)
+    if number:
+        form.fields["query_code"].widget.attrs["autofocus"] = True
+    return form
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
     template = "approvals/track/track.html"
     if request.method == "GET":
-        return render(request, template, {"form": TrackForm()})
+        return render(request, template, {"form": _form_from_receipt(request)})
     if _blocked(request):
         return render(request, template, {"form": TrackForm(), "rate_limited": True}, status=429)
     form = TrackForm(request.POST)

@@ -45,6 +45,19 @@ def test_the_page_is_public_and_is_the_track_url():
     assert b'method="post"' in response.content
 
 
+def test_the_receipt_s_qr_code_fills_in_the_number_and_asks_for_the_code(submitted):
+    from approvals.window_services import track_url
+
+    qr_target = track_url(submitted)
+    assert qr_target.endswith(f"/track/?number={submitted.tracking_number}")
+    page = Client().get(URL + "?number=" + submitted.tracking_number.lower()).content.decode()
+    number_input = re.search(r'<input[^>]*name="tracking_number"[^>]*>', page).group(0)
+    code_input = re.search(r'<input[^>]*name="query_code"[^>]*>', page).group(0)
+    assert f'value="{submitted.tracking_number}"' in number_input
+    assert "autofocus" in code_input and "value=" not in code_input  # the code is never in a URL
+    assert submitted.query_code not in page
+
+
 def test_it_shows_the_status_and_timeline_without_personal_data(client, accepted, applicant, approver):
     application = workflow.application_start_review(application=accepted, actor=approver)
     person, staff_person = applicant.person, approver.person
