@@ -528,6 +528,8 @@ def test_the_applicant_downloads_the_receipt_and_the_notice(client, clerk, submi
     user = UserFactory()
     person_complete_profile(user=user, real_name=walk_in.real_name, resident_id=walk_in.resident_id)
     _as(client, user)
+    page = client.get(reverse("my_application", args=[submitted.uid])).content.decode()
+    assert receipt_url in page and notice_url in page  # linked from the applicant's own page
     assert client.get(receipt_url)["Content-Type"] == "application/pdf"
     assert client.get(notice_url).content.startswith(b"%PDF")
 
