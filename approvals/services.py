@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from approvals import clocks
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, TrackingCounter
@@ -462,7 +462,7 @@ def _transition(
         data=data or {},
         at=at,
     )
-    _tell_applicant(application, action, note=note)
+    _tell_applicant(application, action, note=note, days=extension_days)
     if target == State.APPROVED:  # the licence the item produces is issued after the commit (licences app)
         from licences.services import on_application_approved
 
@@ -491,18 +491,41 @@ _APPLICANT_NEWS = {
 }
 
 
-def _tell_applicant(application: Application, action: str, *, note: str = "") -> None:
+def _extended_while_stopped(days: int):
+    """Extended while the clock is stopped (a correction or a suspension): there is no due date to give yet."""
+    return ngettext_lazy(
+        "The time limit of your application {number} was extended by {days} working day; the new due date is "
+        "set when work resumes. Reason: {note}",
+        "The time limit of your application {number} was extended by {days} working days; the new due date is "
+        "set when work resumes. Reason: {note}",
+        days,
+    )
+
+
+def local_date(day: datetime.date):
+    """The date as the recipient reads it (2026年12月3日 / Dec. 3, 2026): formatted in their language."""
+    from django.utils.formats import date_format
+    from django.utils.functional import lazy
+
+    return lazy(date_format, str)(day, "DATE_FORMAT")
+
+
+def _tell_applicant(application: Application, action: str, *, note: str = "", days: int | None = None) -> None:
     template = _APPLICANT_NEWS.get(action)
     recipients = applicant_users(application)
     if template is None or not recipients:
         return
-    due = application.due_on.isoformat() if application.due_on else "—"
+    if action == Action.EXTEND and application.due_on is None:
+        template = _extended_while_stopped(days or 0)
+    due = local_date(application.due_on) if application.due_on else "—"
     notify(
         recipients=recipients,
         subject=format_lazy(
             "{}: {}", application.tracking_number or "", Action(action).label
         ),
-        body=format_lazy(template, number=application.tracking_number, code=application.query_code, due=due, note=note),
+        body=format_lazy(
+            template, number=application.tracking_number, code=application.query_code, due=due, note=note, days=days
+        ),
         link=f"/me/applications/{application.uid}/",
     )
 
