@@ -32,14 +32,21 @@ def person_register(*, real_name: str, resident_id: str) -> Person:
         raise ValidationError({"resident_id": exc.messages}) from None
     person = Person.objects.select_for_update().filter(resident_id=resident_id).first()
     if person is not None:
-        if person.real_name != real_name:
-            raise ValidationError(
-                {"real_name": _("This resident ID number is registered under a different name.")}
-            )
-        return person
+        return _same_name(person, real_name)
     person = Person(real_name=real_name, resident_id=resident_id)
     person.full_clean()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Another counter registered this ID a moment ago: that record is the person, if the names agree.
+        return _same_name(Person.objects.select_for_update().get(resident_id=resident_id), real_name)
+    return person
+
+
+def _same_name(person: Person, real_name: str) -> Person:
+    if person.real_name != real_name:
+        raise ValidationError({"real_name": _("This resident ID number is registered under a different name.")})
     return person
 
 
