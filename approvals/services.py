@@ -3,8 +3,9 @@ calls these functions; they enforce the list, the permissions, the workflow
 table (approvals.workflow) and the deadline clock, once.
 
 Each transition locks the application row, checks its state and the actor,
-changes it, appends exactly one ApplicationEvent and tells the applicant
-after the commit.
+changes it, appends exactly one ApplicationEvent and tells the applicant: the
+message in "my office" is written in the same transaction (so it exists only
+if the change does), and the email is queued for Celery after the commit.
 """
 
 from __future__ import annotations

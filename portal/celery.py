@@ -1,4 +1,4 @@
-"""The Celery app. Every periodic schedule lives in CELERY_BEAT_SCHEDULE below."""
+"""The Celery app. Every periodic schedule lives in `app.conf.beat_schedule` below."""
 
 import os
 
