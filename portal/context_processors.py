@@ -19,6 +19,7 @@ STAFF_NAV = [
     ("window", _("Window counter"), {"clerk"}),
     ("list_admin", _("Approval list"), {"list_admin"}),
     ("supervision_visits", _("Supervision"), {"supervisor"}),
+    ("supervision_overdue", _("Overdue work"), {"supervisor"}),
     ("staff_licences", _("Licences issued"), {"approver", "head"}),
     ("seal_list", _("Seals"), {"head", "supervisor"}),
     ("staff_calendar", _("Calendar"), {"list_admin", "supervisor"}),

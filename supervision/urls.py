@@ -4,4 +4,5 @@ from supervision import views
 
 urlpatterns = [
     path("supervision/visits/", views.visits, name="supervision_visits"),
+    path("supervision/overdue/", views.overdue, name="supervision_overdue"),
 ]

@@ -1,0 +1,124 @@
+"""Supervision's cast: two departments with an item each, their staff and a
+supervisor. Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time,
+with the working-day calendar seeded (as in tests/workflow/conftest.py):
+work due before the 26th is overdue, due on the 26th or 27th is due soon,
+due from Monday the 30th on is on time."""
+
+import itertools
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import translation
+
+from approvals.calendar_selectors import forget_built_calendars
+from approvals.calendar_services import calendar_sync
+from approvals.models import Application
+from approvals.workflow import CLOCKED_STATES, State
+from portal.models import StaffRole
+from services.models import ItemVersion
+from tests.factories import DepartmentFactory, citizen, staff
+from tests.services.factories import make_item, publish
+from tests.workflow.conftest import NOW, SHANGHAI
+
+TODAY = NOW.date()
+_serial = itertools.count(1)
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+def make_application(item, applicant, state=State.ACCEPTED, *, due_on=None, **fields) -> Application:
+    """A submitted application straight into `state`: supervision only reads it (the services are tested elsewhere)."""
+    version = ItemVersion.objects.snapshots().filter(item=item).order_by("-id").first()
+    if state in CLOCKED_STATES:
+        assert due_on is not None, "work against the clock has a due date"
+    return Application.objects.create(
+        item_version=version,
+        department_id=item.department_id,
+        applicant_person=applicant.person,
+        created_by=applicant.person.user,
+        tracking_number=f"HLD-2026-{800000 + next(_serial):06d}",
+        state=state,
+        due_on=due_on,
+        submitted_at=at(date(2026, 10, 1)),
+        accepted_at=at(date(2026, 10, 1)) if due_on else None,
+        **fields,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _calendar_and_clock(db):
+    forget_built_calendars()
+    with time_machine.travel(NOW, tick=False):
+        calendar_sync(at=NOW)
+        yield
+    forget_built_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def department():
+    return DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
+
+
+@pytest.fixture
+def other_department():
+    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
+
+
+@pytest.fixture
+def item(department):
+    item = make_item(department, code="MKT-001", name_zh="小餐饮经营许可", name_en="Small eatery licence", audience="person")
+    publish()
+    return item
+
+
+@pytest.fixture
+def other_item(other_department, item):
+    other = make_item(other_department, code="HOU-001", name_zh="住房补贴", name_en="Housing allowance", audience="person")
+    publish()
+    return other
+
+
+@pytest.fixture
+def applicant():
+    return citizen()
+
+
+@pytest.fixture
+def approver(department):
+    return staff(StaffRole.Role.APPROVER, department)
+
+
+@pytest.fixture
+def head(department):
+    return staff(StaffRole.Role.HEAD, department)
+
+
+@pytest.fixture
+def clerk():
+    return staff(StaffRole.Role.CLERK)
+
+
+@pytest.fixture
+def supervisor():
+    return staff(StaffRole.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def outsider():
+    return citizen()
