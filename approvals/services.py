@@ -328,6 +328,9 @@ def _rebind_to_current_terms(application: Application, *, at) -> None:
         if attachment.material_id:
             attachment.material = by_name.get(attachment.material.name_zh)
             attachment.save(update_fields=["material"])
+    from licences.services import material_licences_rebind
+
+    material_licences_rebind(application=application, materials_by_name=by_name)
     application.item_version = current
     application.department_id = current.item.department_id
 

@@ -215,19 +215,14 @@ def references_for(application) -> dict[int, MaterialLicence]:
 def materials_given_by_licences(application, *, today: datetime.date | None = None) -> set[int]:
     """Ids of the application's materials given by a licence that is valid today.
 
-    A material of an earlier version of the item (the list changed before
-    submission) counts for the material of the same name in the current one.
+    The rows always point at materials of the application's own terms: a
+    submission under newer terms moves them (services.material_licences_rebind).
     """
-    rows = list(
+    return set(
         MaterialLicence.objects.filter(application=application)
         .standing(today=_today(today))
-        .values_list("material_id", "material__name_zh", "material__item_version_id")
+        .values_list("material_id", flat=True)
     )
-    ids = {material_id for material_id, _name, _version in rows}
-    earlier = {name for _id, name, version in rows if version != application.item_version_id}
-    if earlier:
-        ids |= {m.pk for m in application.item_version.materials.all() if m.name_zh in earlier}
-    return ids
 
 
 # -- work nobody is doing ---------------------------------------------------------------------------

@@ -532,6 +532,20 @@ def holds(application, licence: Licence) -> bool:
     return licence.holder_enterprise_id is None and licence.holder_person_id == application.applicant_person_id
 
 
+def material_licences_rebind(*, application, materials_by_name: dict) -> None:
+    """The list changed while the application was a draft, and it is submitted under the new terms:
+    each licence given moves to the material of the same name, or is dropped where the new terms
+    have no such material or no longer let that licence type stand in for it. Called by
+    approvals.services inside the submission's transaction."""
+    for use in MaterialLicence.objects.select_related("material", "licence").filter(application=application):
+        new = materials_by_name.get(use.material.name_zh)
+        if new is None or not new.stand_ins.filter(pk=use.licence.licence_type_id).exists():
+            use.delete()
+        else:
+            use.material = new
+            use.save(update_fields=["material"])
+
+
 @transaction.atomic
 def use_licence_for_material(*, application, actor, material, licence: Licence, at=None) -> MaterialLicence:
     """Give `material` by pointing at `licence` instead of uploading a copy.

@@ -212,3 +212,54 @@ def test_the_applicant_s_page_and_the_desk_show_the_licence_an_approval_produced
     client.force_login(approver)
     page = client.get(reverse("desk_application", args=[approved.tracking_number])).content.decode()
     assert licence.number in page and reverse("staff_licence", args=[licence.number]) in page
+
+
+def _new_terms(item, business_licence, *, licence_stands_in: bool):
+    """Publish new terms for the item while the application is a draft (the limit changes)."""
+    from services import services as list_services
+    from tests.services.factories import terms
+
+    list_services.item_update(
+        actor=None,
+        item=item,
+        terms=terms(audience="person", promised_limit_days=4),
+        materials=[
+            MaterialInput(
+                name_zh="营业执照", name_en="Business licence", stand_ins=[business_licence] if licence_stands_in else []
+            ),
+            MaterialInput(name_zh="申请表", name_en="Application form"),
+        ],
+    )
+    publish()
+
+
+def test_a_licence_given_in_a_draft_follows_it_to_newer_terms(client, draft, applicant, licence, approver, second_item, business_licence):
+    old_material = _licence_material(draft)
+    services.use_licence_for_material(application=draft, actor=applicant, material=old_material, licence=licence)
+    _new_terms(second_item, business_licence, licence_stands_in=True)
+
+    submitted = workflow.application_submit(application=draft, actor=applicant, declaration=True)
+    new_material = _licence_material(submitted)
+    assert new_material.pk != old_material.pk
+    assert MaterialLicence.objects.get(application=submitted).material == new_material
+
+    client.force_login(approver)
+    page = client.get(reverse("desk_application", args=[submitted.tracking_number])).content.decode()
+    assert f"Given by the electronic business licence {licence.number}" in page
+    assert "Not given." not in page
+
+
+def test_a_licence_the_newer_terms_no_longer_accept_is_asked_for_as_a_file(draft, applicant, licence, second_item, business_licence):
+    material = _licence_material(draft)
+    services.use_licence_for_material(application=draft, actor=applicant, material=material, licence=licence)
+    _new_terms(second_item, business_licence, licence_stands_in=False)
+
+    with pytest.raises(ValidationError, match="Upload “Business licence”"):
+        workflow.application_submit(application=draft, actor=applicant, declaration=True)
+    draft.refresh_from_db()
+    assert draft.state == "draft" and MaterialLicence.objects.get(application=draft).material == material  # nothing lost
+
+    workflow.attachment_add(application=draft, actor=applicant, material=material, upload=pdf_upload())
+    submitted = workflow.application_submit(application=draft, actor=applicant, declaration=True)
+    assert submitted.state == "submitted" and not MaterialLicence.objects.filter(application=submitted).exists()
+    assert submitted.attachments.filter(material=_licence_material(submitted)).exists()
