@@ -21,13 +21,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q
-from django.utils import timezone
+from django.utils.translation import pgettext
 
 from approvals.models import Application, Escalation
 from approvals.sweep import sla_bounds
 from approvals.workdays import CalendarUnavailable, WorkingCalendar
 from approvals.workflow import CLOCKED_STATES, State
-from portal.i18n import prefers_chinese
+from portal.i18n import BilingualNameMixin
+from supervision.selectors import percentage, start_of
 
 # Decisions that close the department's work against the clock (a withdrawal is
 # the applicant's, and a non-acceptance comes before any clock).
@@ -37,21 +38,11 @@ LIST_LIMIT = 100
 LEVEL_ORDER = (Escalation.Level.APPROVER, Escalation.Level.HEAD, Escalation.Level.SUPERVISION)
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 @dataclass
-class _Named:
+class _Named(BilingualNameMixin):
     code: str
     name_zh: str
     name_en: str
-
-    @property
-    def name(self) -> str:
-        if prefers_chinese():
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
 
 
 @dataclass
@@ -69,7 +60,7 @@ class DepartmentNow(_Named):
     @property
     def rate(self) -> float | None:
         """The overdue share of the open work against the clock, as a percentage."""
-        return _share(self.overdue, self.open)
+        return percentage(self.overdue, self.open)
 
 
 @dataclass
@@ -87,7 +78,7 @@ class DepartmentPeriod(_Named):
     @property
     def rate(self) -> float | None:
         """Decided on time, as a percentage of the decisions (None without any)."""
-        return _share(self.on_time, self.decided)
+        return percentage(self.on_time, self.decided)
 
 
 @dataclass
@@ -95,6 +86,11 @@ class OverdueRow:
     application: Application
     days_late: int | None  # working days in (due_on, today]; None if the calendar does not reach
     levels: list[str] = field(default_factory=list)  # escalation labels, lowest level first
+
+    @property
+    def levels_text(self) -> str:
+        """The levels reached as one list in the active language ("a, b" in English, "a、b" in Chinese)."""
+        return pgettext("list separator", ", ").join(str(level) for level in self.levels)
 
     @property
     def assignee_name(self) -> str:
@@ -158,17 +154,13 @@ def open_work_by_department(*, today: datetime.date, calendar: WorkingCalendar) 
     return sorted(tallies, key=lambda t: (-t.overdue, -(t.rate or 0), -t.due_soon, t.code))
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def period_by_department(*, since: datetime.date, until: datetime.date) -> list[DepartmentPeriod]:
     """Each department with decisions or supervision escalations in [since, until] (two queries).
 
     On time means decided on or before the due date, both read in Asia/Shanghai.
     Most late decisions first, then the lowest on-time rate, then most escalations.
     """
-    start, end = _start_of(since), _start_of(until + datetime.timedelta(days=1))
+    start, end = start_of(since), start_of(until + datetime.timedelta(days=1))
     tallies: dict[int, DepartmentPeriod] = {}
     decided = (
         Application.objects.filter(
@@ -196,6 +188,15 @@ def period_by_department(*, since: datetime.date, until: datetime.date) -> list[
     )
 
 
+def now_totals(rows: list[DepartmentNow]) -> dict:
+    """The city's open work against the clock today, from its departments' rows."""
+    return {
+        "open": sum(r.open for r in rows),
+        "due_soon": sum(r.due_soon for r in rows),
+        "overdue": sum(r.overdue for r in rows),
+    }
+
+
 def period_totals(rows: list[DepartmentPeriod]) -> dict:
     """The city's figures for the period, from its departments' rows."""
     decided = sum(r.decided for r in rows)
@@ -203,7 +204,7 @@ def period_totals(rows: list[DepartmentPeriod]) -> dict:
     return {
         "decided": decided,
         "on_time": on_time,
-        "rate": _share(on_time, decided),
+        "rate": percentage(on_time, decided),
         "escalations": sum(r.escalations for r in rows),
     }
 

@@ -11,12 +11,22 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from approvals.models import Visit
-from portal.i18n import prefers_chinese
+from portal.i18n import BilingualNameMixin
 from services.models import Department, ItemVersion
 
 
+def percentage(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, to one decimal; None when there is no whole."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the current time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @dataclass
-class VisitTally:
+class VisitTally(BilingualNameMixin):
     """Visits and violations for one department or one item."""
 
     code: str
@@ -27,28 +37,18 @@ class VisitTally:
     department: str = ""
 
     @property
-    def name(self) -> str:
-        if prefers_chinese():
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
-
-    @property
-    def rate(self) -> float:
-        """Violations per visit, as a percentage."""
-        return round(100 * self.violations / self.visits, 1) if self.visits else 0.0
+    def rate(self) -> float | None:
+        """Violations per visit, as a percentage (None without visits, which a tally never has)."""
+        return percentage(self.violations, self.visits)
 
 
 def _visits(since: datetime.date | None, until: datetime.date | None):
     visits = Visit.objects.all()
     if since:
-        visits = visits.filter(at__gte=_start_of(since))
+        visits = visits.filter(at__gte=start_of(since))
     if until:
-        visits = visits.filter(at__lt=_start_of(until + datetime.timedelta(days=1)))
+        visits = visits.filter(at__lt=start_of(until + datetime.timedelta(days=1)))
     return visits
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _counts():

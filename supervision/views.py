@@ -17,8 +17,13 @@ from supervision import overdue_selectors, selectors
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type=date> takes and gives ISO dates whatever the language.
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -54,13 +59,6 @@ class OverduePeriodForm(PeriodForm):
     """The period of /supervision/overdue/: by default the last 30 days, today included."""
 
     DEFAULT_DAYS = 30
-
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
 
     def __init__(self, data=None, *, today: datetime.date):
         self.today = today
@@ -106,11 +104,7 @@ def overdue(request):
             "since": since,
             "until": until,
             "now": now,
-            "now_totals": {
-                "open": sum(t.open for t in now),
-                "due_soon": sum(t.due_soon for t in now),
-                "overdue": sum(t.overdue for t in now),
-            },
+            "now_totals": overdue_selectors.now_totals(now),
             "period": period,
             "period_totals": overdue_selectors.period_totals(period),
             "overdue": overdue_selectors.overdue_applications(today=today, calendar=calendar),

@@ -17,6 +17,7 @@ from approvals.sweep import sweep_deadlines
 from approvals.workflow import State
 from portal.models import StaffRole
 from supervision.overdue_selectors import open_work_by_department, overdue_applications, period_by_department
+from supervision.selectors import VisitTally, percentage
 from tests.factories import staff
 from tests.supervision.conftest import TODAY, at, make_application
 
@@ -124,6 +125,13 @@ def test_due_soon_reaches_over_the_weekend_as_the_sweep_says(item, applicant):
         assert (states.count("on_time"), states.count("due_soon"), states.count("overdue")) == expected
 
 
+def test_one_percentage_serves_both_supervision_pages():
+    assert [percentage(2, 3), percentage(4, 7), percentage(1, 2), percentage(0, 5), percentage(0, 0)] == [
+        66.7, 57.1, 50.0, 0.0, None
+    ]
+    assert VisitTally("MKT-001", "小餐饮", "Eatery", visits=3, violations=2).rate == 66.7
+
+
 # -- the period ------------------------------------------------------------------------------
 
 
@@ -178,6 +186,21 @@ def test_it_names_the_escalation_levels_reached_for_the_current_due_date(work):
     assert levels[work["h_late"].tracking_number] == ["approver", "department head", "supervision"]
     # Due soon at the last sweep; September's supervision escalation was for an earlier due date.
     assert levels[work["m_late_2"].tracking_number] == ["approver", "department head"]
+
+
+def test_work_due_on_friday_is_less_than_a_working_day_late_on_saturday(english, supervisor, item, applicant):
+    friday, saturday = D(2026, 11, 27), D(2026, 11, 28)
+    late = make_application(item, applicant, State.IN_REVIEW, due_on=friday)
+    [row] = overdue_applications(today=saturday, calendar=_calendar()).rows
+    assert row.days_late == 0
+    with time_machine.travel(at(saturday), tick=False):
+        page = _page(english, supervisor)
+    assert late.tracking_number in page and "1 application is overdue." in page
+    assert "less than one working day" in page
+    assert '<span class="badge badge--bad">0</span>' not in page
+    # On Monday it is a working day late.
+    [row] = overdue_applications(today=D(2026, 11, 30), calendar=_calendar()).rows
+    assert row.days_late == 1
 
 
 def test_it_caps_the_list_and_says_how_many_there_are(work):
@@ -247,6 +270,11 @@ def test_the_page_speaks_chinese_by_default(client, supervisor, work):
     page = _page(client, supervisor)
     assert "超期办件" in page and "市场监督管理局" in page
     assert "Overdue work" not in page
+    # Chinese lists are joined with the enumeration comma.
+    assert "<td>审批人员、部门负责人</td>" in page and "审批人员、部门负责人、效能监督" in page
+    assert "审批人员, " not in page
+    # An <input type=date> needs ISO dates in every language.
+    assert 'name="since" value="2026-10-28"' in page and 'name="until" value="2026-11-26"' in page
 
 
 def test_the_visits_page_and_the_navigation_link_it(english, supervisor):
