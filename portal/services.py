@@ -34,7 +34,7 @@ def person_register(*, real_name: str, resident_id: str) -> Person:
     if person is not None:
         return _same_name(person, real_name)
     person = Person(real_name=real_name, resident_id=resident_id)
-    person.full_clean()
+    person.full_clean(validate_unique=False)  # uniqueness is the database's: see the IntegrityError below
     try:
         with transaction.atomic():
             person.save()

@@ -238,17 +238,26 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():
     STATICFILES_DIRS.append(("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
+
+
 def _storage_options() -> dict:
-    """STORAGE_OPTIONS: a JSON object passed to the storage class (bucket, endpoint, …)."""
+    """STORAGE_OPTIONS: a JSON object passed to the storage class (bucket, endpoint, …).
+
+    The default filesystem storage keeps `var/private` as its folder unless the
+    options name another; an S3 backend must name its bucket.
+    """
     raw = envstr("STORAGE_OPTIONS")
-    if not raw:
-        return {} if envstr("STORAGE_BACKEND") else {"location": str(VAR_DIR / "private")}
     try:
-        options = json.loads(raw)
+        options = json.loads(raw) if raw else {}
     except ValueError as exc:
         raise ImproperlyConfigured(f"STORAGE_OPTIONS is not valid JSON: {exc}") from None
     if not isinstance(options, dict):
         raise ImproperlyConfigured("STORAGE_OPTIONS must be a JSON object.")
+    backend = envstr("STORAGE_BACKEND")
+    if not backend:
+        return {"location": str(VAR_DIR / "private"), **options}
+    if "s3" in backend.lower() and not options.get("bucket_name"):
+        raise ImproperlyConfigured('S3 storage needs its bucket: STORAGE_OPTIONS={"bucket_name": "…"}.')
     return options
 
 

@@ -79,3 +79,22 @@ def test_s3_compatible_storage_is_one_setting_away():
 def test_bad_storage_options_are_a_clear_start_up_error():
     result = _storage_in_a_fresh_process(STORAGE_OPTIONS="{bucket: nope")
     assert result.returncode != 0 and "STORAGE_OPTIONS is not valid JSON" in result.stderr
+
+
+def test_s3_storage_without_a_bucket_is_a_clear_start_up_error():
+    result = _storage_in_a_fresh_process(STORAGE_BACKEND="storages.backends.s3.S3Storage")
+    assert result.returncode != 0 and "S3 storage needs its bucket" in result.stderr
+
+
+def test_options_for_the_default_storage_keep_its_private_folder():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.STORAGES['default']['OPTIONS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "STORAGE_OPTIONS": '{"file_permissions_mode": 384}'},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'location':" in result.stdout and "private" in result.stdout and "'file_permissions_mode': 384" in result.stdout
