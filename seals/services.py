@@ -75,8 +75,17 @@ def root_create(*, algorithm: str = pki.EC_P256, common_name: str = ROOT_NAME, a
     return root
 
 
-def _root() -> RootAuthority:
-    root = RootAuthority.objects.first()
+def _root(*, lock: bool = False) -> RootAuthority:
+    """The root CA row. `lock=True` (only inside a transaction) takes its row lock.
+
+    Everything that creates a key under the root (issuing and rotating seals)
+    locks it, so a creation waits for a running KEK rotation (`kek_rotate`
+    holds the same lock) and then sees the re-wrapped root key: it either opens
+    it with the new KEK or fails with the wrong-KEK error, and never wraps a
+    new key under a KEK that is being retired. Signing reads it without a lock.
+    """
+    rows = RootAuthority.objects.order_by("pk")
+    root = rows.select_for_update().first() if lock else rows.first()
     if root is None:
         raise ValidationError(_("There is no root CA yet: run manage.py seals_init first."))
     return root
@@ -93,6 +102,7 @@ def _root_key(root: RootAuthority, certificate):
 
 def _new_seal(
     *,
+    root: RootAuthority,
     department,
     purpose: str,
     actor,
@@ -102,8 +112,10 @@ def _new_seal(
     pkcs11_key_label: str,
     algorithm: str,
 ) -> Seal:
-    root = _root()
     root_certificate = pki.load_certificate(root.certificate_pem)
+    # Opened first: under a KEK this process does not hold (a rotation committed
+    # while we waited for the root's lock) this fails before any key is made.
+    root_key = _root_key(root, root_certificate)
     encrypted_key, kek_id = None, ""
     if key_store == Seal.KeyStore.ENCRYPTED:
         private_key = pki.generate_key(algorithm)
@@ -137,7 +149,7 @@ def _new_seal(
             organisation=settings.SITE_NAME,
         ),
         root_certificate=root_certificate,
-        root_key=_root_key(root, root_certificate),
+        root_key=root_key,
         crl_url=crl_url(),
         at=at,
     )
@@ -179,13 +191,18 @@ def seal_issue(
     pkcs11_key_label: str = "",
     algorithm: str = pki.EC_P256,
 ) -> Seal:
-    """Issue a department's seal: a new key, a certificate from the root and the seal image."""
+    """Issue a department's seal: a new key, a certificate from the root and the seal image.
+
+    Takes the root CA's row lock first (see `_root`): it waits for a running KEK rotation.
+    """
     _require_perm(actor, "seals.add_seal")
     if purpose not in Seal.Purpose.values:
         raise ValidationError({"purpose": _("Choose a purpose.")})
+    root = _root(lock=True)
     if Seal.objects.active().filter(department=department, purpose=purpose).exists():
         raise ValidationError(_("This department already has a seal in use for this purpose: rotate it instead."))
     return _new_seal(
+        root=root,
         department=department,
         purpose=purpose,
         actor=actor,
@@ -210,9 +227,11 @@ def seal_rotate(
     The old seal is rotated out, not revoked: documents it sealed stay valid.
     A seal on a token gets its new key on the same token, under `pkcs11_key_label`
     (by default the old label with the rotation time appended).
+    The root CA's row is locked before the seal's, the order `kek_rotate` uses.
     """
     _require_perm(actor, "seals.add_seal")
     at = at or timezone.now()
+    root = _root(lock=True)
     old = Seal.objects.select_for_update().select_related("department").get(pk=seal.pk)
     if old.status != Seal.Status.ACTIVE:
         raise ValidationError(_("Only a seal in use can be rotated."))
@@ -222,6 +241,7 @@ def seal_rotate(
     if old.key_store == Seal.KeyStore.PKCS11 and not pkcs11_key_label:
         pkcs11_key_label = f"{old.pkcs11_key_label[:48]}-{at:%Y%m%d%H%M%S}"
     new = _new_seal(
+        root=root,
         department=old.department,
         purpose=old.purpose,
         actor=actor,
@@ -292,7 +312,9 @@ def kek_rotate(*, new_kek_file: str | os.PathLike, dry_run: bool = False) -> Kek
 
     Root CA and every encrypted seal key, whatever the seal's status (rotated-out
     and revoked seals keep their keys). All rows are locked and change in this
-    one transaction, so either every key moves or none does. Keys already under
+    one transaction, so either every key moves or none does. Issuing and rotating
+    seals lock the root row too, so they wait for this and then see the new KEK.
+    Cached signers are dropped once the transaction commits. Keys already under
     the new KEK are skipped, so running it again after a crash is safe. A key
     under neither KEK, or one that does not open, aborts the run naming the
     record. Raises keystore.KeyEncryptionKeyError.
@@ -337,8 +359,13 @@ def kek_rotate(*, new_kek_file: str | os.PathLike, dry_run: bool = False) -> Kek
                 raise keystore.KeyEncryptionKeyError(
                     f"{_record_name(record)} changed during the re-wrap. Nothing was changed."
                 )
-        forget_signers()
-        logger.warning("seals: %d keys re-wrapped from KEK %s to KEK %s", len(rewrapped), old_id, new_id)
+        count = len(rewrapped)
+
+        def committed():
+            forget_signers()
+            logger.warning("seals: %d keys re-wrapped from KEK %s to KEK %s", count, old_id, new_id)
+
+        transaction.on_commit(committed)
     return KekRotation(
         old_kek_id=old_id, new_kek_id=new_id, rewrapped=len(rewrapped), already_new=already_new, dry_run=dry_run
     )

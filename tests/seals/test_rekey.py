@@ -4,11 +4,14 @@ import base64
 import io
 import logging
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, connections, transaction
 
 from seals import keystore, pki, services
 from seals.models import RootAuthority, Seal
@@ -117,14 +120,28 @@ def test_the_old_kek_no_longer_opens_the_keys(estate, new_kek_file, one_page_pdf
         services.seal_pdf(one_page_pdf, seal=estate["active"][0], reason="核发", task="test")
 
 
-def test_it_drops_cached_signers(seal, new_kek_file, one_page_pdf, settings):
+def test_it_drops_cached_signers_once_it_commits(
+    seal, new_kek_file, one_page_pdf, settings, django_capture_on_commit_callbacks, caplog
+):
     settings.SEAL_SIGNER_CACHE_SECONDS = 300
     services.seal_pdf(one_page_pdf, seal=seal, reason="核发", task="test")
     assert seal.pk in services._signers
 
-    services.kek_rotate(new_kek_file=new_kek_file)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.kek_rotate(new_kek_file=new_kek_file)
 
-    assert services._signers == {}
+    # Until the commit the cache and the log are untouched: a rollback leaves them right.
+    assert seal.pk in services._signers and "re-wrapped" not in caplog.text
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert services._signers == {} and "2 keys re-wrapped" in caplog.text
+
+
+def test_a_dry_run_registers_nothing_for_the_commit(estate, new_kek_file, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.kek_rotate(new_kek_file=new_kek_file, dry_run=True)
+
+    assert callbacks == []
 
 
 def test_a_second_run_is_a_no_op(estate, new_kek_file):
@@ -178,13 +195,17 @@ def test_the_command_rewraps_and_says_what_to_do_next(estate, new_kek, new_kek_f
     assert set(RootAuthority.objects.values_list("kek_id", flat=True)) == {new_id}
 
 
-def test_the_command_output_and_logs_hold_no_key_material(estate, new_kek, new_kek_file, caplog):
+def test_the_command_output_and_logs_hold_no_key_material(
+    estate, new_kek, new_kek_file, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.DEBUG)
     old_kek = keystore.load_kek()
 
-    output = _rekey(new_kek_file, dry_run=True) + _rekey(new_kek_file)
+    with django_capture_on_commit_callbacks(execute=True):  # the success line is logged on commit
+        output = _rekey(new_kek_file, dry_run=True) + _rekey(new_kek_file)
 
     seen = output + caplog.text
+    assert "5 keys re-wrapped" in caplog.text
     for kek in (old_kek, new_kek):
         assert kek.hex() not in seen.lower() and base64.b64encode(kek).decode() not in seen
     assert PRIVATE_KEY_MARKER not in seen and "-----BEGIN" not in seen
@@ -233,3 +254,89 @@ def test_it_reads_the_new_kek_in_the_same_spellings_as_seal_kek_file(tmp_path, n
     for name, content in [("raw", new_kek), ("hex", new_kek.hex().encode()), ("b64", base64.b64encode(new_kek))]:
         (tmp_path / name).write_bytes(content)
         assert keystore.read_kek_file(Path(tmp_path / name)) == new_kek
+
+
+# -- a seal created while a rotation runs ----------------------------------------
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _waits_for_a_lock(pid: int) -> bool:
+    # pg_locks, not pg_stat_activity: the latter is a snapshot for the rest of the transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [pid])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("holds", ["old KEK", "new KEK"])
+@pytest.mark.parametrize("creation", ["issue", "rotate"])
+def test_a_seal_created_during_a_rotation_waits_for_it(seal, new_kek, new_kek_file, settings, creation, holds):
+    """A rotation holds the root's lock; a seal issued or rotated meanwhile waits for its commit, then
+    opens the re-wrapped root with the new KEK or fails cleanly: no key is ever left under the old KEK."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are exercised on PostgreSQL (CI)")
+    old_id, new_id = keystore.current_kek_id(), keystore.kek_id(new_kek)
+    creator_pid = _backend_pid()
+    rotated, go = threading.Event(), threading.Event()
+    seen = {}
+
+    def rotate():
+        try:
+            with transaction.atomic():
+                seen["rotation"] = services.kek_rotate(new_kek_file=new_kek_file)
+                rotated.set()  # the root and every seal row are locked and re-wrapped, not yet committed
+                go.wait(timeout=10)
+                # Commit only once the creator is seen waiting for a lock (or after 10 s, for the report).
+                waited, deadline = False, time.monotonic() + 10
+                while not waited and time.monotonic() < deadline:
+                    waited = _waits_for_a_lock(creator_pid)
+                    if not waited:
+                        time.sleep(0.02)
+                seen["creator_waited"] = waited
+                seen["released_at"] = time.monotonic()
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            seen["rotation_error"] = exc
+            rotated.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=rotate)
+    thread.start()
+    try:
+        assert rotated.wait(timeout=30) and "rotation_error" not in seen
+        if holds == "new KEK":  # this process was restarted with the new KEK before the rotation committed
+            settings.SEAL_KEK_FILE = new_kek_file
+        go.set()
+        try:
+            if creation == "issue":
+                services.seal_issue(department=seal.department, purpose=Seal.Purpose.APPROVAL)
+            else:
+                services.seal_rotate(seal=seal)
+        except keystore.KeyEncryptionKeyError as exc:
+            seen["creation_error"] = exc
+        seen["created_at"] = time.monotonic()
+    finally:
+        go.set()
+        thread.join(timeout=60)
+    assert not thread.is_alive() and "rotation_error" not in seen
+    assert seen["rotation"].rewrapped == 2  # the root and the seal; nothing issued meanwhile slipped past it
+
+    # The creation blocked on the root's lock until the rotation committed.
+    assert seen["creator_waited"] and seen["created_at"] > seen["released_at"]
+    root = RootAuthority.objects.get()
+    assert root.kek_id == new_id
+    stored = set(Seal.objects.filter(key_store=Seal.KeyStore.ENCRYPTED).values_list("kek_id", flat=True))
+    assert stored == {new_id}  # no seal under a KEK other than the root's
+    if holds == "old KEK":
+        message = str(seen["creation_error"])
+        assert "Wrong key-encryption key" in message and new_id in message and old_id in message
+        assert list(Seal.objects.values_list("pk", "status")) == [(seal.pk, Seal.Status.ACTIVE)]  # rolled back
+    else:
+        assert "creation_error" not in seen
+        assert Seal.objects.count() == 2
+        assert Seal.objects.active().count() == (2 if creation == "issue" else 1)
