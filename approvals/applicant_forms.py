@@ -7,7 +7,6 @@ in `approvals.services`.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django import forms
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals.models import Application
+from portal.i18n import long_date
 from services.formbuilder import application_form_class
 from services.models import ItemVersion
 
@@ -88,12 +88,3 @@ def answer_rows(version: ItemVersion, application: Application, problems: dict |
     ]
 
 
-def long_date(day: datetime.date) -> str:
-    """A date as people read it: "Friday 10 October 2025" / "2025年10月10日（星期五）"."""
-    from django.utils import dateformat
-
-    from portal.i18n import prefers_chinese
-
-    if prefers_chinese():
-        return f"{day.year}年{day.month}月{day.day}日（{dateformat.format(day, 'l')}）"
-    return dateformat.format(day, "l j F Y")

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from approvals.models import Application, ApplicationEvent
 from approvals.signals import deadline_moved
 from approvals.workflow import Action
+from portal.i18n import lazy_long_date
 
 
 @receiver(deadline_moved, dispatch_uid="approvals.application_deadline_moved")
 def application_deadline_moved(sender, *, clock, old_due_on, new_due_on, provisional, at, **kwargs):
     """Keep the application's copy of the due date right, and tell the applicant it moved."""
-    from approvals.services import applicant_users, local_date
+    from approvals.services import applicant_users
     from portal.notifications import notify
 
     application = Application.objects.select_for_update().filter(clock=clock).first()
@@ -34,8 +35,8 @@ def application_deadline_moved(sender, *, clock, old_due_on, new_due_on, provisi
         body=format_lazy(
             _("The holiday calendar changed, so application {number} is now due by {new} instead of {old}."),
             number=application.tracking_number,
-            new=local_date(new_due_on),
-            old=local_date(old_due_on),
+            new=lazy_long_date(new_due_on),
+            old=lazy_long_date(old_due_on),
         ),
         link=f"/me/applications/{application.uid}/",
     )

@@ -27,6 +27,7 @@ from approvals.models import Application, ApplicationEvent, Attachment, Correcti
 from approvals.workdays import CalendarUnavailable
 from approvals.workflow import TRANSITIONS, Action, Actor, State
 from approvals.workflow import Clock as ClockEffect
+from portal.i18n import lazy_long_date
 from portal.models import Enterprise, Person, User
 from portal.notifications import notify
 from portal.permissions import has_role, membership_role
@@ -506,14 +507,6 @@ def _extended_while_stopped(days: int):
     )
 
 
-def local_date(day: datetime.date):
-    """The date as the recipient reads it (2026年12月3日 / Dec. 3, 2026): formatted in their language."""
-    from django.utils.formats import date_format
-    from django.utils.functional import lazy
-
-    return lazy(date_format, str)(day, "DATE_FORMAT")
-
-
 def _tell_applicant(application: Application, action: str, *, note: str = "", days: int | None = None) -> None:
     template = _APPLICANT_NEWS.get(action)
     recipients = applicant_users(application)
@@ -521,7 +514,7 @@ def _tell_applicant(application: Application, action: str, *, note: str = "", da
         return
     if action == Action.EXTEND and application.due_on is None:
         template = _extended_while_stopped(days or 0)
-    due = local_date(application.due_on) if application.due_on else "—"
+    due = lazy_long_date(application.due_on) if application.due_on else "—"
     notify(
         recipients=recipients,
         subject=format_lazy(

@@ -42,7 +42,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +51,7 @@ from approvals.calendar_selectors import stored_calendar
 from approvals.models import Application, Escalation
 from approvals.workdays import SLA, WorkingCalendar
 from approvals.workflow import CLOCKED_STATES
-from portal.i18n import prefers_chinese
+from portal.i18n import lazy_long_date, prefers_chinese
 from portal.models import StaffRole, User
 from portal.notifications import notify
 
@@ -277,15 +277,7 @@ def _name(zh: str, en: str) -> str:
     return (zh or en) if prefers_chinese() else (en or zh)
 
 
-def _real_date(day: date) -> str:
-    """"Friday 27 November 2026" / "2026年11月27日（星期五）", in the language active when it is read."""
-    if prefers_chinese():
-        return f"{formats.date_format(day, 'Y年n月j日')}（{formats.date_format(day, 'l')}）"
-    return formats.date_format(day, "l j F Y")
-
-
 _lazy_name = lazy(_name, str)
-_lazy_date = lazy(_real_date, str)
 
 _WHY = {
     "assignee": _("It is assigned to you."),
@@ -305,7 +297,7 @@ def _fields(row: dict) -> dict:
     return {
         "number": row["tracking_number"],
         "item": _lazy_name(row["item_version__name_zh"], row["item_version__name_en"]),
-        "due": _lazy_date(row["due_on"]),
+        "due": lazy_long_date(row["due_on"]),
     }
 
 

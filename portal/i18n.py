@@ -1,3 +1,7 @@
+import datetime
+
+from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 
 
@@ -13,3 +17,15 @@ class BilingualNameMixin:
         if prefers_chinese():
             return self.name_zh or self.name_en
         return self.name_en or self.name_zh
+
+
+def long_date(day: datetime.date) -> str:
+    """A date as people read it, in the active language: "Friday 10 October 2025" / "2025年10月10日（星期五）"."""
+    if prefers_chinese():
+        return f"{day.year}年{day.month}月{day.day}日（{formats.date_format(day, 'l')}）"
+    return formats.date_format(day, "l j F Y")
+
+
+# For messages built now and read later: formatted in the language active when the text is read
+# (portal.notifications.notify renders each message in its recipient's language).
+lazy_long_date = lazy(long_date, str)

@@ -15,7 +15,7 @@ def _latest(user) -> Message:
 
 @pytest.mark.parametrize(
     ("language", "due"),
-    [("zh-hans", "2026年12月3日"), ("en", "Dec. 3, 2026")],
+    [("zh-hans", "2026年12月3日（星期四）"), ("en", "Thursday 3 December 2026")],
 )
 def test_the_due_date_is_written_in_the_applicant_s_language(submitted, applicant, approver, language, due):
     applicant.language = language
