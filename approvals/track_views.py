@@ -84,6 +84,11 @@ class _SecretInput(forms.TextInput):
         return None
 
 
+def normalise_tracking_number(value: str) -> str:
+    """As typed, scanned or read from a QR code: spaces dropped, upper case."""
+    return re.sub(r"\s+", "", value).upper()
+
+
 class TrackForm(forms.Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
@@ -101,7 +106,7 @@ class TrackForm(forms.Form):
     )
 
     def clean_tracking_number(self) -> str:
-        return re.sub(r"\s+", "", self.cleaned_data["tracking_number"]).upper()
+        return normalise_tracking_number(self.cleaned_data["tracking_number"])
 
     def clean_query_code(self) -> str:
         return re.sub(r"[\s-]+", "", self.cleaned_data["query_code"]).upper()
@@ -203,7 +208,7 @@ def _count_failure(request) -> None:
 
 def _form_from_receipt(request) -> TrackForm:
     """The receipt's QR code opens /track/?number=…: the number is filled in, the code is asked for."""
-    number = re.sub(r"\s+", "", request.GET.get("number", "")).upper()[:64]
+    number = normalise_tracking_number(request.GET.get("number", ""))[:64]
     form = TrackForm(initial={"tracking_number": number} if number else None)
     if number:
         form.fields["query_code"].widget.attrs["autofocus"] = True
