@@ -454,8 +454,7 @@ class MaterialRow:
     name: str
     required: bool
     attachments: list[Attachment] = field(default_factory=list)
-    material: object = None  # the Material of the terms; None for the "other files" row
-    by_licence: bool = False  # an electronic licence was given instead of a file (免提交)
+    licence_use: object = None  # the licences.MaterialLicence given instead of a file (免提交), if any
 
 
 def material_rows(application: Application) -> list[MaterialRow]:
@@ -467,10 +466,9 @@ def material_rows(application: Application) -> list[MaterialRow]:
         by_material.setdefault(attachment.material_id, []).append(attachment)
     from licences.selectors import references_for
 
-    # Kept on the application: the desk's {% licence_reference %} reads the same rows.
-    references = application._licence_references = references_for(application)
+    references = references_for(application)
     rows = [
-        MaterialRow(m.name, m.required, by_material.pop(m.pk, []), material=m, by_licence=m.pk in references)
+        MaterialRow(m.name, m.required, by_material.pop(m.pk, []), licence_use=references.get(m.pk))
         for m in application.item_version.materials.all()
     ]
     leftover = [a for files in by_material.values() for a in files]

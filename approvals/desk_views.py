@@ -214,6 +214,7 @@ def _detail(request, application, *, bound=None, status=200):
         "deadline_words": deadline_words(days_left, sla),
         "extension_room": max(version.statutory_limit_days - version.promised_limit_days, 0),
         "actions": actions,
+        "today": today,
     }
     return render(request, "approvals/desk/detail.html", context, status=status)
 
