@@ -2,6 +2,7 @@
 and every page is checked with axe-core from the npm package."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,17 @@ def axe_check(page, *, label: str = "") -> None:
 def no_horizontal_scroll(page) -> None:
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
+
+
+def without_pdf_viewer(context) -> None:
+    """Leave the desk's inline PDF previews empty in this browser context.
+
+    Chromium's built-in PDF viewer, loading in an <object> after the page's load
+    event, takes the keyboard focus and swallows input on a busy machine: keys
+    pressed and text typed into the desk's forms went to the viewer in about one
+    run in four under full CPU load. The viewer is the browser's, not ours; the
+    files themselves are served and checked in tests/workflow/test_desk_detail.py
+    and tests/test_every_url_is_guarded.py. With the file request aborted, the
+    <object> shows its fallback text and link, which axe still checks.
+    """
+    context.route(re.compile(r"/me/applications/[0-9a-f-]{36}/files/\d+/$"), lambda route: route.abort())

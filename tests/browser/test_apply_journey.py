@@ -14,7 +14,7 @@ from approvals.calendar_services import calendar_sync
 from approvals.models import Application
 from portal.models import StaffRole
 from services.services import MaterialInput
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll, without_pdf_viewer
 from tests.factories import PASSWORD, DepartmentFactory, citizen, staff, totp_code
 from tests.services.factories import make_item, publish
 
@@ -66,6 +66,7 @@ def desk_action(page, tracking_number, action, fill=None):
 def approver_page(browser, page, live_server):
     context = browser.new_context(viewport=page.viewport_size, base_url=live_server.url, locale="zh-CN")
     english(context, live_server.url)
+    without_pdf_viewer(context)
     approver_page = context.new_page()
     approver_page.set_default_timeout(15000)
     approver_page.viewport_name = page.viewport_name

@@ -17,7 +17,7 @@ from licences.models import Licence, LicenceType
 from portal.models import StaffRole
 from seals import services as seal_services
 from services.services import MaterialInput
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll, without_pdf_viewer
 from tests.factories import PASSWORD, DepartmentFactory, citizen, staff, totp_code
 from tests.licences.conftest import FIELDS, answers, pdf_upload
 from tests.services.factories import make_item, publish
@@ -90,6 +90,7 @@ def test_an_approved_application_becomes_a_licence_the_holder_downloads_and_anyo
 
     # The approver signs in with a second factor and approves at the desk.
     context = browser.new_context(viewport=page.viewport_size, base_url=live_server.url, locale="zh-CN")
+    without_pdf_viewer(context)
     desk = context.new_page()
     desk.set_default_timeout(15000)
     desk.viewport_name = page.viewport_name
