@@ -62,7 +62,7 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: setup bench-deadlines bench-seals bench-desk bench-licences
+bench: setup bench-deadlines bench-seals bench-desk bench-licenses
 
 # 1,000,000 due dates from the working-day index, against a day-by-day loop.
 bench-deadlines: setup
@@ -79,11 +79,11 @@ bench-seals: setup
 bench-desk: setup
 	$(RUN_ENV) $(PY) bench/bench_desk.py
 
-# 200 licences issued end to end (render, QR, seal, store, database) against the floor
+# 200 licenses issued end to end (render, QR, seal, store, database) against the floor
 # (a bare WeasyPrint render of the same HTML plus a bare pyHanko signature), then 2 worker processes.
-.PHONY: bench-licences
-bench-licences: setup
-	$(RUN_ENV) $(PY) bench/bench_licences.py
+.PHONY: bench-licenses
+bench-licenses: setup
+	$(RUN_ENV) $(PY) bench/bench_licenses.py
 
 clean-var:
 	rm -rf var

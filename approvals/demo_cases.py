@@ -1,8 +1,8 @@
-"""Demo cases: applications, licences and a window visit, so that the demo's desks,
+"""Demo cases: applications, licenses and a window visit, so that the demo's desks,
 wallets and "my office" pages are not empty.
 
 Everything goes through the services that the web pages and the window counter
-call (approvals.services, approvals.window_services, licences.services and the
+call (approvals.services, approvals.window_services, licenses.services and the
 issuing task), so the demo obeys every rule the real system does: the list
 guard, form validation, upload checks, the workflow table, the deadline clock,
 the seals. `seed_demo` runs this last, when the list, the accounts, the
@@ -26,9 +26,9 @@ from approvals import services as workflow
 from approvals import window_services as window
 from approvals.models import Application
 from approvals.workflow import State
-from licences.models import Licence
-from licences.services import use_licence_for_material
-from licences.tasks import issue_licence
+from licenses.models import License
+from licenses.services import use_license_for_material
+from licenses.tasks import issue_license
 from portal import demo as accounts
 from portal import services as identity
 from portal.identifiers import credit_code_check_char, resident_id_check_char
@@ -58,8 +58,8 @@ class Case:
     key: str
     # Materials (by English name) not given yet: what a draft still lacks.
     leave_out: tuple[str, ...] = ()
-    # Materials (by English name) given by the applicant's licence instead of a copy (免提交).
-    by_licence: tuple[str, ...] = ()
+    # Materials (by English name) given by the applicant's license instead of a copy (免提交).
+    by_license: tuple[str, ...] = ()
     corrections: list[dict] = field(default_factory=list)
 
 
@@ -226,14 +226,14 @@ def agent_cases(enterprise: Enterprise) -> list[Case]:
                 building_height="12",
             ),
             key="project_name",
-            by_licence=("Developer's business licence",),
+            by_license=("Developer's business license",),
         ),
         Case(
             "MKT-004",
             "draft",
             _enterprise_answers(enterprise, premises_address="辽宁省葫芦岛市龙港区海滨路1号"),
             key="premises_address",
-            leave_out=("Business licence",),  # left for the 免提交 offer: "use my licence"
+            leave_out=("Business license",),  # left for the 免提交 offer: "use my license"
         ),
     ]
 
@@ -261,11 +261,11 @@ def _existing(case: Case, *, person: Person, enterprise: Enterprise | None) -> A
     )
 
 
-def _fill(case: Case, application: Application, *, actor: User, licence: Licence | None, at) -> None:
+def _fill(case: Case, application: Application, *, actor: User, license: License | None, at) -> None:
     workflow.application_save(application=application, actor=actor, data=case.answers, at=at)
     for material in application.item_version.materials.all():
-        if material.name_en in case.by_licence and licence is not None:
-            use_licence_for_material(application=application, actor=actor, material=material, licence=licence, at=at)
+        if material.name_en in case.by_license and license is not None:
+            use_license_for_material(application=application, actor=actor, material=material, license=license, at=at)
         elif material.name_en not in case.leave_out:
             workflow.attachment_add(
                 application=application, actor=actor, material=material, upload=_scan(material, application), at=at
@@ -307,12 +307,12 @@ def _advance(case: Case, application: Application, *, applicant: User, approver:
     return application
 
 
-def _issue(application: Application) -> Licence | None:
-    """Issue the approved application's licence now, in this process (not through the broker)."""
-    if application.state != State.APPROVED or application.item_version.licence_type_id is None:
+def _issue(application: Application) -> License | None:
+    """Issue the approved application's license now, in this process (not through the broker)."""
+    if application.state != State.APPROVED or application.item_version.license_type_id is None:
         return None
-    issue_licence(application.pk)  # does nothing when it is already issued
-    return Licence.objects.filter(application=application).first()
+    issue_license(application.pk)  # does nothing when it is already issued
+    return License.objects.filter(application=application).first()
 
 
 @dataclass
@@ -320,28 +320,28 @@ class Outcome:
     case: Case
     application: Application | None = None
     new: bool = False
-    licence: Licence | None = None
+    license: License | None = None
     refused: str = ""
 
 
 def _make(
     case: Case, *, applicant: User, person: Person, enterprise: Enterprise | None, approver: User,
-    licence: Licence | None, at,
+    license: License | None, at,
 ) -> Outcome:
     found = _existing(case, person=person, enterprise=enterprise)
     if found is not None:
-        return Outcome(case, found, new=False, licence=_issue(found))
+        return Outcome(case, found, new=False, license=_issue(found))
     try:
         with transaction.atomic():
             application = workflow.application_start(
                 actor=applicant, item_code=case.item_code, enterprise=enterprise, at=at
             )
-            _fill(case, application, actor=applicant, licence=licence, at=at)
+            _fill(case, application, actor=applicant, license=license, at=at)
             application = _advance(case, application, applicant=applicant, approver=approver, at=at)
     except ValidationError as exc:
         # The demo list may have been changed at /list-admin/ (an item retired, a question added).
         return Outcome(case, refused="; ".join(exc.messages))
-    return Outcome(case, application, new=True, licence=_issue(application))
+    return Outcome(case, application, new=True, license=_issue(application))
 
 
 def _window_case(cast: Cast, *, at) -> Outcome:
@@ -357,7 +357,7 @@ def _window_case(cast: Cast, *, at) -> Outcome:
             application = workflow.application_start(
                 actor=cast.clerk, item_code=case.item_code, person=walk_in, channel=Application.Channel.WINDOW, at=at
             )
-            _fill(case, application, actor=cast.clerk, licence=None, at=at)
+            _fill(case, application, actor=cast.clerk, license=None, at=at)
             application = window.window_submit(application=application, clerk=cast.clerk, declaration=True, at=at)
     except ValidationError as exc:
         return Outcome(case, refused="; ".join(exc.messages))
@@ -377,8 +377,8 @@ def _summary(outcomes: list[Outcome]) -> str:
         text = f"{outcome.application.state.replace('_', ' ')} {outcome.case.item_code}"
         if outcome.application.tracking_number:
             text += f" {outcome.application.tracking_number}"
-        if outcome.licence is not None:
-            text += f" → licence {outcome.licence.number}"
+        if outcome.license is not None:
+            text += f" → license {outcome.license.number}"
         parts.append(text)
     made = [outcome for outcome in outcomes if not outcome.refused]
     new = sum(outcome.new for outcome in made)
@@ -392,21 +392,21 @@ def seed(*, stdout) -> None:
     citizen = cast.citizen.person
     outcomes = [
         _make(
-            case, applicant=cast.citizen, person=citizen, enterprise=None, approver=cast.approver, licence=None, at=at
+            case, applicant=cast.citizen, person=citizen, enterprise=None, approver=cast.approver, license=None, at=at
         )
         for case in citizen_cases(citizen)
     ]
     stdout.write(f"demo cases, {CITIZEN} ({citizen.real_name}): {_summary(outcomes)}")
 
     agent = cast.agent.person
-    outcomes, business_licence = [], None
+    outcomes, business_license = [], None
     for case in agent_cases(cast.enterprise):
         approver = cast.housing_approver if case.item_code.startswith("HOU-") else cast.approver
         outcome = _make(
             case, applicant=cast.agent, person=agent, enterprise=cast.enterprise, approver=approver,
-            licence=business_licence, at=at,
+            license=business_license, at=at,
         )
-        business_licence = business_licence or outcome.licence
+        business_license = business_license or outcome.license
         outcomes.append(outcome)
     stdout.write(f"demo cases, {AGENT} for {cast.enterprise.name}: {_summary(outcomes)}")
 

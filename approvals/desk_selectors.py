@@ -454,7 +454,7 @@ class MaterialRow:
     name: str
     required: bool
     attachments: list[Attachment] = field(default_factory=list)
-    licence_use: object = None  # the licences.MaterialLicence given instead of a file (免提交), if any
+    license_use: object = None  # the licenses.MaterialLicense given instead of a file (免提交), if any
 
 
 def material_rows(application: Application) -> list[MaterialRow]:
@@ -464,11 +464,11 @@ def material_rows(application: Application) -> list[MaterialRow]:
         # Served by the applicant area to the people can_view allows.
         attachment.url = reverse("application_file", args=(application.uid, attachment.pk))
         by_material.setdefault(attachment.material_id, []).append(attachment)
-    from licences.selectors import references_for
+    from licenses.selectors import references_for
 
     references = references_for(application)
     rows = [
-        MaterialRow(m.name, m.required, by_material.pop(m.pk, []), licence_use=references.get(m.pk))
+        MaterialRow(m.name, m.required, by_material.pop(m.pk, []), license_use=references.get(m.pk))
         for m in application.item_version.materials.all()
     ]
     leftover = [a for files in by_material.values() for a in files]

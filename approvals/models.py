@@ -326,7 +326,7 @@ class Application(models.Model):
         WINDOW = "window", _("window")
 
     class Delivery(models.TextChoices):
-        ELECTRONIC = "electronic", _("electronically (licence wallet and email)")
+        ELECTRONIC = "electronic", _("electronically (license wallet and email)")
         POST = "post", _("by post")
 
     from approvals.workflow import State  # noqa: E402  (the choices live with the workflow)

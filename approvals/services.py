@@ -292,10 +292,10 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
 
 
 def missing_materials(application: Application) -> list[Material]:
-    from licences.selectors import materials_given_by_licences
+    from licenses.selectors import materials_given_by_licenses
 
     given = {a.material_id for a in application.attachments.all()}
-    given |= materials_given_by_licences(application)  # 免提交: a valid licence given instead of a file
+    given |= materials_given_by_licenses(application)  # 免提交: a valid license given instead of a file
     return [m for m in application.item_version.materials.all() if m.required and m.pk not in given]
 
 
@@ -329,9 +329,9 @@ def _rebind_to_current_terms(application: Application, *, at) -> None:
         if attachment.material_id:
             attachment.material = by_name.get(attachment.material.name_zh)
             attachment.save(update_fields=["material"])
-    from licences.services import material_licences_rebind
+    from licenses.services import material_licenses_rebind
 
-    material_licences_rebind(application=application, materials_by_name=by_name)
+    material_licenses_rebind(application=application, materials_by_name=by_name)
     application.item_version = current
     application.department_id = current.item.department_id
 
@@ -468,8 +468,8 @@ def _transition(
         at=at,
     )
     _tell_applicant(application, action, note=note, days=extension_days)
-    if target == State.APPROVED:  # the licence the item produces is issued after the commit (licences app)
-        from licences.services import on_application_approved
+    if target == State.APPROVED:  # the license the item produces is issued after the commit (licenses app)
+        from licenses.services import on_application_approved
 
         on_application_approved(application)
     return application

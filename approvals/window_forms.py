@@ -23,7 +23,7 @@ def _text(**attrs):
 class FindForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Resident ID number, credit code or tracking number"),
-        help_text=gettext_lazy("Type it, or scan the ID card, business licence or receipt, then press Enter."),
+        help_text=gettext_lazy("Type it, or scan the ID card, business license or receipt, then press Enter."),
         max_length=500,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
     )
@@ -40,10 +40,10 @@ class PersonForm(forms.Form):
 
 
 class EnterpriseForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Enterprise name (as on the business licence)"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Enterprise name (as on the business license)"), max_length=200)
     credit_code = forms.CharField(
         label=gettext_lazy("Unified social credit code"),
-        help_text=gettext_lazy("18 characters, printed on the business licence."),
+        help_text=gettext_lazy("18 characters, printed on the business license."),
         max_length=24,
         widget=_text(),
     )

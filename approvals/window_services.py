@@ -225,7 +225,7 @@ _MONTHS_EN = (
 )  # fmt: skip
 
 DELIVERY_LABELS = {
-    Application.Delivery.ELECTRONIC: ("电子送达（电子证照夹和电子邮件）", "Electronically (licence wallet and email)"),
+    Application.Delivery.ELECTRONIC: ("电子送达（电子证照夹和电子邮件）", "Electronically (license wallet and email)"),
     Application.Delivery.POST: ("邮寄送达", "By post"),
 }
 

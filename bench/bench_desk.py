@@ -143,7 +143,7 @@ def _terms(n: int, department: int) -> dict:
         "fee_yuan": 0,
         "online_level": "full_online",
         "max_visits": 0,
-        "licence_type": None,
+        "license_type": None,
     }
 
 

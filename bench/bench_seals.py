@@ -50,7 +50,7 @@ from services.models import Department  # noqa: E402
 def one_page_pdf() -> bytes:
     return HTML(
         string="""<html lang="zh-Hans"><style>@page { size: A4; margin: 25mm } body { font-family: "Noto Serif CJK SC" }</style>
-        <h1>营业执照 Business licence</h1><p>证照编号 HLD-2026-000123 · 持证人 王小明 · 经营范围 食品销售</p></html>"""
+        <h1>营业执照 Business license</h1><p>证照编号 HLD-2026-000123 · 持证人 王小明 · 经营范围 食品销售</p></html>"""
     ).write_pdf()
 
 

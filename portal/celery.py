@@ -53,18 +53,18 @@ app.conf.beat_schedule = {
         "task": "approvals.tasks.sweep_deadlines_task",
         "schedule": crontab(minute=5, hour="8-18", day_of_week="mon-fri"),
     },
-    # Every night at 00:10, just after midnight Shanghai time: licences whose
+    # Every night at 00:10, just after midnight Shanghai time: licenses whose
     # last valid day was yesterday are marked expired and their holders told.
     # (/verify/ already shows them as expired from midnight; this records it.)
-    "licences-expire": {
-        "task": "licences.tasks.expire_licences",
+    "licenses-expire": {
+        "task": "licenses.tasks.expire_licenses",
         "schedule": crontab(hour=0, minute=10),
     },
-    # Every 10 minutes: re-enqueue licence work nobody is doing (a worker
+    # Every 10 minutes: re-enqueue license work nobody is doing (a worker
     # killed mid-issue whose claim ran out, retries used up, an approval whose
     # issuing task was never queued). Claims make a duplicate harmless.
-    "licences-resume": {
-        "task": "licences.tasks.resume_licence_work",
+    "licenses-resume": {
+        "task": "licenses.tasks.resume_license_work",
         "schedule": crontab(minute="*/10"),
     },
 }

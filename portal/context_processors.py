@@ -12,7 +12,7 @@ _HTMX = None
 PUBLIC_NAV = [
     ("catalogue", _("Services")),
     ("track", _("Track an application")),
-    ("verify", _("Verify a licence")),
+    ("verify", _("Verify a license")),
 ]
 STAFF_NAV = [
     ("desk", _("Approval desk"), {"approver", "head"}),
@@ -20,7 +20,7 @@ STAFF_NAV = [
     ("list_admin", _("Approval list"), {"list_admin"}),
     ("supervision_visits", _("Supervision"), {"supervisor"}),
     ("supervision_overdue", _("Overdue work"), {"supervisor"}),
-    ("staff_licences", _("Licences issued"), {"approver", "head"}),
+    ("staff_licenses", _("Licenses issued"), {"approver", "head"}),
     ("seal_list", _("Seals"), {"head", "supervisor"}),
     ("staff_calendar", _("Calendar"), {"list_admin", "supervisor"}),
     ("admin:index", _("Administration"), None),

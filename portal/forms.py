@@ -19,7 +19,7 @@ class EnterpriseForm(forms.Form):
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
         max_length=24,
-        help_text=_("18 characters, printed on the business licence."),
+        help_text=_("18 characters, printed on the business license."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

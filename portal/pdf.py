@@ -1,4 +1,4 @@
-"""PDF rendering shared by receipts, notices and licences.
+"""PDF rendering shared by receipts, notices and licenses.
 
 WeasyPrint renders a Django template to A4. Text in Chinese uses the system's
 Noto CJK fonts, embedded as subsets; Debian's libharfbuzz-subset0 makes that

@@ -1,5 +1,5 @@
 """Per-client counters for public pages that must not be brute-forced
-(tracking look-ups, licence verification, PDF uploads).
+(tracking look-ups, license verification, PDF uploads).
 
 Counters live in the cache (Redis in production). The client address is
 taken the same way allauth takes it for its own rate limits: from

@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "portal",
     "services",
     "approvals",
-    "licences",
+    "licenses",
     "seals",
     "supervision",
 ]
@@ -223,13 +223,13 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # Each app keeps its own catalogue; the root one holds portal/ and templates/.
 # Listed app-first so that `makemessages`, run once from the project root,
 # files each string in the catalogue of the app it comes from.
-CATALOGUE_APPS = ["services", "approvals", "licences", "seals", "supervision"]
+CATALOGUE_APPS = ["services", "approvals", "licenses", "seals", "supervision"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in CATALOGUE_APPS] + [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-# Static files and private storage. Uploaded materials and licences are never
+# Static files and private storage. Uploaded materials and licenses are never
 # served directly: views check permissions and stream them. S3-compatible
 # storage is one setting away: STORAGE_BACKEND=storages.backends.s3.S3Storage
 # (with the `s3` extra installed; bucket and endpoint in STORAGE_OPTIONS).

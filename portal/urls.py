@@ -21,7 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("services.urls")),
     path("", include("approvals.urls")),
-    path("", include("licences.urls")),
+    path("", include("licenses.urls")),
     path("", include("seals.urls")),
     path("", include("supervision.urls")),
 ]

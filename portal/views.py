@@ -53,7 +53,7 @@ def me(request):
 
 
 def _office_sections(request):
-    """Later apps add their sections (applications, licences, messages) here."""
+    """Later apps add their sections (applications, licenses, messages) here."""
     from django.apps import apps
 
     sections = []

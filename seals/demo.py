@@ -1,4 +1,4 @@
-"""Demo seals: the root CA and a licence seal for every department. Demo mode only; idempotent."""
+"""Demo seals: the root CA and a license seal for every department. Demo mode only; idempotent."""
 
 from django.conf import settings
 
@@ -13,8 +13,8 @@ def seed(*, stdout) -> None:
     root = selectors.root_authority() or services.root_create()
     issued = 0
     for department in Department.objects.all():
-        if selectors.active_seal(department=department, purpose=Seal.Purpose.LICENCE) is None:
-            services.seal_issue(department=department, purpose=Seal.Purpose.LICENCE)
+        if selectors.active_seal(department=department, purpose=Seal.Purpose.LICENSE) is None:
+            services.seal_issue(department=department, purpose=Seal.Purpose.LICENSE)
             issued += 1
     stdout.write(
         f"seals: root CA {pki.colon_hex(root.fingerprint_sha256)[:23]}…; "

@@ -35,7 +35,7 @@ class VerifyUploadForm(forms.Form):
 
 class SealIssueForm(forms.Form):
     department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.all())
-    purpose = forms.ChoiceField(label=_("purpose"), choices=Seal.Purpose.choices, initial=Seal.Purpose.LICENCE)
+    purpose = forms.ChoiceField(label=_("purpose"), choices=Seal.Purpose.choices, initial=Seal.Purpose.LICENSE)
     key_store = forms.ChoiceField(
         label=_("key store"), choices=Seal.KeyStore.choices, initial=Seal.KeyStore.ENCRYPTED
     )

@@ -44,11 +44,11 @@ class Seal(models.Model):
     """A department's electronic seal (电子印章): key, certificate and seal image."""
 
     class Purpose(models.TextChoices):
-        LICENCE = "licence", _("Electronic licence seal")
+        LICENSE = "license", _("Electronic license seal")
         APPROVAL = "approval", _("Administrative approval seal")
 
     # What the seal itself reads under the star: always Chinese, whatever the page language.
-    PURPOSE_ZH = {"licence": "电子证照专用章", "approval": "行政审批专用章"}
+    PURPOSE_ZH = {"license": "电子证照专用章", "approval": "行政审批专用章"}
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("in use")
@@ -69,7 +69,7 @@ class Seal(models.Model):
     department = models.ForeignKey(
         "services.Department", on_delete=models.PROTECT, related_name="seals", verbose_name=_("department")
     )
-    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.LICENCE)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.LICENSE)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # What the seal reads, fixed when it is issued (a later renaming makes a new seal).
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)

@@ -17,7 +17,7 @@ def root_authority() -> RootAuthority | None:
     return RootAuthority.objects.first()
 
 
-def active_seal(*, department, purpose: str = Seal.Purpose.LICENCE) -> Seal | None:
+def active_seal(*, department, purpose: str = Seal.Purpose.LICENSE) -> Seal | None:
     """The seal a department signs with now (None if it has none in use)."""
     return Seal.objects.active().filter(department=department, purpose=purpose).first()
 

@@ -183,7 +183,7 @@ def _new_seal(
 def seal_issue(
     *,
     department,
-    purpose: str = Seal.Purpose.LICENCE,
+    purpose: str = Seal.Purpose.LICENSE,
     actor=None,
     at: datetime | None = None,
     key_store: str = Seal.KeyStore.ENCRYPTED,

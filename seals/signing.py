@@ -44,7 +44,7 @@ def box_from_top_left(*, left_mm: float, top_mm: float, size_mm: float = 40.0, p
 
 
 def default_box(page_width: float, seal_size: float) -> Box:
-    """Lower right, 20 mm from the edges: where a seal goes on an A4 licence."""
+    """Lower right, 20 mm from the edges: where a seal goes on an A4 license."""
     x2 = page_width - MARGIN
     return (x2 - seal_size, MARGIN, x2, MARGIN + seal_size)
 

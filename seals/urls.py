@@ -2,7 +2,7 @@ from django.urls import path
 
 from seals import views
 
-# /verify/<number>/ is left for licences (a licence's public page).
+# /verify/<number>/ is left for licenses (a license's public page).
 urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/root-ca.pem", views.root_ca_pem, name="verify_root_ca"),

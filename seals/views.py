@@ -14,7 +14,7 @@ from seals.forms import VerifyUploadForm
 from seals.verification import verify_pdf
 
 # Other apps add sections to the verification page: callables taking
-# (request, report) and returning HTML (or None). Licences add the licence status.
+# (request, report) and returning HTML (or None). Licenses add the license status.
 verify_panels: list = []
 
 

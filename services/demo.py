@@ -1,4 +1,4 @@
-"""Demo data for the list: Huludao-like departments, events, licence types and
+"""Demo data for the list: Huludao-like departments, events, license types and
 the catalogue (services/demo_catalogue.py), published as version 1.
 
 Idempotent: existing rows are left as they are (a list administrator may have
@@ -8,9 +8,9 @@ is published only when no version exists yet.
 
 from decimal import Decimal
 
-from licences.models import LicenceType
+from licenses.models import LicenseType
 from services import services
-from services.demo_catalogue import EVENTS, ITEMS, LICENCE_TYPES
+from services.demo_catalogue import EVENTS, ITEMS, LICENSE_TYPES
 from services.models import Department, LifeEvent, ListVersion, ServiceItem
 
 DEPARTMENTS = [
@@ -35,13 +35,13 @@ def seed_catalogue() -> int:
         LifeEvent.objects.get_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "audience": audience, "position": position}
         )
-    for code, zh, en, prefix, months in LICENCE_TYPES:
-        LicenceType.objects.get_or_create(
+    for code, zh, en, prefix, months in LICENSE_TYPES:
+        LicenseType.objects.get_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "number_prefix": prefix, "validity_months": months}
         )
     departments = {d.code: d for d in Department.objects.all()}
     events = {e.code: e for e in LifeEvent.objects.all()}
-    licences = {t.code: t for t in LicenceType.objects.all()}
+    licenses = {t.code: t for t in LicenseType.objects.all()}
     existing = set(ServiceItem.objects.values_list("code", flat=True))
     added = 0
     for entry in ITEMS:
@@ -66,11 +66,11 @@ def seed_catalogue() -> int:
                 "fee_yuan": Decimal(entry.fee),
                 "online_level": entry.online,
                 "max_visits": 0 if entry.online == "full_online" else 1,
-                "licence_type": licences[entry.licence] if entry.licence else None,
+                "license_type": licenses[entry.license] if entry.license else None,
             },
             events=[events[code] for code in entry.events],
             materials=[
-                services.MaterialInput(zh, en, required, [licences[code] for code in stand_ins])
+                services.MaterialInput(zh, en, required, [licenses[code] for code in stand_ins])
                 for zh, en, required, stand_ins in entry.materials
             ],
             fields=[dict(definition) for definition in entry.fields],

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from licences.models import LicenceType
+from licenses.models import LicenseType
 from services.models import ITEM_CODE_RE, Audience, Department, FormField, ItemVersion, LifeEvent
 from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS
 
@@ -32,7 +32,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = ItemVersion
-        fields = [*TERM_FIELDS, "licence_type", "events"]
+        fields = [*TERM_FIELDS, "license_type", "events"]
         widgets = {
             "description_zh": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),
@@ -44,7 +44,7 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = LifeEvent.objects.all()
-        self.fields["licence_type"].queryset = LicenceType.objects.all()
+        self.fields["license_type"].queryset = LicenseType.objects.all()
         if departments is not None:  # a new item: its identity is chosen once
             self.fields = {
                 "code": forms.RegexField(
@@ -65,7 +65,7 @@ class ItemForm(forms.ModelForm):
         return self.cleaned_data["code"].strip().upper()
 
     def terms(self) -> dict:
-        return {name: self.cleaned_data[name] for name in [*TERM_FIELDS, "licence_type"]}
+        return {name: self.cleaned_data[name] for name in [*TERM_FIELDS, "license_type"]}
 
 
 class MaterialForm(forms.Form):
@@ -73,8 +73,8 @@ class MaterialForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     stand_ins = forms.ModelMultipleChoiceField(
-        label=_("Not needed with these licences"),
-        queryset=LicenceType.objects.all(),
+        label=_("Not needed with these licenses"),
+        queryset=LicenseType.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -168,11 +168,11 @@ class ItemVersionQuerySet(models.QuerySet):
         return queryset
 
     def with_page_relations(self):
-        return self.select_related("item__department", "licence_type")
+        return self.select_related("item__department", "license_type")
 
     def with_terms(self):
         """Everything terms_dict() and the item page read, in a fixed number of queries."""
-        return self.select_related("item__department", "licence_type", "published_in").prefetch_related(
+        return self.select_related("item__department", "license_type", "published_in").prefetch_related(
             "events",
             models.Prefetch("materials", queryset=Material.objects.prefetch_related("stand_ins")),
             "fields",
@@ -182,7 +182,7 @@ class ItemVersionQuerySet(models.QuerySet):
 def normalise_search_text(text: str) -> str:
     """Lower case, single spaces, British and American spellings folded together."""
     text = " ".join((text or "").casefold().split())
-    return re.sub(r"licen[cs]e", "licence", text)
+    return re.sub(r"licen[cs]e", "license", text)
 
 
 class ItemVersion(BilingualNameMixin, models.Model):
@@ -242,13 +242,13 @@ class ItemVersion(BilingualNameMixin, models.Model):
         validators=[MaxValueValidator(1)],
         help_text=_("0 when everything happens online; 1 otherwise."),
     )
-    licence_type = models.ForeignKey(
-        "licences.LicenceType",
+    license_type = models.ForeignKey(
+        "licenses.LicenseType",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("licence it produces"),
+        verbose_name=_("license it produces"),
     )
     events = models.ManyToManyField(
         LifeEvent, blank=True, related_name="item_versions", verbose_name=_("life and business events")
@@ -344,7 +344,7 @@ class ItemVersion(BilingualNameMixin, models.Model):
 
 
 class Material(BilingualNameMixin, models.Model):
-    """A required material. A licence of one of `stand_ins` spares the applicant from it."""
+    """A required material. A license of one of `stand_ins` spares the applicant from it."""
 
     item_version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="materials")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -352,11 +352,11 @@ class Material(BilingualNameMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     required = models.BooleanField(_("required"), default=True)
     stand_ins = models.ManyToManyField(
-        "licences.LicenceType",
+        "licenses.LicenseType",
         blank=True,
         related_name="+",
-        verbose_name=_("licences that stand in for it"),
-        help_text=_("An applicant who holds one of these licences does not submit this material."),
+        verbose_name=_("licenses that stand in for it"),
+        help_text=_("An applicant who holds one of these licenses does not submit this material."),
     )
 
     class Meta:

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
-from licences.models import LicenceType
+from licenses.models import LicenseType
 from portal.models import StaffRole
 from portal.permissions import departments_for
 from services.models import (
@@ -23,9 +23,9 @@ from services.terms import Difference, Names, differences, terms_dict
 
 
 def reference_names() -> Names:
-    """Names of licence types and events in the active language (two small queries)."""
+    """Names of license types and events in the active language (two small queries)."""
     return Names(
-        licences={licence.code: licence.name for licence in LicenceType.objects.all()},
+        licenses={license.code: license.name for license in LicenseType.objects.all()},
         events={event.code: event.name for event in LifeEvent.objects.all()},
     )
 
@@ -82,8 +82,8 @@ class MaterialNeed:
     spared_by: list
 
 
-def material_needs(version: ItemVersion, *, held_licence_type_ids: set[int] = frozenset()) -> list[MaterialNeed]:
-    """Each material, with the licence types that stand in for it and those the applicant holds."""
+def material_needs(version: ItemVersion, *, held_license_type_ids: set[int] = frozenset()) -> list[MaterialNeed]:
+    """Each material, with the license types that stand in for it and those the applicant holds."""
     needs = []
     for material in version.materials.all():
         stand_ins = list(material.stand_ins.all())
@@ -91,7 +91,7 @@ def material_needs(version: ItemVersion, *, held_licence_type_ids: set[int] = fr
             MaterialNeed(
                 material=material,
                 stand_ins=stand_ins,
-                spared_by=[licence for licence in stand_ins if licence.pk in held_licence_type_ids],
+                spared_by=[license for license in stand_ins if license.pk in held_license_type_ids],
             )
         )
     return needs

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from licences.models import LicenceType
+from licenses.models import LicenseType
 from portal.models import StaffRole, User
 from portal.permissions import require_role
 from services import selectors, transfer
@@ -114,7 +114,7 @@ class MaterialInput:
     name_zh: str
     name_en: str
     required: bool = True
-    stand_ins: Iterable[LicenceType] = ()
+    stand_ins: Iterable[LicenseType] = ()
 
 
 def _require_list_admin(actor: User | None, department: Department) -> None:
@@ -163,7 +163,7 @@ def _write_draft(
     fields: list[dict],
     at,
 ) -> None:
-    unknown = set(terms) - set(TERM_FIELDS) - {"licence_type"}
+    unknown = set(terms) - set(TERM_FIELDS) - {"license_type"}
     if unknown:
         raise TypeError(f"unknown terms: {sorted(unknown)}")
     for name, value in terms.items():
@@ -214,9 +214,9 @@ def _write_draft(
     Through = Material.stand_ins.through
     Through.objects.bulk_create(
         [
-            Through(material_id=row.pk, licencetype_id=licence.pk)
+            Through(material_id=row.pk, licensetype_id=license.pk)
             for row, (_unsaved, stand_ins) in zip(created, material_rows, strict=True)
-            for licence in stand_ins
+            for license in stand_ins
         ]
     )
     FormField.objects.bulk_create(field_rows)
@@ -343,7 +343,7 @@ def _snapshots(drafts: list[ItemVersion], *, list_version: ListVersion) -> dict[
                 published_in=list_version,
                 status=ItemVersion.Status.ACTIVE,
                 revision=draft.revision,
-                licence_type_id=draft.licence_type_id,
+                license_type_id=draft.license_type_id,
                 search_text=draft.search_text,
                 updated_at=draft.updated_at,
                 **{name: getattr(draft, name) for name in TERM_FIELDS},
@@ -375,9 +375,9 @@ def _snapshots(drafts: list[ItemVersion], *, list_version: ListVersion) -> dict[
     StandInThrough = Material.stand_ins.through
     StandInThrough.objects.bulk_create(
         [
-            StandInThrough(material_id=new.pk, licencetype_id=licence.pk)
+            StandInThrough(material_id=new.pk, licensetype_id=license.pk)
             for (old, _copy), new in zip(pairs, materials, strict=True)
-            for licence in old.stand_ins.all()
+            for license in old.stand_ins.all()
         ]
     )
     FormField.objects.bulk_create(

@@ -61,7 +61,7 @@ LABELS = {
     "fee_yuan": _("Fee (yuan)"),
     "online_level": _("Online level"),
     "max_visits": _("In-person visits at most"),
-    "licence_type": _("Licence it produces"),
+    "license_type": _("License it produces"),
     "events": _("Life and business events"),
     "materials": _("Materials"),
     "fields": _("Application form"),
@@ -86,12 +86,12 @@ def terms_dict(version: ItemVersion) -> dict:
     for name in TERM_FIELDS:
         data[name] = getattr(version, name)
     data["fee_yuan"] = _decimal(version.fee_yuan)
-    data["licence_type"] = version.licence_type.code if version.licence_type_id else ""
+    data["license_type"] = version.license_type.code if version.license_type_id else ""
     data["events"] = sorted(event.code for event in version.events.all())
     data["materials"] = [
         {
             **{name: getattr(material, name) for name in MATERIAL_FIELDS},
-            "stand_ins": sorted(licence.code for licence in material.stand_ins.all()),
+            "stand_ins": sorted(license.code for license in material.stand_ins.all()),
         }
         for material in version.materials.all()
     ]
@@ -122,7 +122,7 @@ class Difference:
 class Names:
     """Display names for the codes that terms refer to."""
 
-    licences: dict[str, str] = field(default_factory=dict)
+    licenses: dict[str, str] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)
 
 
@@ -135,16 +135,16 @@ def _scalar_text(key: str, value, names: Names) -> str:
         return "—"
     if key in CHOICE_LABELS:
         return str(CHOICE_LABELS[key].get(value, value))
-    if key == "licence_type":
-        return names.licences.get(value, value)
+    if key == "license_type":
+        return names.licenses.get(value, value)
     return str(value)
 
 
 def material_text(material: dict, names: Names) -> str:
     text = f"{material['name_zh']} / {material['name_en']} ({_yes_no(material['required'])})"
     if material.get("stand_ins"):
-        licences = "、".join(names.licences.get(code, code) for code in material["stand_ins"])
-        text += " · " + str(_("not needed with: %(licences)s") % {"licences": licences})
+        licenses = "、".join(names.licenses.get(code, code) for code in material["stand_ins"])
+        text += " · " + str(_("not needed with: %(licenses)s") % {"licenses": licenses})
     return text
 
 
@@ -186,7 +186,7 @@ def differences(before: dict | None, after: dict | None, names: Names | None = N
     names = names or Names()
     before, after = before or {}, after or {}
     result = []
-    for key in ["status", *TERM_FIELDS, "licence_type", "events", "materials", "fields"]:
+    for key in ["status", *TERM_FIELDS, "license_type", "events", "materials", "fields"]:
         old, new = before.get(key), after.get(key)
         if old == new or (key == "status" and not (old and new)):
             continue

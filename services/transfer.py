@@ -2,7 +2,7 @@
 
 One row per item. Nested terms use one cell each:
 - `events`: event codes separated by spaces;
-- `materials`: one material per line, `中文名 | English name | required | licence codes`;
+- `materials`: one material per line, `中文名 | English name | required | license codes`;
 - `form_fields`: a JSON list of field definitions, as exported.
 
 Importing is all or nothing: `check_rows` reports every bad row (line, column,
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from licences.models import LicenceType
+from licenses.models import LicenseType
 from portal.models import StaffRole
 from portal.permissions import has_role
 from services.models import Department, FormField, ItemVersion, LifeEvent, ServiceItem
@@ -33,7 +33,7 @@ COLUMNS = [
     "department",
     "status",
     *TERM_FIELDS,
-    "licence_type",
+    "license_type",
     "events",
     "materials",
     "form_fields",
@@ -220,7 +220,7 @@ class _References:
 
     def __init__(self, codes: list[str]):
         self.departments = {d.code: d for d in Department.objects.all()}
-        self.licences = {t.code: t for t in LicenceType.objects.all()}
+        self.licenses = {t.code: t for t in LicenseType.objects.all()}
         self.events = {e.code: e for e in LifeEvent.objects.all()}
         self.items = {i.code: i for i in ServiceItem.objects.filter(code__in=codes).select_related("department")}
 
@@ -242,13 +242,13 @@ def _parse_materials(text: str, refs: _References) -> list:
         required = required.lower() or "required"
         if required not in YES | NO:
             raise ValidationError(_("Material %(n)s: write “required” or “optional”.") % {"n": n})
-        unknown = [code for code in _codes(stand_ins) if code not in refs.licences]
+        unknown = [code for code in _codes(stand_ins) if code not in refs.licenses]
         if unknown:
             raise ValidationError(
-                _("Material %(n)s: unknown licence types %(codes)s.") % {"n": n, "codes": ", ".join(unknown)}
+                _("Material %(n)s: unknown license types %(codes)s.") % {"n": n, "codes": ", ".join(unknown)}
             )
         materials.append(
-            MaterialInput(name_zh, name_en, required in YES, [refs.licences[c] for c in _codes(stand_ins)])
+            MaterialInput(name_zh, name_en, required in YES, [refs.licenses[c] for c in _codes(stand_ins)])
         )
     return materials
 
@@ -315,10 +315,10 @@ def _check_row(raw: RawRow, refs: _References, actor) -> tuple[ParsedRow | None,
     except InvalidOperation:
         error("fee_yuan", _("Enter an amount in yuan, for example 10 or 12.50."))
         terms["fee_yuan"] = None
-    licence_code = values.get("licence_type", "").strip()
-    terms["licence_type"] = refs.licences.get(licence_code)
-    if licence_code and terms["licence_type"] is None:
-        error("licence_type", _("Unknown licence type “%(code)s”.") % {"code": licence_code})
+    license_code = values.get("license_type", "").strip()
+    terms["license_type"] = refs.licenses.get(license_code)
+    if license_code and terms["license_type"] is None:
+        error("license_type", _("Unknown license type “%(code)s”.") % {"code": license_code})
 
     unknown_events = [c for c in _codes(values.get("events", "")) if c not in refs.events]
     if unknown_events:

@@ -1,4 +1,4 @@
-"""`seed_demo` shows a living city: applications at every stage, sealed licences in
+"""`seed_demo` shows a living city: applications at every stage, sealed licenses in
 wallets, 免提交 in use and on offer, and a window visit, all made through the services.
 
 Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time; the demo's own
@@ -23,7 +23,7 @@ from approvals.calendar_selectors import forget_built_calendars
 from approvals.demo_cases import material_pdf
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
 from approvals.workflow import State
-from licences.models import Licence, LicenceDocument, MaterialLicence
+from licenses.models import License, LicenseDocument, MaterialLicense
 from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
@@ -105,20 +105,20 @@ def test_it_takes_the_demo_citizen_s_applications_to_every_stage(seeded):
     assert "skipped" not in seeded
 
 
-def test_his_approved_application_produced_a_sealed_licence_in_his_wallet(seeded, client):
+def test_his_approved_application_produced_a_sealed_license_in_his_wallet(seeded, client):
     approved = applications_of("citizen@demo.onegate").get(state=State.APPROVED)
-    licence = Licence.objects.get(application=approved)
-    assert licence.status == Licence.Status.VALID
-    assert licence.holder_person.user == user("citizen@demo.onegate") and licence.holder_enterprise is None
-    stored = default_storage.open(licence.file.name).read()
-    assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == licence.sha256
-    assert LicenceDocument.objects.filter(licence=licence, sha256=licence.sha256).exists()
-    assert SealUsage.objects.filter(document_sha256=licence.sha256).count() == 1
-    assert licence.number in seeded
+    license = License.objects.get(application=approved)
+    assert license.status == License.Status.VALID
+    assert license.holder_person.user == user("citizen@demo.onegate") and license.holder_enterprise is None
+    stored = default_storage.open(license.file.name).read()
+    assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == license.sha256
+    assert LicenseDocument.objects.filter(license=license, sha256=license.sha256).exists()
+    assert SealUsage.objects.filter(document_sha256=license.sha256).count() == 1
+    assert license.number in seeded
 
     client.force_login(user("citizen@demo.onegate"))
-    assert licence.number in client.get(reverse("wallet")).content.decode()
-    verify = client.get(reverse("licence_verify", args=[licence.number]))
+    assert license.number in client.get(reverse("wallet")).content.decode()
+    verify = client.get(reverse("license_verify", args=[license.number]))
     assert verify.status_code == 200 and "王*明" in verify.content.decode()
 
 
@@ -148,27 +148,27 @@ def test_the_market_desk_lists_the_market_applications_and_the_housing_desk_its_
     assert not any(application.tracking_number in body for application in market)
 
 
-def test_the_agent_s_enterprise_holds_a_business_licence_used_and_offered_instead_of_a_copy(seeded, client):
-    from licences.selectors import offers_for
+def test_the_agent_s_enterprise_holds_a_business_license_used_and_offered_instead_of_a_copy(seeded, client):
+    from licenses.selectors import offers_for
 
     agent = user("agent@demo.onegate")
     enterprise = agent.memberships.get().enterprise
-    licence = Licence.objects.get(holder_enterprise=enterprise)
-    assert (licence.status, licence.licence_type.code, licence.department.code) == (
-        Licence.Status.VALID, "business-licence", "market"
+    license = License.objects.get(holder_enterprise=enterprise)
+    assert (license.status, license.license_type.code, license.department.code) == (
+        License.Status.VALID, "business-license", "market"
     )
-    used = MaterialLicence.objects.get(licence=licence)
+    used = MaterialLicense.objects.get(license=license)
     assert (used.application.item_version.item.code, used.application.state) == ("HOU-001", State.IN_REVIEW)
 
     draft = Application.objects.get(applicant_enterprise=enterprise, state=State.DRAFT)
     assert draft.item_version.item.code == "MKT-004"
-    offered = [offer for offer in offers_for(draft).values() if offer.licences]
-    assert [o.licences for o in offered] == [[licence]] and offered[0].current is None
+    offered = [offer for offer in offers_for(draft).values() if offer.licenses]
+    assert [o.licenses for o in offered] == [[license]] and offered[0].current is None
 
     client.force_login(agent)
-    assert licence.number in client.get(reverse("wallet")).content.decode()
+    assert license.number in client.get(reverse("wallet")).content.decode()
     materials = client.get(reverse("apply_materials", args=[draft.uid]))
-    assert materials.status_code == 200 and licence.number in materials.content.decode()
+    assert materials.status_code == 200 and license.number in materials.content.decode()
 
 
 def test_the_clerk_took_a_walk_in_s_application_at_the_window_with_its_visit(seeded):
@@ -196,8 +196,8 @@ def test_the_materials_are_real_pdfs_that_pass_the_upload_check(seeded):
 
 
 def test_seeding_again_creates_nothing(seeded):
-    models = (Application, ApplicationEvent, Attachment, CorrectionNotice, Visit, Licence, LicenceDocument,
-              MaterialLicence, SealUsage, Message, Person)  # fmt: skip
+    models = (Application, ApplicationEvent, Attachment, CorrectionNotice, Visit, License, LicenseDocument,
+              MaterialLicense, SealUsage, Message, Person)  # fmt: skip
     before = [model.objects.count() for model in models]
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

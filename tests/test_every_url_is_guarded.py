@@ -26,7 +26,7 @@ A route where an outsider is found to get something goes in KNOWN_LEAKS (with
 the reason): its checks are then xfail(strict=True) until the view is fixed.
 
 The cast and the objects are built once for the module (seal keys and a sealed
-licence PDF take a while) inside a transaction that is rolled back at the end;
+license PDF take a while) inside a transaction that is rolled back at the end;
 each test runs in its own savepoint on top, so whatever a request changes is
 undone before the next test.
 """
@@ -48,7 +48,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PROJECT_APPS = ("portal", "services", "approvals", "licences", "seals", "supervision")
+PROJECT_APPS = ("portal", "services", "approvals", "licenses", "seals", "supervision")
 # Framework routes checked as the representative of an area the project guards
 # (the admin as a whole); the rest of django.contrib.admin and allauth is theirs.
 FRAMEWORK_ROUTES_CHECKED = {"admin:index"}
@@ -76,8 +76,8 @@ PUBLIC = {
     "verify_root_ca": "the root CA certificate, published for validators",
     "verify_crl": "the certificate revocation list (DER), published for validators",
     "verify_crl_pem": "the certificate revocation list (PEM), published for validators",
-    "licence_verify_lookup": "the licence-number form of /verify/",
-    "licence_verify": "a licence's public status page (the QR target; the holder's name masked)",
+    "license_verify_lookup": "the license-number form of /verify/",
+    "license_verify": "a license's public status page (the QR target; the holder's name masked)",
 }
 
 SIGN_IN_URLS = ("account_login", "admin:login")
@@ -129,7 +129,7 @@ PROTECTED: dict[str, Guarded] = {
     # -- portal: my office, profile, enterprises, messages --------------------------------
     "me": Guarded(
         "citizen", blind=("other_citizen",),
-        markers=lambda w: [w.citizen.person.real_name, w.submitted.tracking_number, w.licence.number, w.enterprise.name],
+        markers=lambda w: [w.citizen.person.real_name, w.submitted.tracking_number, w.license.number, w.enterprise.name],
     ),
     "profile": Guarded(
         "citizen", methods=("GET", "POST"),
@@ -155,7 +155,7 @@ PROTECTED: dict[str, Guarded] = {
         owner_status=(302,), outsiders=("other_citizen",), post_changes_rows=False,  # the session only
     ),
     "messages": Guarded(
-        "citizen", blind=("other_citizen",), markers=lambda w: [w.approved.tracking_number, w.licence.number],
+        "citizen", blind=("other_citizen",), markers=lambda w: [w.approved.tracking_number, w.license.number],
     ),
     # -- the list administrators' pages -----------------------------------------------------
     "list_admin": Guarded(
@@ -256,18 +256,18 @@ PROTECTED: dict[str, Guarded] = {
         "citizen", kwargs=lambda w: {"uid": w.window_corrected.uid, "pk": w.notice.pk},
         outsiders=("other_citizen", "other_approver"),
     ),
-    "material_licence": Guarded(
-        "citizen", kwargs=lambda w: {"uid": w.draft.uid, "material_id": w.draft_licence_material.pk},
-        methods=("POST",), post=lambda w: {"licence": str(w.licence.pk)}, owner_status=(302,),
+    "material_license": Guarded(
+        "citizen", kwargs=lambda w: {"uid": w.draft.uid, "material_id": w.draft_license_material.pk},
+        methods=("POST",), post=lambda w: {"license": str(w.license.pk)}, owner_status=(302,),
         outsiders=("other_citizen", "other_approver"),
     ),
     # -- the wallet --------------------------------------------------------------------------------
-    "wallet": Guarded("citizen", blind=("other_citizen",), markers=lambda w: [w.licence.number]),
-    "wallet_licence": Guarded(
-        "citizen", kwargs=lambda w: {"number": w.licence.number}, outsiders=("other_citizen", "other_approver"),
+    "wallet": Guarded("citizen", blind=("other_citizen",), markers=lambda w: [w.license.number]),
+    "wallet_license": Guarded(
+        "citizen", kwargs=lambda w: {"number": w.license.number}, outsiders=("other_citizen", "other_approver"),
     ),
-    "wallet_licence_pdf": Guarded(
-        "citizen", kwargs=lambda w: {"number": w.licence.number}, outsiders=("other_citizen", "other_approver"),
+    "wallet_license_pdf": Guarded(
+        "citizen", kwargs=lambda w: {"number": w.license.number}, outsiders=("other_citizen", "other_approver"),
     ),
     # -- the desk ---------------------------------------------------------------------------------------
     "desk": Guarded(
@@ -337,29 +337,29 @@ PROTECTED: dict[str, Guarded] = {
         "clerk", kwargs=lambda w: {"uid": w.window_corrected.uid, "pk": w.notice.pk},
         outsiders=("other_citizen", "approver"),
     ),
-    # -- the issuing department's licences ----------------------------------------------------------------
-    "staff_licences": Guarded(
-        "approver", outsiders=("other_citizen", "clerk"), blind=("other_approver",), markers=lambda w: [w.licence.number],
+    # -- the issuing department's licenses ----------------------------------------------------------------
+    "staff_licenses": Guarded(
+        "approver", outsiders=("other_citizen", "clerk"), blind=("other_approver",), markers=lambda w: [w.license.number],
     ),
     "staff_reissue": Guarded(
         "approver", methods=("GET", "POST"),
-        post=lambda w: {"licence_type": str(w.business_licence.pk), "department": str(w.department.pk), "reason": "outsider"},
+        post=lambda w: {"license_type": str(w.business_license.pk), "department": str(w.department.pk), "reason": "outsider"},
         outsiders=("other_citizen", "clerk"), blind=("other_approver",),
         markers=lambda w: [reverse("staff_reissue_job", args=[w.reissue_job.pk]) + '"'],
     ),
     "staff_reissue_job": Guarded(
         "approver", kwargs=lambda w: {"pk": w.reissue_job.pk}, outsiders=("other_citizen", "other_approver"),
     ),
-    "staff_licence": Guarded(
-        "approver", kwargs=lambda w: {"number": w.licence.number},
+    "staff_license": Guarded(
+        "approver", kwargs=lambda w: {"number": w.license.number},
         outsiders=("other_citizen", "other_approver", "other_head", "clerk"),
     ),
-    "staff_licence_pdf": Guarded(
-        "approver", kwargs=lambda w: {"number": w.licence.number},
+    "staff_license_pdf": Guarded(
+        "approver", kwargs=lambda w: {"number": w.license.number},
         outsiders=("other_citizen", "other_approver", "other_head"),
     ),
-    "staff_licence_action": Guarded(
-        "approver", kwargs=lambda w: {"number": w.licence.number, "action": "suspend"}, methods=("POST",),
+    "staff_license_action": Guarded(
+        "approver", kwargs=lambda w: {"number": w.license.number, "action": "suspend"}, methods=("POST",),
         post=lambda w: {"suspend-reason": "suspended by an outsider"}, owner_status=(302,),
         outsiders=("other_citizen", "other_approver", "other_head"),
     ),
@@ -377,7 +377,7 @@ PROTECTED: dict[str, Guarded] = {
     # -- the admin (the project's own admin views, and the area as a whole) -----------------------------------
     "admin:index": Guarded("superuser", outsiders=("other_citizen", "approver", "supervisor")),
     "admin:seals_seal_issue": Guarded(
-        "superuser", methods=("GET", "POST"), post=lambda w: {"department": str(w.department.pk), "purpose": "licence"},
+        "superuser", methods=("GET", "POST"), post=lambda w: {"department": str(w.department.pk), "purpose": "license"},
         outsiders=("other_citizen", "approver", "supervisor"),
     ),
     "admin:seals_seal_add": Guarded(
@@ -393,11 +393,11 @@ KNOWN_LEAKS: dict[str, str] = {}
 CSRF_REPRESENTATIVES = {
     "me": "acting_as",
     "apply": "apply_check",
-    "licence reuse": "material_licence",
+    "license reuse": "material_license",
     "desk": "desk_action",
     "window": "window_accept",
     "list-admin": "list_admin_publish",
-    "staff licences": "staff_licence_action",
+    "staff licenses": "staff_license_action",
     "staff calendar": "staff_calendar_notice",
     "admin": "admin:seals_seal_issue",
 }
@@ -476,9 +476,9 @@ def _build_world() -> SimpleNamespace:
     from approvals.calendar_services import calendar_sync
     from approvals.models import Application, CorrectionNotice
     from approvals.window_services import window_submit
-    from licences import services as licence_services
-    from licences.models import Licence, LicenceType
-    from licences.tasks import issue_licence
+    from licenses import services as license_services
+    from licenses.models import License, LicenseType
+    from licenses.tasks import issue_license
     from portal.models import Membership, StaffRole
     from seals import services as seal_services
     from services import services as list_services
@@ -496,7 +496,7 @@ def _build_world() -> SimpleNamespace:
         make_resident_id,
         staff,
     )
-    from tests.licences.conftest import FIELDS, answers, approve, pdf_upload
+    from tests.licenses.conftest import FIELDS, answers, approve, pdf_upload
     from tests.services.factories import make_item, publish, terms
 
     Role = StaffRole.Role
@@ -535,14 +535,14 @@ def _build_world() -> SimpleNamespace:
     w.spare_credit_code = make_credit_code()
     w.spare_resident_id = make_resident_id(birth="19851010")
 
-    # The list: a licence-producing item, an item a licence stands in for, one being retired.
-    w.business_licence = LicenceType.objects.create(
-        code="business-licence",
+    # The list: a license-producing item, an item a license stands in for, one being retired.
+    w.business_license = LicenseType.objects.create(
+        code="business-license",
         name_zh="营业执照",
-        name_en="business licence",
+        name_en="business license",
         number_prefix="YYZZ",
         validity_months=None,
-        template=LicenceType.Template.BUSINESS_LICENCE,
+        template=LicenseType.Template.BUSINESS_LICENSE,
         printed_fields=[
             {"key": "proposed_name", "label_zh": "登记名称", "label_en": "Registered name"},
             {"key": "business_scope", "label_zh": "经营范围", "label_en": "Business scope"},
@@ -552,7 +552,7 @@ def _build_world() -> SimpleNamespace:
         w.department,
         code="MKT-101",
         audience="person",
-        licence_type=w.business_licence,
+        license_type=w.business_license,
         online_level="one_visit",
         max_visits=1,
         materials=[MaterialInput(name_zh="经营场所证明", name_en="Proof of premises")],
@@ -563,7 +563,7 @@ def _build_world() -> SimpleNamespace:
         code="MKT-301",
         audience="person",
         materials=[
-            MaterialInput(name_zh="营业执照", name_en="Business licence", stand_ins=[w.business_licence]),
+            MaterialInput(name_zh="营业执照", name_en="Business license", stand_ins=[w.business_license]),
             MaterialInput(name_zh="申请表", name_en="Application form"),
         ],
     )
@@ -580,11 +580,11 @@ def _build_world() -> SimpleNamespace:
         terms=terms(name_zh=w.draft_name, name_en="Unpublished draft 9d2e", audience="person"),
     )
 
-    # Applications: approved with its licence issued, submitted online, a draft, and at the window.
+    # Applications: approved with its license issued, submitted online, a draft, and at the window.
     w.approved = approve(w.item.code, w.citizen, w.approver)
-    issue_licence.delay(w.approved.pk)
-    w.licence = Licence.objects.get(application=w.approved)
-    assert w.licence.file, "the licence's sealed PDF was not produced"
+    issue_license.delay(w.approved.pk)
+    w.license = License.objects.get(application=w.approved)
+    assert w.license.file, "the license's sealed PDF was not produced"
 
     w.submitted = workflow.application_start(actor=w.citizen, item_code=w.item.code)
     workflow.application_save(application=w.submitted, actor=w.citizen, data=answers())
@@ -595,7 +595,7 @@ def _build_world() -> SimpleNamespace:
 
     w.draft = workflow.application_start(actor=w.citizen, item_code=w.reuse_item.code)
     w.draft_form_material = w.draft.item_version.materials.get(name_zh="申请表")
-    w.draft_licence_material = w.draft.item_version.materials.get(name_zh="营业执照")
+    w.draft_license_material = w.draft.item_version.materials.get(name_zh="营业执照")
     w.draft_attachment = workflow.attachment_add(
         application=w.draft, actor=w.citizen, material=w.draft_form_material, upload=pdf_upload()
     )
@@ -624,8 +624,8 @@ def _build_world() -> SimpleNamespace:
     w.window_draft_attachment = w.window_draft.attachments.first()
 
     # Staff work in progress: a re-issue job and an import job.
-    w.reissue_job = licence_services.reissue_start(
-        actor=w.approver, licence_type=w.business_licence, department=w.department, reason="模板更正 reissue-7f3a"
+    w.reissue_job = license_services.reissue_start(
+        actor=w.approver, license_type=w.business_license, department=w.department, reason="模板更正 reissue-7f3a"
     )
     drafts = ItemVersion.objects.drafts().for_departments([w.department.pk]).with_terms().order_by("item__code")
     export = transfer.export_csv([transfer.export_row(terms_dict(draft)) for draft in drafts])
@@ -835,7 +835,7 @@ def test_it_refuses_a_post_without_a_csrf_token(world, area, name):
     assert response.status_code != 403, f"{area}: POST {url} with a token got {describe(response)}"
 
 
-PUBLIC_QUERIES = {"licence_verify_lookup": lambda w: f"?number={w.licence.number}"}
+PUBLIC_QUERIES = {"license_verify_lookup": lambda w: f"?number={w.license.number}"}
 PUBLIC_URLS = {
     "catalogue_version": lambda w: {"number": 1},
     "catalogue_export": lambda w: {"file_format": "csv"},
@@ -843,7 +843,7 @@ PUBLIC_URLS = {
     "catalogue_apply": lambda w: {"code": w.drafted_item.code},
     "api_catalogue_item": lambda w: {"code": w.drafted_item.code},
     "calendar_year": lambda w: {"year": 2026},
-    "licence_verify": lambda w: {"number": w.licence.number},
+    "license_verify": lambda w: {"number": w.license.number},
 }
 
 
@@ -898,9 +898,9 @@ PROBES = {
         lambda w: {"uid": w.draft.uid, "attachment_id": w.draft_attachment.pk},
         "a draft's file is its applicant's alone",
     ),
-    "wallet_licence-colleague": Probe(
-        "wallet_licence", "colleague", "GET", lambda w: {"number": w.licence.number},
-        "an enterprise colleague does not see a licence held in person",
+    "wallet_license-colleague": Probe(
+        "wallet_license", "colleague", "GET", lambda w: {"number": w.license.number},
+        "an enterprise colleague does not see a license held in person",
     ),
     "seal_usage-head-other_seal": Probe(
         "seal_usage", "head", "GET", lambda w: {}, "a head sees the usage of their own department's seals",
@@ -908,8 +908,8 @@ PROBES = {
     ),
     "staff_reissue-other_approver-first_department": Probe(
         "staff_reissue", "other_approver", "POST", lambda w: {},
-        "an approver cannot re-issue another department's licences",
-        post=lambda w: {"licence_type": str(w.business_licence.pk), "department": str(w.department.pk), "reason": "x"},
+        "an approver cannot re-issue another department's licenses",
+        post=lambda w: {"license_type": str(w.business_license.pk), "department": str(w.department.pk), "reason": "x"},
         allowed=(400, 403, 404),
     ),
     "enterprise_detail-colleague-add_admin": Probe(

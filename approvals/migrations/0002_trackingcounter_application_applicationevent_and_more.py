@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('accepted', 'accepted'), ('in_review', 'in review'), ('correction_requested', 'correction requested'), ('suspended', 'suspended'), ('approved', 'approved'), ('denied', 'denied'), ('not_accepted', 'not accepted'), ('withdrawn', 'withdrawn')], db_index=True, default='draft', max_length=24, verbose_name='state')),
                 ('resume_state', models.CharField(blank=True, choices=[('draft', 'draft'), ('submitted', 'submitted'), ('accepted', 'accepted'), ('in_review', 'in review'), ('correction_requested', 'correction requested'), ('suspended', 'suspended'), ('approved', 'approved'), ('denied', 'denied'), ('not_accepted', 'not accepted'), ('withdrawn', 'withdrawn')], max_length=24)),
                 ('form_data', models.JSONField(blank=True, default=dict, verbose_name='form')),
-                ('delivery', models.CharField(choices=[('electronic', 'electronically (licence wallet and email)'), ('post', 'by post')], default='electronic', max_length=12, verbose_name='delivery of the result')),
+                ('delivery', models.CharField(choices=[('electronic', 'electronically (license wallet and email)'), ('post', 'by post')], default='electronic', max_length=12, verbose_name='delivery of the result')),
                 ('delivery_address', models.CharField(blank=True, max_length=300, verbose_name='postal address')),
                 ('declaration_at', models.DateTimeField(blank=True, null=True, verbose_name='declaration accepted')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),

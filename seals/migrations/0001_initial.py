@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='Seal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('licence', 'Electronic licence seal'), ('approval', 'Administrative approval seal')], default='licence', max_length=10, verbose_name='purpose')),
+                ('purpose', models.CharField(choices=[('license', 'Electronic license seal'), ('approval', 'Administrative approval seal')], default='license', max_length=10, verbose_name='purpose')),
                 ('status', models.CharField(choices=[('active', 'in use'), ('retired', 'rotated out'), ('revoked', 'revoked')], default='active', max_length=10, verbose_name='status')),
                 ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(max_length=150, verbose_name='name (English)')),

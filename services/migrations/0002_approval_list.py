@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licences', '0001_initial'),
+        ('licenses', '0001_initial'),
         ('services', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('max_visits', models.PositiveSmallIntegerField(help_text='0 when everything happens online; 1 otherwise.', validators=[django.core.validators.MaxValueValidator(1)], verbose_name='in-person visits at most')),
                 ('search_text', models.TextField(default='', editable=False)),
                 ('updated_at', models.DateTimeField(verbose_name='updated at')),
-                ('licence_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='licences.licencetype', verbose_name='licence it produces')),
+                ('license_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='licenses.licensetype', verbose_name='license it produces')),
                 ('events', models.ManyToManyField(blank=True, related_name='item_versions', to='services.lifeevent', verbose_name='life and business events')),
                 ('published_in', models.ForeignKey(blank=True, help_text='Empty for the draft.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='new_item_versions', to='services.listversion', verbose_name='first published in')),
             ],
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
                 ('required', models.BooleanField(default=True, verbose_name='required')),
                 ('item_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='services.itemversion')),
-                ('stand_ins', models.ManyToManyField(blank=True, help_text='An applicant who holds one of these licences does not submit this material.', related_name='+', to='licences.licencetype', verbose_name='licences that stand in for it')),
+                ('stand_ins', models.ManyToManyField(blank=True, help_text='An applicant who holds one of these licenses does not submit this material.', related_name='+', to='licenses.licensetype', verbose_name='licenses that stand in for it')),
             ],
             options={
                 'verbose_name': 'material',

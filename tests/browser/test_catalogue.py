@@ -42,7 +42,7 @@ def test_an_english_search_and_the_public_pages_pass_axe(page):
     demo.seed(stdout=io.StringIO())
     page.goto("/catalogue/")
     page.get_by_role("button", name="English").click()
-    page.get_by_label("Search in Chinese or English").fill("business licence")
+    page.get_by_label("Search in Chinese or English").fill("business license")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("link", name="Setting up an enterprise (general establishment)")).to_be_visible()
     for path in ["/catalogue/metrics/", "/catalogue/versions/", "/catalogue/versions/1/", "/catalogue/BIZ-001/apply/"]:

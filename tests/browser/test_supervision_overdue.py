@@ -27,7 +27,7 @@ def late_work():
     today = timezone.localdate(now)
     calendar_sync(at=now)
     department = DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
-    item = make_item(department, code="MKT-001", name_zh="小餐饮经营许可", name_en="Small eatery licence", audience="person")
+    item = make_item(department, code="MKT-001", name_zh="小餐饮经营许可", name_en="Small eatery license", audience="person")
     publish()
     applicant, approver = citizen(), staff(StaffRole.Role.APPROVER, department)
     late = make_application(item, applicant, State.IN_REVIEW, due_on=today - timedelta(days=9), assignee=approver)

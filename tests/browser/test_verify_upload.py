@@ -25,7 +25,7 @@ def sealed_pdf(tmp_path, settings):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_relying_party_checks_a_sealed_licence(page, sealed_pdf):
+def test_a_relying_party_checks_a_sealed_license(page, sealed_pdf):
     page.goto("/verify/")
     axe_check(page, label="verify (empty)")
     no_horizontal_scroll(page)
@@ -44,7 +44,7 @@ def test_a_relying_party_checks_a_sealed_licence(page, sealed_pdf):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_relying_party_is_told_when_a_file_is_not_a_pdf(page, sealed_pdf, tmp_path):
-    fake = tmp_path / "licence.pdf"
+    fake = tmp_path / "license.pdf"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     page.goto("/verify/")
 

@@ -81,7 +81,7 @@ def setting(tmp_path):
         department,
         code="MKT-001",
         name_zh="小餐饮经营许可",
-        name_en="Small eatery licence",
+        name_en="Small eatery license",
         audience="person",
         online_level="one_visit",
         max_visits=1,
@@ -236,7 +236,7 @@ def test_an_enterprise_the_correction_notice_and_supervision_pass_axe(page, sett
         audience="enterprise",
         online_level="one_visit",
         max_visits=1,
-        materials=[MaterialInput(name_zh="营业执照", name_en="Business licence")],
+        materials=[MaterialInput(name_zh="营业执照", name_en="Business license")],
     )
     publish()
     from tests.factories import make_credit_code

@@ -29,7 +29,7 @@ def test_it_recognises_documents_by_content(content, kind):
 @pytest.mark.parametrize("content", [ELF, MZ, b"<html><script>alert(1)</script>", b"PK\x03\x04zip"])
 def test_it_refuses_a_pdf_that_is_really_something_else(content):
     with pytest.raises(ValidationError) as info:
-        check_upload(upload("licence.pdf", content))
+        check_upload(upload("license.pdf", content))
     assert info.value.code == "wrong_type"
 
 

@@ -25,7 +25,7 @@ def _pdf(text: str) -> bytes:
 
 @pytest.fixture
 def one_page_pdf() -> bytes:
-    return _pdf("营业执照 Business licence")
+    return _pdf("营业执照 Business license")
 
 
 @pytest.fixture(autouse=True)

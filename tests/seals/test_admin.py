@@ -20,7 +20,7 @@ def test_it_issues_a_seal_from_the_admin(admin, root, department):
 
     response = admin.post(
         reverse("admin:seals_seal_issue"),
-        {"department": department.pk, "purpose": "licence", "key_store": "encrypted"},
+        {"department": department.pk, "purpose": "license", "key_store": "encrypted"},
     )
 
     seal = Seal.objects.get()

@@ -48,7 +48,7 @@ def _exercise_everything(client, department, one_page_pdf):
 def _upload(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile("licence.pdf", data, content_type="application/pdf")
+    return SimpleUploadedFile("license.pdf", data, content_type="application/pdf")
 
 
 def test_no_private_key_in_the_database_or_the_logs(client, department, one_page_pdf, caplog, settings):

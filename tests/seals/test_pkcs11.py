@@ -47,7 +47,7 @@ def hsm_seal(root, department, token_settings):
         department=department,
         key_store=Seal.KeyStore.PKCS11,
         pkcs11_token_label=token_settings,
-        pkcs11_key_label=f"market-licence-{department.pk}",
+        pkcs11_key_label=f"market-license-{department.pk}",
     )
 
 

@@ -31,10 +31,10 @@ def test_it_makes_a_pades_baseline_signature(seal, one_page_pdf):
 
 
 def test_it_logs_the_sealed_document(seal, one_page_pdf):
-    signed = services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="licences.issue")
+    signed = services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="licenses.issue")
 
     usage = seal.usages.get()
-    assert usage.document_sha256 == sha256(signed) and usage.task == "licences.issue"
+    assert usage.document_sha256 == sha256(signed) and usage.task == "licenses.issue"
 
 
 def test_it_seals_the_last_page_by_default(seal):

@@ -13,8 +13,8 @@ from tests.factories import DepartmentFactory, citizen, staff
 def two_departments(seal, one_page_pdf):
     housing = DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
     housing_seal = services.seal_issue(department=housing)
-    services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="licences.issue")
-    services.seal_pdf(one_page_pdf, seal=housing_seal, reason="核发施工许可证", task="licences.issue")
+    services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="licenses.issue")
+    services.seal_pdf(one_page_pdf, seal=housing_seal, reason="核发施工许可证", task="licenses.issue")
     return seal, housing_seal
 
 
@@ -87,7 +87,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, two_departments):
 def test_the_log_page_runs_a_fixed_number_of_queries(client, two_departments, one_page_pdf, django_assert_max_num_queries):
     market_seal, _ = two_departments
     for _ in range(5):
-        services.seal_pdf(one_page_pdf, seal=market_seal, reason="核发营业执照", task="licences.issue")
+        services.seal_pdf(one_page_pdf, seal=market_seal, reason="核发营业执照", task="licenses.issue")
     client.force_login(staff(StaffRole.Role.SUPERVISOR))
     client.get(reverse("seal_usage"))
 

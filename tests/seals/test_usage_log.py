@@ -18,9 +18,9 @@ from tests.seals.conftest import sha256
 def three_entries(seal, one_page_pdf):
     clerk = UserFactory()
     outputs = [
-        services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", related=("licences.licence", "7"), actor=clerk),
-        services.seal_pdf(one_page_pdf, seal=seal, reason="核发食品经营许可证", task="licences.issue"),
-        services.seal_pdf(one_page_pdf, seal=seal, reason="补发营业执照", related=seal.department, task="licences.issue"),
+        services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", related=("licenses.license", "7"), actor=clerk),
+        services.seal_pdf(one_page_pdf, seal=seal, reason="核发食品经营许可证", task="licenses.issue"),
+        services.seal_pdf(one_page_pdf, seal=seal, reason="补发营业执照", related=seal.department, task="licenses.issue"),
     ]
     return outputs, clerk
 
@@ -31,8 +31,8 @@ def test_it_records_every_signature(three_entries, seal):
     entries = list(SealUsage.objects.order_by("seq"))
     assert [u.seq for u in entries] == [1, 2, 3]
     assert [u.document_sha256 for u in entries] == [sha256(first), sha256(second), sha256(third)]
-    assert entries[0].actor == clerk and entries[0].related_type == "licences.licence" and entries[0].related_id == "7"
-    assert entries[1].task == "licences.issue" and entries[1].purpose == "核发食品经营许可证"
+    assert entries[0].actor == clerk and entries[0].related_type == "licenses.license" and entries[0].related_id == "7"
+    assert entries[1].task == "licenses.issue" and entries[1].purpose == "核发食品经营许可证"
     assert entries[2].related_object() == seal.department
     assert entries[0].prev_hash == "0" * 64
     assert entries[1].prev_hash == entries[0].entry_hash and entries[2].prev_hash == entries[1].entry_hash

@@ -11,7 +11,7 @@ from seals import services
 from tests.seals import forgery
 
 
-def _upload(data: bytes, name: str = "licence.pdf", content_type: str = "application/pdf"):
+def _upload(data: bytes, name: str = "license.pdf", content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
@@ -84,7 +84,7 @@ def test_it_reports_an_unsealed_pdf(english, root, one_page_pdf):
 
 
 def test_it_checks_the_real_type_not_the_name(english, root):
-    response = _check(english, b"\x89PNG\r\n\x1a\n" + b"0" * 100, name="licence.pdf")
+    response = _check(english, b"\x89PNG\r\n\x1a\n" + b"0" * 100, name="license.pdf")
 
     assert response.status_code == 200
     assert "This file is not a PDF." in response.content.decode()
@@ -132,13 +132,13 @@ def test_it_limits_uploads_per_address(english, root, one_page_pdf, settings):
 def test_it_shows_panels_other_apps_register(english, seal, one_page_pdf):
     from seals import views
 
-    def licence_panel(request, report):
-        return f"<p>licence panel: {report.verdict}</p>" if report else None
+    def license_panel(request, report):
+        return f"<p>license panel: {report.verdict}</p>" if report else None
 
-    views.register_verify_panel(licence_panel)
+    views.register_verify_panel(license_panel)
     try:
         page = _check(english, _sealed(seal, one_page_pdf)).content.decode()
     finally:
-        views.verify_panels.remove(licence_panel)
+        views.verify_panels.remove(license_panel)
 
-    assert "licence panel: valid" in page
+    assert "license panel: valid" in page

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from licences.models import LicenceType
+from licenses.models import LicenseType
 from services import services
 from services.models import ItemVersion, LifeEvent, ListEntry, ListVersion, ServiceItem
 from tests.factories import DepartmentFactory
@@ -14,14 +14,14 @@ from tests.factories import DepartmentFactory
 _serial = itertools.count(1)
 
 
-class LicenceTypeFactory(factory.django.DjangoModelFactory):
+class LicenseTypeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = LicenceType
+        model = LicenseType
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"licence-{n}")
+    code = factory.Sequence(lambda n: f"license-{n}")
     name_zh = factory.Sequence(lambda n: f"测试许可证{n}")
-    name_en = factory.Sequence(lambda n: f"Test licence {n}")
+    name_en = factory.Sequence(lambda n: f"Test license {n}")
     number_prefix = factory.Sequence(lambda n: f"T{n}")
     validity_months = 60
 
@@ -54,7 +54,7 @@ def terms(**overrides) -> dict:
         "fee_yuan": Decimal("0"),
         "online_level": "full_online",
         "max_visits": 0,
-        "licence_type": None,
+        "license_type": None,
     }
     values.update(overrides)
     return values

@@ -9,7 +9,7 @@ from django.utils import timezone
 from services import services
 from services.selectors import CatalogueFilters, catalogue_items, current_list
 from services.services import MaterialInput
-from tests.services.factories import LicenceTypeFactory, LifeEventFactory, make_item, publish, published_items
+from tests.services.factories import LicenseTypeFactory, LifeEventFactory, make_item, publish, published_items
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +18,14 @@ EN = {"HTTP_COOKIE": "django_language=en"}
 
 @pytest.fixture
 def catalogue(department, other_department):
-    licence = LicenceTypeFactory(code="business-licence", name_zh="营业执照", name_en="business licence")
+    license = LicenseTypeFactory(code="business-license", name_zh="营业执照", name_en="business license")
     starting = LifeEventFactory(code="start-business", name_zh="开办企业", name_en="Starting a business")
     make_item(
         department, code="MKT-001", name_zh="企业开办", name_en="Setting up an enterprise",
-        description_zh="两个工作日内领取电子营业执照。", description_en="Get an electronic business licence in 2 working days.",
-        promised_limit_days=2, statutory_limit_days=3, licence_type=licence, events=[starting],
+        description_zh="两个工作日内领取电子营业执照。", description_en="Get an electronic business license in 2 working days.",
+        promised_limit_days=2, statutory_limit_days=3, license_type=license, events=[starting],
         materials=[MaterialInput("住所使用证明", "Proof of address", True, []),
-                   MaterialInput("股东主体资格证明", "Shareholders' status", True, [licence])],
+                   MaterialInput("股东主体资格证明", "Shareholders' status", True, [license])],
     )
     make_item(
         department, code="MKT-002", name_zh="营业执照变更登记", name_en="Changing a business license",
@@ -36,7 +36,7 @@ def catalogue(department, other_department):
         audience="person", kind="instant", promised_limit_days=0, online_level="offline", max_visits=1,
         keywords="租房 rent tenancy",
     )
-    make_item(department, code="MKT-003", name_zh="营业执照遗失补领", name_en="Replacing a lost business licence")
+    make_item(department, code="MKT-003", name_zh="营业执照遗失补领", name_en="Replacing a lost business license")
     publish("v1", departments=None)
     services.item_retire(actor=None, item=make_item(department, code="MKT-004", name_zh="营业执照旧事项"))
     return current_list(at=timezone.now())
@@ -50,9 +50,9 @@ def codes(list_version, **filters):
     "query, expected",
     [
         ("营业执照", ["MKT-001", "MKT-002", "MKT-003"]),
-        ("business licence", ["MKT-001", "MKT-002", "MKT-003"]),
+        ("business license", ["MKT-001", "MKT-002", "MKT-003"]),
         ("Business License", ["MKT-001", "MKT-002", "MKT-003"]),
-        ("licence business", ["MKT-001", "MKT-002", "MKT-003"]),
+        ("license business", ["MKT-001", "MKT-002", "MKT-003"]),
         ("租房", ["HOU-001"]),
         ("tenancy", ["HOU-001"]),
         ("hou-001", ["HOU-001"]),
@@ -85,7 +85,7 @@ def test_it_browses_by_department_audience_event_and_online_level(catalogue, fil
 
 
 def test_the_catalogue_page_lists_and_searches(client, catalogue):
-    response = client.get(reverse("catalogue"), {"q": "business licence"}, **EN)
+    response = client.get(reverse("catalogue"), {"q": "business license"}, **EN)
     body = response.content.decode()
     assert response.status_code == 200
     assert "3 services" in body and "Setting up an enterprise" in body and "Registering a lease" not in body
@@ -96,8 +96,8 @@ def test_the_item_page_shows_what_a_citizen_needs(client, catalogue):
     for expected in [
         "Setting up an enterprise", "2 working days", "3 working days", "Free", "Test Regulations, art. 1",
         "fully online, no visit", "None: everything happens online", "Market Supervision Administration",
-        "市民中心一楼", "Proof of address", "Not needed if you hold an electronic licence issued by the city",
-        "business licence", "Apply online",
+        "市民中心一楼", "Proof of address", "Not needed if you hold an electronic license issued by the city",
+        "business license", "Apply online",
     ]:
         assert expected in body, expected
 

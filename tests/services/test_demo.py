@@ -32,11 +32,11 @@ def test_it_has_the_reforms_headline_items(seeded):
     on_list = {v.item.code: v for v in ItemVersion.objects.on_list(seeded).with_terms()}
     by_name = {v.name_zh: v for v in on_list.values()}
     establishment = by_name["企业开办（一般企业设立登记）"]
-    assert (establishment.promised_limit_days, establishment.licence_type.name_zh) == (2, "营业执照")
+    assert (establishment.promised_limit_days, establishment.license_type.name_zh) == (2, "营业执照")
     municipal = by_name["市政公用基础设施项目审批"]
-    assert (municipal.promised_limit_days, municipal.licence_type.name_zh) == (5, "批复")
+    assert (municipal.promised_limit_days, municipal.license_type.name_zh) == (5, "批复")
     low_risk = by_name["社会投资小型低风险建设项目施工许可"]
-    assert (low_risk.promised_limit_days, low_risk.licence_type.name_zh) == (30, "建筑工程施工许可证")
+    assert (low_risk.promised_limit_days, low_risk.license_type.name_zh) == (30, "建筑工程施工许可证")
     assert sum(v.kind == "instant" for v in on_list.values()) >= 3
     assert 2 <= sum(v.online_level == "offline" for v in on_list.values()) <= 6
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from services import services, transfer
 from services.models import ImportJob, ItemVersion, ListChange, ServiceItem
-from tests.services.factories import LicenceTypeFactory, LifeEventFactory, make_item
+from tests.services.factories import LicenseTypeFactory, LifeEventFactory, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def row(n: int, department="market", **overrides) -> dict:
         "name_zh": f"导入事项{n}",
         "name_en": f"Imported item {n}",
         "description_zh": "办理营业执照相关手续。",
-        "description_en": "Paperwork for a business licence.",
+        "description_en": "Paperwork for a business license.",
         "keywords": "",
         "audience": "enterprise",
         "kind": "promised",
@@ -34,9 +34,9 @@ def row(n: int, department="market", **overrides) -> dict:
         "fee_yuan": "0",
         "online_level": "full_online",
         "max_visits": "0",
-        "licence_type": "business-licence",
+        "license_type": "business-license",
         "events": "start-business",
-        "materials": "申请书 | Application form | required\n营业执照 | Business licence | required | business-licence",
+        "materials": "申请书 | Application form | required\n营业执照 | Business license | required | business-license",
         "form_fields": json.dumps([{"key": "company_name", "type": "text", "label_zh": "企业名称", "label_en": "Name"}]),
     }
     values.update(overrides)
@@ -64,7 +64,7 @@ def as_xlsx(rows: list[dict]) -> bytes:
 
 @pytest.fixture(autouse=True)
 def references(department):
-    LicenceTypeFactory(code="business-licence", number_prefix="YYZZ")
+    LicenseTypeFactory(code="business-license", number_prefix="YYZZ")
     LifeEventFactory(code="start-business")
 
 
@@ -77,8 +77,8 @@ def test_it_imports_a_good_file(list_admin):
     assert job.status == ImportJob.Status.DONE, job.errors
     assert (job.created, job.updated) == (50, 0)
     draft = ItemVersion.objects.drafts().with_terms().get(item__code="IMP-007")
-    assert [m.name_en for m in draft.materials.all()] == ["Application form", "Business licence"]
-    assert [t.code for t in draft.materials.all()[1].stand_ins.all()] == ["business-licence"]
+    assert [m.name_en for m in draft.materials.all()] == ["Application form", "Business license"]
+    assert [t.code for t in draft.materials.all()[1].stand_ins.all()] == ["business-license"]
     assert [f.key for f in draft.fields.all()] == ["company_name"]
     assert ListChange.objects.filter(action="create", actor=list_admin).count() == 50
 
@@ -107,9 +107,9 @@ def test_line_numbers_are_spreadsheet_rows_even_when_cells_span_lines():
 
 
 def test_it_reports_duplicate_codes_and_unknown_references():
-    rows = [row(1), row(1), row(3, licence_type="nope", events="start-business nowhere")]
+    rows = [row(1), row(1), row(3, license_type="nope", events="start-business nowhere")]
     job = _import(as_csv(rows))
-    assert {(e["line"], e["field"]) for e in job.errors} == {(3, "code"), (4, "licence_type"), (4, "events")}
+    assert {(e["line"], e["field"]) for e in job.errors} == {(3, "code"), (4, "license_type"), (4, "events")}
 
 
 def test_a_list_admin_imports_only_into_their_departments(list_admin, other_department):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from portal.models import StaffRole
 from services.models import ImportJob, ItemVersion, ListChange, ListVersion, ServiceItem
 from tests.factories import citizen, staff
-from tests.services.factories import LicenceTypeFactory, LifeEventFactory, make_item, publish
+from tests.services.factories import LicenseTypeFactory, LifeEventFactory, make_item, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def _item_post(**overrides):
         "fee_yuan": "0",
         "online_level": "one_visit",
         "max_visits": "1",
-        "licence_type": "",
+        "license_type": "",
         "materials-TOTAL_FORMS": "2",
         "materials-INITIAL_FORMS": "0",
         "materials-MIN_NUM_FORMS": "0",
@@ -195,7 +195,7 @@ def test_publishing_with_no_changes_says_so(client, list_admin, item):
 
 
 def test_the_import_page_imports_and_reports(client, list_admin, department):
-    LicenceTypeFactory(code="business-licence")
+    LicenseTypeFactory(code="business-license")
     LifeEventFactory(code="start-business")
     from tests.services.test_import import as_csv, row
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from services import services
 from services.models import ItemVersion, ListChange, ListEntry, ListVersion
 from services.services import MaterialInput
-from tests.services.factories import LicenceTypeFactory, LifeEventFactory, make_item, publish, terms
+from tests.services.factories import LicenseTypeFactory, LifeEventFactory, make_item, publish, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +22,22 @@ def test_it_publishes_version_1_then_n_plus_1(department):
 
 
 def test_it_snapshots_every_term(department):
-    licence = LicenceTypeFactory()
+    license = LicenseTypeFactory()
     event = LifeEventFactory()
     item = make_item(
         department,
-        licence_type=licence,
+        license_type=license,
         events=[event],
-        materials=[MaterialInput("身份证明", "Proof of identity", True, [licence])],
+        materials=[MaterialInput("身份证明", "Proof of identity", True, [license])],
         fields=[{"key": "company_name", "type": "text", "label_zh": "企业名称", "label_en": "Name", "max_length": 80}],
     )
     version = publish()
     snapshot = ItemVersion.objects.with_terms().get(item=item, published_in=version)
     draft = ItemVersion.objects.drafts().get(item=item)
     assert snapshot.pk != draft.pk
-    assert snapshot.licence_type == licence
+    assert snapshot.license_type == license
     assert list(snapshot.events.all()) == [event]
-    assert [(m.name_zh, list(m.stand_ins.all())) for m in snapshot.materials.all()] == [("身份证明", [licence])]
+    assert [(m.name_zh, list(m.stand_ins.all())) for m in snapshot.materials.all()] == [("身份证明", [license])]
     assert [(f.key, f.max_length) for f in snapshot.fields.all()] == [("company_name", 80)]
 
 

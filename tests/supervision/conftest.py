@@ -82,7 +82,7 @@ def other_department():
 
 @pytest.fixture
 def item(department):
-    item = make_item(department, code="MKT-001", name_zh="小餐饮经营许可", name_en="Small eatery licence", audience="person")
+    item = make_item(department, code="MKT-001", name_zh="小餐饮经营许可", name_en="Small eatery license", audience="person")
     publish()
     return item
 

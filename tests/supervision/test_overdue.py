@@ -224,7 +224,7 @@ def test_the_supervisor_sees_the_page(english, supervisor, work, applicant):
     numbers = re.findall(r"HLD-2026-\d{6}", page)
     overdue_numbers = [work[k].tracking_number for k in ("h_late", "m_late_1", "m_late_2")]
     assert numbers == overdue_numbers  # only the overdue list names applications, oldest due date first
-    assert "MKT-001 Small eatery licence" in page and "HOU-001 Housing allowance" in page
+    assert "MKT-001 Small eatery license" in page and "HOU-001 Housing allowance" in page
     assert "not assigned" in page and "approver, department head, supervision" in page
     assert work["housing_approver"].person.real_name in page
     # Nothing about the applicant.

@@ -91,7 +91,7 @@ def item(department):
         department,
         code="MKT-001",
         name_zh="小餐饮经营许可",
-        name_en="Small eatery licence",
+        name_en="Small eatery license",
         audience="person",
         promised_limit_days=5,
         statutory_limit_days=20,
@@ -114,7 +114,7 @@ def enterprise_item(department, item):
         audience="enterprise",
         online_level="one_visit",
         max_visits=1,
-        materials=[MaterialInput(name_zh="营业执照", name_en="Business licence")],
+        materials=[MaterialInput(name_zh="营业执照", name_en="Business license")],
     )
     publish()
     return item

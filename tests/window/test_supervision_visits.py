@@ -57,13 +57,13 @@ def test_it_counts_an_items_versions_together(ledger, clerk, item):
     from tests.services.factories import terms
     from tests.window.conftest import FIELDS, MATERIALS
 
-    services_update(item, terms(name_zh="小餐饮经营许可（新版）", name_en="Small eatery licence, new terms",
+    services_update(item, terms(name_zh="小餐饮经营许可（新版）", name_en="Small eatery license, new terms",
                                 audience="person", online_level="one_visit", max_visits=1), FIELDS, MATERIALS)
     publish()
     newer = window_submit(application=fill(window_draft(clerk, PersonFactory()), clerk), clerk=clerk, declaration=True, at=NOW)
     assert newer.item_version != ledger.item_version
     rows = {row.code: (row.visits, row.violations, row.name) for row in visit_violations_by_item()}
-    assert rows["MKT-001"] == (3, 1, "Small eatery licence, new terms")
+    assert rows["MKT-001"] == (3, 1, "Small eatery license, new terms")
 
 
 def services_update(item, new_terms, fields, materials):

@@ -190,7 +190,7 @@ def test_it_starts_a_window_application(client, clerk, walk_in, item):
     [
         ("NOPE-1", "There is no item with the code “NOPE-1” on the city's approval list."),
         ("MKT-009", "is not on the published approval list yet"),
-        ("MKT-001", "“Small eatery licence” was removed from the approval list"),
+        ("MKT-001", "“Small eatery license” was removed from the approval list"),
     ],
 )
 def test_it_starts_nothing_for_an_item_not_on_the_list(english, clerk, walk_in, item, department, code, message):

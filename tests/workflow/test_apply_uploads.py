@@ -57,11 +57,11 @@ def _intact(application, applicant_files=("first.pdf",)):
 @pytest.mark.parametrize("content", [ELF, MZ], ids=["ELF", "MZ"])
 def test_it_refuses_an_executable_named_pdf(en, started, content):
     application, material = started
-    response = _upload(en, application, material, SimpleUploadedFile("licence.pdf", content, "application/pdf"))
+    response = _upload(en, application, material, SimpleUploadedFile("license.pdf", content, "application/pdf"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "licence.pdf: This file is not a real PDF, JPG, PNG file (its content was checked, not its name)." in page
+    assert "license.pdf: This file is not a real PDF, JPG, PNG file (its content was checked, not its name)." in page
     assert f'href="#files-{material.pk}"' in page and 'aria-invalid="true"' in page
     assert "first.pdf" in page  # the earlier file is still listed
     _intact(application)

@@ -6,9 +6,9 @@ from django.db import transaction
 
 # Each app may have a `demo` module with `seed(*, stdout)`; they run in this
 # order, because later ones build on earlier ones (departments before staff).
-DEMO_APPS = ["services", "portal", "approvals", "licences", "seals", "supervision"]
+DEMO_APPS = ["services", "portal", "approvals", "licenses", "seals", "supervision"]
 # Last, with the list, accounts, calendar and seals in place: applications,
-# licences and window visits made through the services (approvals/demo_cases.py).
+# licenses and window visits made through the services (approvals/demo_cases.py).
 DEMO_STEPS = [f"{app}.demo" for app in DEMO_APPS] + ["approvals.demo_cases"]
 
 

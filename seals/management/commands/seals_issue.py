@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("department", help="the department's code")
-        parser.add_argument("--purpose", choices=Seal.Purpose.values, default=Seal.Purpose.LICENCE)
+        parser.add_argument("--purpose", choices=Seal.Purpose.values, default=Seal.Purpose.LICENSE)
         parser.add_argument("--rotate", action="store_true", help="replace the seal in use with a new one")
         parser.add_argument("--algorithm", choices=pki.ALGORITHMS, default=pki.EC_P256)
         parser.add_argument("--pkcs11-token", default="", help="keep the key on this PKCS#11 token")

@@ -1,0 +1,594 @@
+"""Licenses: the writes. Issuance (exactly once), the lifecycle, re-issuance and
+reuse as materials (免提交). Views, tasks and the approvals workflow call these.
+
+Issuance, exactly once
+----------------------
+1. Approval calls `on_application_approved` inside its transaction; after the
+   commit a task runs `license_open`, which creates the one `License` row of
+   the application (a unique constraint: a second creator gets the first's
+   row) with its number, holder and validity, in status *pending*.
+2. `license_produce` claims the wanted revision with a conditional update (a
+   token and a lease). Only one worker wins; the others return at once.
+3. The winner renders the PDF outside any transaction (the slow part), then in
+   one transaction locks the row, checks that the claim is still its own,
+   seals (`seal_pdf` appends its usage-log entry in this same transaction),
+   stores the file and marks the license valid. A failure anywhere rolls the
+   log entry back with everything else, so a retry seals again and the log
+   still holds one entry per stored document. A worker killed midway leaves
+   only its claim, which the next attempt takes over when the lease runs out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from licenses import documents, numbers
+from licenses.models import (
+    License,
+    LicenseCounter,
+    LicenseDocument,
+    LicenseEvent,
+    LicenseType,
+    MaterialLicense,
+    ReissueJob,
+    new_claim_token,
+)
+from portal.identifiers import mask_identifier
+from portal.notifications import notify
+from portal.permissions import Role, has_role
+
+logger = logging.getLogger(__name__)
+
+TASK_NAME = "licenses.issue"
+MANAGER_ROLES = (Role.APPROVER, Role.HEAD)
+
+
+class ClaimLost(Exception):
+    """Another worker took the work over (our lease ran out); we stop without writing."""
+
+
+def claim_lease() -> datetime.timedelta:
+    """How long a claim holds: longer than the task's hard time limit, after which the
+    worker is gone for sure and another may take the work over."""
+    return datetime.timedelta(seconds=getattr(settings, "LICENSE_CLAIM_SECONDS", 360))
+
+
+# -- approval hands over -----------------------------------------------------------------
+
+
+def on_application_approved(application) -> None:
+    """Called by the workflow inside the approving transaction: issue the license after the commit."""
+    if application.item_version.license_type_id is None:
+        return
+    transaction.on_commit(lambda pk=application.pk: _enqueue_issue(pk), robust=True)
+
+
+def _enqueue_issue(application_id: int) -> None:
+    from licenses.tasks import issue_license
+
+    issue_license.delay(application_id)
+
+
+# -- opening the license row ------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def validity(license_type: LicenseType, valid_from: datetime.date) -> datetime.date | None:
+    """The last valid day: `validity_months` after the first, less one day (None: no expiry)."""
+    if not license_type.validity_months:
+        return None
+    return add_months(valid_from, license_type.validity_months) - datetime.timedelta(days=1)
+
+
+def _next_number(license_type: LicenseType, *, year: int) -> str:
+    LicenseCounter.objects.get_or_create(license_type=license_type, year=year)
+    counter = LicenseCounter.objects.select_for_update().get(license_type=license_type, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return numbers.format_number(prefix=license_type.number_prefix, year=year, sequence=counter.last)
+
+
+@transaction.atomic
+def license_open(*, application_id: int, at: datetime.datetime | None = None) -> License | None:
+    """The application's license row, created on first call (None if it produces no license)."""
+    from approvals.models import Application
+    from approvals.workflow import State
+
+    existing = License.objects.filter(application_id=application_id).first()
+    if existing is not None:
+        return existing
+    at = at or timezone.now()
+    application = Application.objects.select_related(
+        "item_version__license_type", "applicant_person", "applicant_enterprise"
+    ).get(pk=application_id)
+    license_type = application.item_version.license_type
+    if application.state != State.APPROVED or license_type is None:
+        return None
+    valid_from = timezone.localdate(application.decided_at or at)
+    enterprise, person = application.applicant_enterprise, application.applicant_person
+    try:
+        with transaction.atomic():
+            license = License(
+                number=_next_number(license_type, year=valid_from.year),
+                license_type=license_type,
+                application=application,
+                department_id=application.department_id,
+                holder_person=person,
+                holder_enterprise=enterprise,
+                holder_name=enterprise.name if enterprise else person.real_name,
+                holder_id_masked=mask_identifier(enterprise.credit_code if enterprise else person.resident_id),
+                status=License.Status.PENDING,
+                valid_from=valid_from,
+                valid_until=validity(license_type, valid_from),
+                revision=0,
+                wanted_revision=1,
+                created_at=at,
+            )
+            license.full_clean(validate_unique=False, validate_constraints=False)
+            license.save()
+    except IntegrityError:
+        # Another worker opened it first (one license per application): use theirs.
+        return License.objects.get(application_id=application_id)
+    return license
+
+
+# -- producing a revision: claim, render, seal and store ------------------------------
+
+
+def _claim(license_id: int, *, at: datetime.datetime) -> str | None:
+    token = new_claim_token()
+    claimed = (
+        License.objects.awaiting_production()
+        .filter(pk=license_id)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=at))
+        .update(
+            claim_token=token,
+            claimed_until=at + claim_lease(),
+            attempts=F("attempts") + 1,
+            last_attempt_at=at,
+        )
+    )
+    return token if claimed == 1 else None
+
+
+def _release(license_id: int, token: str, *, error: BaseException) -> None:
+    """Give the claim back after a failure, so that the retry can take it at once; keep the error for staff."""
+    message = f"{type(error).__name__}: {error}"[:2000]
+    License.objects.filter(pk=license_id, claim_token=token).update(
+        claim_token="", claimed_until=None, last_error=message
+    )
+
+
+def license_produce(*, license_id: int, at: datetime.datetime | None = None, seal_at=None) -> License | None:
+    """Render, seal and store the wanted revision of a license, unless another worker holds it.
+
+    Returns the license when this call produced it, None when there was
+    nothing to do (already produced, revoked, or claimed by a live worker).
+    """
+    at = at or timezone.now()
+    token = _claim(license_id, at=at)
+    if token is None:
+        return None
+    try:
+        license = License.objects.with_relations().select_related("application__item_version__item").get(pk=license_id)
+        revision = license.wanted_revision
+        rendered = documents.render(license, revision=revision)
+        return _seal_and_store(license_id=license_id, token=token, rendered=rendered, revision=revision, at=seal_at or at)
+    except ClaimLost:
+        logger.warning("licenses: the claim on license %s was taken over; this worker stops", license_id)
+        return None
+    except BaseException as exc:
+        _release(license_id, token, error=exc)
+        raise
+
+
+def _store(license: License, revision: int, signed: bytes, sha256: str) -> str:
+    return default_storage.save(f"licenses/{license.number}/r{revision}-{sha256[:16]}.pdf", ContentFile(signed))
+
+
+@transaction.atomic
+def _seal_and_store(*, license_id: int, token: str, rendered: documents.Rendered, revision: int, at) -> License:
+    from seals.models import SealUsage
+    from seals.selectors import active_seal
+    from seals.services import seal_pdf
+
+    license = (
+        License.objects.select_for_update(of=("self",))
+        .select_related("license_type", "department", "application")
+        .get(pk=license_id)
+    )
+    if license.claim_token != token or license.wanted_revision != revision:
+        raise ClaimLost
+    seal = active_seal(department=license.department)
+    if seal is None:
+        raise ValidationError(
+            _("%(department)s has no electronic license seal in use; a seal administrator must issue one.")
+            % {"department": license.department.name}
+        )
+    first = license.revision == 0
+    signed = seal_pdf(
+        rendered.pdf,
+        seal=seal,
+        reason=f"{'核发' if first else '换发'}{license.license_type.name_zh} {license.number}",
+        page=rendered.page,
+        box=rendered.box,
+        related=license,
+        task=TASK_NAME,
+        at=at,
+    )
+    sha256 = hashlib.sha256(signed).hexdigest()
+    name = _store(license, revision, signed, sha256)
+    try:
+        LicenseDocument.objects.create(
+            license=license,
+            revision=revision,
+            file=name,
+            sha256=sha256,
+            size=len(signed),
+            seal_usage=SealUsage.objects.filter(seal=seal, document_sha256=sha256).order_by("-seq").first(),
+            template=license.license_type.template,
+            issued_at=at,
+        )
+        previous = license.status
+        license.revision = revision
+        license.file = name
+        license.sha256 = sha256
+        license.size = len(signed)
+        license.claim_token = ""
+        license.claimed_until = None
+        license.last_error = ""
+        if first:
+            license.status = License.Status.VALID
+            license.issued_at = at
+            license.status_changed_at = at
+        license.save()
+        LicenseEvent.objects.create(
+            license=license,
+            action=LicenseEvent.Action.ISSUED if first else LicenseEvent.Action.REISSUED,
+            from_status=previous,
+            to_status=license.status,
+            note=f"r{revision}",
+            at=at,
+        )
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    if first:
+        _tell_holder(license, ISSUED_NEWS)
+    return license
+
+
+# -- telling the holder -----------------------------------------------------------------
+
+ISSUED_NEWS = (
+    gettext_lazy("Your {type} {number} is ready"),
+    gettext_lazy(
+        "Your electronic {type} {number} has been issued and sealed by the {department}. "
+        "It is in your license wallet; download it or show its QR code from there."
+    ),
+)
+SUSPENDED_NEWS = (
+    gettext_lazy("Your {type} {number} is suspended"),
+    gettext_lazy("The {department} suspended your {type} {number}. Reason: {reason}"),
+)
+REVOKED_NEWS = (
+    gettext_lazy("Your {type} {number} is revoked"),
+    gettext_lazy("The {department} revoked your {type} {number}. It is no longer valid. Reason: {reason}"),
+)
+REINSTATED_NEWS = (
+    gettext_lazy("Your {type} {number} is valid again"),
+    gettext_lazy("The {department} lifted the suspension of your {type} {number}. {reason}"),
+)
+EXPIRED_NEWS = (
+    gettext_lazy("Your {type} {number} has expired"),
+    gettext_lazy("Your {type} {number} expired on {until}. Apply again if you still need it."),
+)
+
+
+def holder_users(license: License):
+    from portal.models import User
+
+    if license.holder_enterprise_id:
+        return list(User.objects.filter(memberships__enterprise_id=license.holder_enterprise_id))
+    user = license.holder_person.user
+    return [user] if user else []
+
+
+def _tell_holder(license: License, news, *, reason: str = "") -> None:
+    subject, body = news
+    values = {
+        "type": _LazyName(license.license_type),
+        "number": license.number,
+        "department": _LazyName(license.department),
+        "reason": reason,
+        "until": license.valid_until.isoformat() if license.valid_until else "",
+    }
+    notify(
+        recipients=holder_users(license),
+        subject=format_lazy(subject, **values),
+        body=format_lazy(body, **values),
+        link=f"/me/licenses/{license.number}/",
+    )
+
+
+class _LazyName:
+    """A bilingual model's name in whatever language is active when the message is rendered."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __str__(self):
+        return self.obj.name
+
+
+# -- the lifecycle -------------------------------------------------------------------------
+
+
+def can_manage(user, license: License) -> bool:
+    """Approvers and heads of the issuing department."""
+    return has_role(user, MANAGER_ROLES, department=license.department_id)
+
+
+def _require_manage(actor, license: License) -> None:
+    if not can_manage(actor, license):
+        raise PermissionDenied(_("Only approvers and heads of the issuing department may change this license."))
+
+
+def _change(
+    license: License,
+    *,
+    actor,
+    action: str,
+    sources: tuple[str, ...],
+    target: str,
+    reason: str,
+    reason_required: bool,
+    news,
+    at,
+) -> License:
+    at = at or timezone.now()
+    locked = License.objects.select_for_update(of=("self",)).select_related("license_type", "department").get(pk=license.pk)
+    _require_manage(actor, locked)
+    reason = " ".join((reason or "").split())
+    if reason_required and not reason:
+        raise ValidationError({"reason": _("Give the reason; the holder will see it.")})
+    if locked.status not in sources:
+        raise ValidationError(
+            _("This license is %(status)s; it cannot be %(action)s now.")
+            % {"status": locked.get_status_display(), "action": LicenseEvent.Action(action).label}
+        )
+    previous = locked.status
+    locked.status = target
+    locked.status_reason = reason if target in (License.Status.SUSPENDED, License.Status.REVOKED) else ""
+    locked.status_changed_at = at
+    locked.full_clean(validate_unique=False)
+    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    LicenseEvent.objects.create(
+        license=locked, action=action, from_status=previous, to_status=target, actor=actor, note=reason, at=at
+    )
+    _tell_holder(locked, news, reason=reason)
+    license.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def license_suspend(*, license: License, actor, reason: str, at=None) -> License:
+    return _change(
+        license,
+        actor=actor,
+        action=LicenseEvent.Action.SUSPENDED,
+        sources=(License.Status.VALID,),
+        target=License.Status.SUSPENDED,
+        reason=reason,
+        reason_required=True,
+        news=SUSPENDED_NEWS,
+        at=at,
+    )
+
+
+@transaction.atomic
+def license_revoke(*, license: License, actor, reason: str, at=None) -> License:
+    """Revoke for good (there is no way back); the reason is required and the holder is told."""
+    return _change(
+        license,
+        actor=actor,
+        action=LicenseEvent.Action.REVOKED,
+        sources=(License.Status.VALID, License.Status.SUSPENDED, License.Status.EXPIRED),
+        target=License.Status.REVOKED,
+        reason=reason,
+        reason_required=True,
+        news=REVOKED_NEWS,
+        at=at,
+    )
+
+
+@transaction.atomic
+def license_reinstate(*, license: License, actor, note: str = "", at=None) -> License:
+    """Lift a suspension: valid again, or expired if its last day passed meanwhile."""
+    at = at or timezone.now()
+    target = License.Status.VALID
+    if license.valid_until and license.valid_until < timezone.localdate(at):
+        target = License.Status.EXPIRED
+    return _change(
+        license,
+        actor=actor,
+        action=LicenseEvent.Action.REINSTATED,
+        sources=(License.Status.SUSPENDED,),
+        target=target,
+        reason=note,
+        reason_required=False,
+        news=REINSTATED_NEWS,
+        at=at,
+    )
+
+
+def licenses_expire(*, today: datetime.date, at: datetime.datetime | None = None) -> int:
+    """Mark valid licenses whose last day is before `today` as expired (the nightly task)."""
+    at = at or timezone.now()
+    count = 0
+    for pk in License.objects.filter(status=License.Status.VALID, valid_until__lt=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            if not License.objects.filter(pk=pk, status=License.Status.VALID, valid_until__lt=today).update(
+                status=License.Status.EXPIRED, status_changed_at=at
+            ):
+                continue  # someone changed it meanwhile
+            license = License.objects.select_related("license_type", "department", "holder_person").get(pk=pk)
+            LicenseEvent.objects.create(
+                license=license,
+                action=LicenseEvent.Action.EXPIRED,
+                from_status=License.Status.VALID,
+                to_status=License.Status.EXPIRED,
+                at=at,
+            )
+            _tell_holder(license, EXPIRED_NEWS)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def license_retry(*, license: License, actor, at=None) -> None:
+    """Staff ask for a failing issuance to be tried again now."""
+    at = at or timezone.now()
+    _require_manage(actor, license)
+    if license.revision >= license.wanted_revision:
+        raise ValidationError(_("This license has nothing left to issue."))
+    transaction.on_commit(lambda pk=license.pk: _enqueue_produce(pk), robust=True)
+
+
+def _enqueue_produce(license_id: int) -> None:
+    from licenses.tasks import produce_license
+
+    produce_license.delay(license_id)
+
+
+# -- re-issuance ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reissue_start(*, actor, license_type: LicenseType, department, reason: str, at=None) -> ReissueJob:
+    """Re-issue every valid or suspended license of a type issued by a department
+    (same number and validity; a new sealed document, e.g. after a template fix)."""
+    at = at or timezone.now()
+    if not has_role(actor, MANAGER_ROLES, department=department):
+        raise PermissionDenied(_("Only approvers and heads of the issuing department may re-issue its licenses."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the licenses are re-issued.")})
+    job = ReissueJob(license_type=license_type, department=department, reason=reason, requested_by=actor, created_at=at)
+    job.full_clean()
+    job.save()
+    # Licenses with a revision still waiting are left to the job that asked for it.
+    job.total = (
+        License.objects.filter(
+            license_type=license_type,
+            department=department,
+            status__in=[License.Status.VALID, License.Status.SUSPENDED],
+            revision=F("wanted_revision"),
+        ).update(wanted_revision=F("revision") + 1, reissue_job=job)
+    )
+    if not job.total:
+        raise ValidationError(_("There is no valid or suspended license of this type to re-issue."))
+    job.save(update_fields=["total"])
+    transaction.on_commit(lambda pk=job.pk: _enqueue_reissue(pk), robust=True)
+    return job
+
+
+def _enqueue_reissue(job_id: int) -> None:
+    from licenses.tasks import run_reissue_job
+
+    run_reissue_job.delay(job_id)
+
+
+def reissue_pending_ids(job: ReissueJob) -> list[int]:
+    return list(job.licenses.awaiting_production().values_list("pk", flat=True))
+
+
+# -- reuse as materials (免提交) --------------------------------------------------------------
+
+
+def holds(application, license: License) -> bool:
+    """Whether the applicant of `application` holds `license`: the enterprise it is for, or the person."""
+    if application.applicant_enterprise_id:
+        return license.holder_enterprise_id == application.applicant_enterprise_id
+    return license.holder_enterprise_id is None and license.holder_person_id == application.applicant_person_id
+
+
+def material_licenses_rebind(*, application, materials_by_name: dict) -> None:
+    """The list changed while the application was a draft, and it is submitted under the new terms:
+    each license given moves to the material of the same name, or is dropped where the new terms
+    have no such material or no longer let that license type stand in for it. Called by
+    approvals.services inside the submission's transaction."""
+    for use in MaterialLicense.objects.select_related("material", "license").filter(application=application):
+        new = materials_by_name.get(use.material.name_zh)
+        if new is None or not new.stand_ins.filter(pk=use.license.license_type_id).exists():
+            use.delete()
+        else:
+            use.material = new
+            use.save(update_fields=["material"])
+
+
+@transaction.atomic
+def use_license_for_material(*, application, actor, material, license: License, at=None) -> MaterialLicense:
+    """Give `material` by pointing at `license` instead of uploading a copy.
+
+    The license must be held by the applicant, be valid now, and be of a type
+    the material accepts; the application must be one the actor may edit.
+    """
+    from approvals.models import Application
+    from approvals.services import _require_editable
+
+    at = at or timezone.now()
+    application = Application.objects.select_for_update(of=("self",)).select_related(
+        "applicant_person", "applicant_enterprise", "department"
+    ).get(pk=application.pk)
+    _require_editable(actor, application)
+    if material.item_version_id != application.item_version_id:
+        raise ValidationError(_("This material is not asked for by this item."))
+    license = License.objects.select_related("license_type").get(pk=license.pk)
+    if not material.stand_ins.filter(pk=license.license_type_id).exists():
+        raise ValidationError(
+            _("A %(type)s cannot stand in for “%(material)s”.") % {"type": license.license_type.name, "material": material.name}
+        )
+    if not holds(application, license):
+        raise ValidationError(_("This license is not held by the applicant."))
+    status = license.status_on(timezone.localdate(at))
+    if status != License.Status.VALID:
+        raise ValidationError(
+            _("License %(number)s is %(status)s; only a valid license can stand in for a material.")
+            % {"number": license.number, "status": License.Status(status).label}
+        )
+    use, _created = MaterialLicense.objects.update_or_create(
+        application=application,
+        material=material,
+        defaults={"license": license, "added_by": actor, "added_at": at},
+    )
+    return use
+
+
+@transaction.atomic
+def stop_using_license_for_material(*, application, actor, material) -> None:
+    from approvals.models import Application
+    from approvals.services import _require_editable
+
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    _require_editable(actor, application)
+    MaterialLicense.objects.filter(application=application, material=material).delete()
