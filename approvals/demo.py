@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from approvals.calendar_services import calendar_sync
-from approvals.calendar_selectors import stored_calendar
+from deadlines.services import calendar_sync
+from deadlines.selectors import stored_calendar
 
 
 def seed(*, stdout) -> None:

@@ -2,7 +2,7 @@
 wallets and "my office" pages are not empty.
 
 Everything goes through the services that the web pages and the window counter
-call (approvals.services, approvals.window_services, licenses.services and the
+call (approvals.services, approvals.window.services, licenses.services and the
 issuing task), so the demo obeys every rule the real system does: the list
 guard, form validation, upload checks, the workflow table, the deadline clock,
 the seals. `seed_demo` runs this last, when the list, the accounts, the
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals import services as workflow
-from approvals import window_services as window
+from approvals.window import services as window
 from approvals.models import Application
 from approvals.workflow import State
 from licenses.models import License

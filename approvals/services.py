@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from approvals import clocks
+from deadlines import clocks
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, TrackingCounter
-from approvals.workdays import CalendarUnavailable
+from deadlines.workdays import CalendarUnavailable
 from approvals.workflow import TRANSITIONS, Action, Actor, State
 from approvals.workflow import Clock as ClockEffect
 from portal.i18n import lazy_long_date
@@ -396,7 +397,7 @@ def _apply_clock(application: Application, transition, *, at, extension_days: in
 
 
 def _pause_reason(transition) -> str:
-    from approvals.models import ClockPause
+    from deadlines.models import ClockPause
 
     if transition.action == Action.SUSPEND:
         return ClockPause.Reason.SUSPENSION
@@ -523,7 +524,7 @@ def _tell_applicant(application: Application, action: str, *, note: str = "", da
         body=format_lazy(
             template, number=application.tracking_number, code=application.query_code, due=due, note=note, days=days
         ),
-        link=f"/me/applications/{application.uid}/",
+        link=reverse("my_application", args=[application.uid]),
     )
 
 
@@ -656,3 +657,37 @@ def application_discard_draft(*, application: Application, actor: User) -> None:
     for attachment in application.attachments.all():
         attachment.file.delete(save=False)
     application.delete()
+
+
+def application_deadline_moved(move: clocks.DeadlineMove) -> None:
+    """A calendar change moved an application's due date: keep its copy right, record it, tell the applicant.
+
+    The deadline engine calls this (registered in `ApprovalsConfig.ready()`)
+    inside the transaction that saves the move.
+    """
+    application = Application.objects.select_for_update().filter(clock=move.clock).first()
+    if application is None:
+        return
+    application.due_on, application.due_provisional = move.new_due_on, move.provisional
+    application.save(update_fields=["due_on", "due_provisional"])
+    ApplicationEvent.objects.create(
+        application=application,
+        action=Action.DEADLINE_MOVED,
+        from_state=application.state,
+        to_state=application.state,
+        note=f"{move.old_due_on.isoformat()} → {move.new_due_on.isoformat()}",
+        at=move.at,
+    )
+    notify(
+        recipients=applicant_users(application),
+        subject=format_lazy("{}: {}", application.tracking_number, gettext_lazy("the due date moved")),
+        body=format_lazy(
+            gettext_lazy(
+                "The holiday calendar changed, so application {number} is now due by {new} instead of {old}."
+            ),
+            number=application.tracking_number,
+            new=lazy_long_date(move.new_due_on),
+            old=lazy_long_date(move.old_due_on),
+        ),
+        link=reverse("my_application", args=[application.uid]),
+    )

@@ -42,14 +42,15 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from approvals.calendar_selectors import stored_calendar
+from deadlines.selectors import stored_calendar
 from approvals.models import Application, Escalation
-from approvals.workdays import SLA, WorkingCalendar
+from deadlines.workdays import SLA, WorkingCalendar
 from approvals.workflow import CLOCKED_STATES
 from portal.i18n import lazy_long_date, prefers_chinese
 from portal.models import StaffRole, User
@@ -308,7 +309,7 @@ def _message(applications: dict[int, tuple[str, str]], by_pk: dict[int, dict], *
         why = _WHY["assignee" if level == Level.APPROVER and row["assignee_id"] == user_id else level]
         subject = format_lazy("{}: {}", row["tracking_number"], SLA(sla).label)
         body = format_lazy("{} {}", _line(row, sla), why)
-        return subject, body, f"/desk/{row['tracking_number']}/"
+        return subject, body, reverse("desk_application", args=[row["tracking_number"]])
     ordered = sorted(applications.items(), key=lambda item: (by_pk[item[0]]["due_on"], item[0]))
     lines = [format_lazy("– {}", _line(by_pk[pk], sla)) for pk, (sla, _level) in ordered[:DIGEST_LINES]]
     more = len(ordered) - DIGEST_LINES
@@ -317,4 +318,4 @@ def _message(applications: dict[int, tuple[str, str]], by_pk: dict[int, dict], *
     subject = format_lazy(_("{count} applications need attention"), count=len(ordered))
     intro = _("These applications need attention:")
     body = format_lazy("{}\n" + "\n".join("{}" for _line_ in lines), intro, *lines)
-    return subject, body, "/desk/"
+    return subject, body, reverse("desk")

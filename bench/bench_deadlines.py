@@ -2,7 +2,7 @@
 
 Computes 1,000,000 due dates (random acceptance days across every covered
 year, limits of 0 to 60 working days, a third of them with one or two
-pauses, some with an extension) with `approvals.workdays.due_date`, then the
+pauses, some with an extension) with `deadlines.workdays.due_date`, then the
 same inputs with the obvious loop that walks one day at a time. Both use the
 same calendar (the packages' data, as `calendar_sync` stores it; today's
 horizon), and every answer is checked to agree.
@@ -27,8 +27,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from approvals.holiday_sources import package_calendar  # noqa: E402
-from approvals.workdays import due_date  # noqa: E402
+from deadlines.holiday_sources import package_calendar  # noqa: E402
+from deadlines.workdays import due_date  # noqa: E402
 
 ONE_DAY = timedelta(days=1)
 

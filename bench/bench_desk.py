@@ -103,7 +103,8 @@ from django.utils import timezone  # noqa: E402
 
 import portal.urls  # noqa: E402
 from approvals import services as workflow  # noqa: E402
-from approvals.models import Application, CalendarChange  # noqa: E402
+from approvals.models import Application  # noqa: E402
+from deadlines.models import CalendarChange  # noqa: E402
 from portal.identifiers import CREDIT_ALPHABET, credit_code_check_char, resident_id_check_char  # noqa: E402
 from portal.models import Enterprise, Person, StaffRole, User  # noqa: E402
 from services.models import Department, ItemVersion, ServiceItem  # noqa: E402
@@ -149,7 +150,7 @@ def _terms(n: int, department: int) -> dict:
 
 def seed_list() -> list[Department]:
     if not CalendarChange.objects.exists():
-        from approvals.calendar_services import calendar_sync
+        from deadlines.services import calendar_sync
 
         calendar_sync(at=timezone.now())
     departments = []

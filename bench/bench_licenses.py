@@ -67,7 +67,7 @@ def setup_world(n_applications: int):
     from django.utils import timezone
 
     from approvals import services as workflow
-    from approvals.calendar_services import calendar_sync
+    from deadlines.services import calendar_sync
     from licenses.models import LicenseType
     from portal.models import Person, StaffRole, User
     from portal.identifiers import resident_id_check_char

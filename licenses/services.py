@@ -31,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -326,7 +327,7 @@ def _tell_holder(license: License, news, *, reason: str = "") -> None:
         recipients=holder_users(license),
         subject=format_lazy(subject, **values),
         body=format_lazy(body, **values),
-        link=f"/me/licenses/{license.number}/",
+        link=reverse("wallet_license", args=[license.number]),
     )
 
 

@@ -18,7 +18,11 @@ urlpatterns = [
     # the trailing slash keeps this pattern off those files.
     path("verify/license/", views.verify_lookup, name="license_verify_lookup"),
     # The first release spelled it "licence"; old addresses redirect (see the end of this list).
-    path("verify/licence/", RedirectView.as_view(pattern_name="license_verify_lookup", query_string=True)),
+    path(
+        "verify/licence/",
+        RedirectView.as_view(pattern_name="license_verify_lookup", query_string=True),
+        name="license_verify_lookup_old_spelling",
+    ),
     path("verify/<str:number>/", views.verify_license, name="license_verify"),
     # The issuing department's staff.
     path("staff/licenses/", views.staff_licenses, name="staff_licenses"),
@@ -28,8 +32,5 @@ urlpatterns = [
     path("staff/licenses/<str:number>/pdf/", views.staff_license_pdf, name="staff_license_pdf"),
     path("staff/licenses/<str:number>/<slug:action>/", views.staff_license_action, name="staff_license_action"),
     # The first release spelled it "licence": the wallet's and staff pages' old addresses redirect.
-    re_path(
-        r"^(?P<area>me|staff)/licences/(?P<rest>.*)$",
-        RedirectView.as_view(url="/%(area)s/licenses/%(rest)s", permanent=True, query_string=True),
-    ),
+    re_path(r"^(?P<area>me|staff)/licences/(?P<rest>.*)$", views.old_spelling, name="licenses_old_spelling"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -352,3 +352,9 @@ def staff_reissue_job(request, pk):
         raise Http404
     template = "licenses/staff/_reissue_progress.html" if request.headers.get("HX-Request") else "licenses/staff/reissue_job.html"
     return render(request, template, {"progress": progress, "job": progress.job})
+
+
+def old_spelling(request, area: str, rest: str):
+    """The first release's /me/licences/… and /staff/licences/…: the same page under /…/licenses/, for good."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"/{area}/licenses/{rest}" + (f"?{query}" if query else ""))

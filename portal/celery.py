@@ -35,7 +35,7 @@ app.conf.beat_schedule = {
     # becomes official without anyone typing it in. Administrators' entries
     # are kept; moved deadlines are recomputed.
     "calendar-sync": {
-        "task": "approvals.tasks.sync_calendar",
+        "task": "deadlines.tasks.sync_calendar",
         "schedule": crontab(hour=2, minute=0, day_of_week="mon"),
     },
     # Every day at 07:30, before the offices open: the deadline sweep marks

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.idp.oidc",
     "portal",
     "services",
+    "deadlines",
     "approvals",
     "licenses",
     "seals",
@@ -223,7 +224,7 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # Each app keeps its own catalogue; the root one holds portal/ and templates/.
 # Listed app-first so that `makemessages`, run once from the project root,
 # files each string in the catalogue of the app it comes from.
-CATALOGUE_APPS = ["services", "approvals", "licenses", "seals", "supervision"]
+CATALOGUE_APPS = ["services", "deadlines", "approvals", "licenses", "seals", "supervision"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in CATALOGUE_APPS] + [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

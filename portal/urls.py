@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("allauth.idp.urls")),
     path("admin/", admin.site.urls),
     path("", include("services.urls")),
+    path("", include("deadlines.urls")),
     path("", include("approvals.urls")),
     path("", include("licenses.urls")),
     path("", include("seals.urls")),

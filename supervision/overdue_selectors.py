@@ -25,7 +25,7 @@ from django.utils.translation import pgettext
 
 from approvals.models import Application, Escalation
 from approvals.sweep import sla_bounds
-from approvals.workdays import CalendarUnavailable, WorkingCalendar
+from deadlines.workdays import CalendarUnavailable, WorkingCalendar
 from approvals.workflow import CLOCKED_STATES, State
 from portal.i18n import BilingualNameMixin
 from supervision.selectors import percentage, start_of

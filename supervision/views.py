@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from approvals.calendar_selectors import stored_calendar
+from deadlines.selectors import stored_calendar
 from portal.permissions import has_role
 from supervision import overdue_selectors, selectors
 

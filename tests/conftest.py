@@ -57,7 +57,7 @@ LAST_ANNOUNCED_YEAR = 2026
 
 @pytest.fixture(autouse=True, scope="session")
 def _calendar_packages_as_of_the_suite():
-    from approvals import holiday_sources
+    from deadlines import holiday_sources
 
     original = holiday_sources.package_years
     years = {year: package for year, package in original().items() if year <= LAST_ANNOUNCED_YEAR}

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0003_visit_ledger'),
+        ('approvals', '0001_initial'),
         ('licenses', '0001_initial'),
         ('portal', '0002_user_language_message'),
         ('seals', '0001_initial'),

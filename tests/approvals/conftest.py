@@ -1,70 +1,120 @@
-"""Fixtures for the calendar and deadline tests.
+"""The cast and a published list for the application-workflow tests.
 
-"Today" is 2026-11-26 unless a test travels elsewhere: the packages carry the
-State Council notices up to 2026, so 2027 is provisional and 2028 has no
-calendar.
+Time is frozen on 2026-11-26 10:00 Shanghai time unless a test travels; the
+calendar is seeded from the packages (official to 2026, provisional 2027).
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from approvals.calendar_selectors import forget_built_calendars
-from approvals.calendar_services import AdjustedWorkingDay, HolidayRange, Notice, calendar_sync
-from approvals.holiday_sources import package_calendar
+from approvals import services as workflow
+from deadlines.selectors import forget_built_calendars
+from deadlines.services import calendar_sync
+from portal.models import StaffRole
+from services.services import MaterialInput
+from tests.factories import DepartmentFactory, citizen, staff
+from tests.services.factories import make_item, publish
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
-
-# A 2027 notice made up for the tests (the real one was not out on TODAY).
-# Its Spring Festival is longer than the statutory rule gives, with two
-# adjusted working weekend days.
-NOTICE_2027 = Notice(
-    year=2027,
-    reference="国办发明电〔2026〕99号（测试）",
-    holidays=(
-        HolidayRange("元旦", date(2027, 1, 1), date(2027, 1, 3), "New Year's Day"),
-        HolidayRange("春节", date(2027, 2, 5), date(2027, 2, 13), "Spring Festival"),
-        HolidayRange("劳动节", date(2027, 5, 1), date(2027, 5, 5), "Labour Day"),
-        HolidayRange("国庆节", date(2027, 10, 1), date(2027, 10, 7), "National Day"),
-    ),
-    working_days=(
-        AdjustedWorkingDay(date(2027, 1, 31), "春节", "Spring Festival"),
-        AdjustedWorkingDay(date(2027, 2, 20), "春节", "Spring Festival"),
-        AdjustedWorkingDay(date(2027, 9, 26), "国庆节", "National Day"),
-        AdjustedWorkingDay(date(2027, 10, 9), "国庆节", "National Day"),
-    ),
-)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FIELDS = [
+    {"key": "shop_name", "type": "text", "label_zh": "店铺名称", "label_en": "Shop name", "max_length": 40},
+    {"key": "opening", "type": "date", "label_zh": "开业日期", "label_en": "Opening date"},
+]
+ANSWERS = {"shop_name": "海滨小吃", "opening": "2026-12-01"}
 
 
 def at(year, month, day, hour=10) -> datetime:
     return datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
+def pdf(name="scan.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
 @pytest.fixture(autouse=True)
-def _fresh_calendar_index():
-    """Each test builds its own index: cached ones belong to other tests' data."""
+def _calendar(db):
     forget_built_calendars()
-    yield
-    forget_built_calendars()
-
-
-@pytest.fixture(scope="session")
-def package_cal():
-    """The packages' calendar as on TODAY, without the database."""
-    return package_calendar(today=TODAY)
-
-
-@pytest.fixture
-def now():
     with time_machine.travel(NOW, tick=False):
-        yield NOW
+        calendar_sync(at=NOW)
+        yield
+    forget_built_calendars()
 
 
 @pytest.fixture
-def seeded(db, now):
-    """The calendar table seeded from the packages, on TODAY."""
-    return calendar_sync(at=now)
+def department():
+    return DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
+
+
+@pytest.fixture
+def other_department():
+    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
+
+
+@pytest.fixture
+def item(department):
+    """A promised item for persons: 5 working days promised, 20 statutory, one material, two questions."""
+    item = make_item(
+        department,
+        code="MKT-001",
+        audience="person",
+        promised_limit_days=5,
+        statutory_limit_days=20,
+        materials=[MaterialInput(name_zh="经营场所证明", name_en="Proof of premises")],
+        fields=FIELDS,
+    )
+    publish()
+    return item
+
+
+@pytest.fixture
+def applicant():
+    return citizen()
+
+
+@pytest.fixture
+def approver(department):
+    return staff(StaffRole.Role.APPROVER, department)
+
+
+@pytest.fixture
+def head(department):
+    return staff(StaffRole.Role.HEAD, department)
+
+
+@pytest.fixture
+def other_approver(other_department):
+    return staff(StaffRole.Role.APPROVER, other_department)
+
+
+@pytest.fixture
+def clerk():
+    return staff(StaffRole.Role.CLERK)
+
+
+@pytest.fixture
+def outsider():
+    return citizen()
+
+
+def fill(application, actor, answers=ANSWERS):
+    workflow.application_save(application=application, actor=actor, data=answers)
+    material = application.item_version.materials.first()
+    if material is not None:
+        workflow.attachment_add(application=application, actor=actor, material=material, upload=pdf())
+    return application
+
+
+@pytest.fixture
+def draft(item, applicant):
+    return fill(workflow.application_start(actor=applicant, item_code=item.code), applicant)
+
+
+@pytest.fixture
+def submitted(draft, applicant):
+    return workflow.application_submit(application=draft, actor=applicant, declaration=True)

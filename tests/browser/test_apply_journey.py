@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from approvals.calendar_services import calendar_sync
+from deadlines.services import calendar_sync
 from approvals.models import Application
 from portal.models import StaffRole
 from services.services import MaterialInput

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from approvals.calendar_services import calendar_sync
-from approvals.clocks import clock_start
-from tests.approvals.conftest import NOTICE_2027
+from deadlines.services import calendar_sync
+from deadlines.clocks import clock_start
+from tests.deadlines.conftest import NOTICE_2027
 from tests.browser.conftest import axe_check, no_horizontal_scroll
 from tests.factories import DepartmentFactory, staff
 

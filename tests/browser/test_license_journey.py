@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from approvals import services as workflow
-from approvals.calendar_services import calendar_sync
+from deadlines.services import calendar_sync
 from licenses.models import License, LicenseType
 from portal.models import StaffRole
 from seals import services as seal_services

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from approvals.calendar_selectors import forget_built_calendars
-from approvals.calendar_services import calendar_sync
+from deadlines.selectors import forget_built_calendars
+from deadlines.services import calendar_sync
 from approvals.models import Escalation
 from approvals.workflow import State
 from portal.models import StaffRole

@@ -5,13 +5,13 @@ import pytest
 from django.utils import timezone
 
 from approvals import services as workflow
-from approvals.calendar_services import calendar_sync
+from deadlines.services import calendar_sync
 from portal.models import StaffRole
 from services.services import MaterialInput
 from tests.browser.conftest import axe_check, no_horizontal_scroll
 from tests.factories import DepartmentFactory, citizen, staff
 from tests.services.factories import make_item, publish
-from tests.workflow.conftest import FIELDS, fill
+from tests.approvals.conftest import FIELDS, fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from approvals.calendar_selectors import forget_built_calendars
-from approvals.calendar_services import calendar_sync
+from deadlines.selectors import forget_built_calendars
+from deadlines.services import calendar_sync
 from approvals.models import Application, Visit
 from portal.models import StaffRole
 from services.services import MaterialInput

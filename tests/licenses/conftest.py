@@ -11,8 +11,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services as workflow
-from approvals.calendar_selectors import forget_built_calendars
-from approvals.calendar_services import calendar_sync
+from deadlines.selectors import forget_built_calendars
+from deadlines.services import calendar_sync
 from licenses.models import LicenseType
 from portal.models import StaffRole
 from services.services import MaterialInput

@@ -12,15 +12,15 @@ import time_machine
 from django.conf import settings
 from django.utils import translation
 
-from approvals.calendar_selectors import forget_built_calendars
-from approvals.calendar_services import calendar_sync
+from deadlines.selectors import forget_built_calendars
+from deadlines.services import calendar_sync
 from approvals.models import Application
 from approvals.workflow import CLOCKED_STATES, State
 from portal.models import StaffRole
 from services.models import ItemVersion
 from tests.factories import DepartmentFactory, citizen, staff
 from tests.services.factories import make_item, publish
-from tests.workflow.conftest import NOW, SHANGHAI
+from tests.approvals.conftest import NOW, SHANGHAI
 
 TODAY = NOW.date()
 _serial = itertools.count(1)

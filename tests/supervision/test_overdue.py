@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from approvals.calendar_selectors import stored_calendar
+from deadlines.selectors import stored_calendar
 from approvals.models import Escalation
 from approvals.sweep import sweep_deadlines
 from approvals.workflow import State

@@ -1,0 +1,300 @@
+"""Forms of the approver desk: the list's filters, and one form per action.
+
+The action forms only check what was typed; the services decide whether the
+step is allowed and apply it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from approvals.models import Application
+from deadlines.workdays import SLA
+from approvals.workflow import DECIDED_STATES, OPEN_STATES, Action
+
+# -- the list's filters --------------------------------------------------------------
+
+STATE_OPEN, STATE_DECIDED, STATE_ALL = "open", "decided", "all"
+STATE_GROUPS = {
+    STATE_OPEN: tuple(OPEN_STATES),
+    STATE_DECIDED: tuple(DECIDED_STATES),
+    STATE_ALL: (*OPEN_STATES, *DECIDED_STATES),
+}
+ASSIGNEE_NONE = "none"
+
+
+def _with_count(label, count):
+    label = capfirst(label)
+    return f"{label} ({count})" if count is not None else label
+
+
+class DeskFilterForm(forms.Form):
+    """GET filters. Counts are shown in the state and SLA choices when they are known."""
+
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    item = forms.TypedChoiceField(label=_("Item"), required=False, coerce=int, empty_value=None)
+    sla = forms.ChoiceField(label=_("Time limit"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    assignee = forms.ChoiceField(label=_("Approver"), required=False)
+
+    def __init__(self, data=None, *, departments, items, staff, counts=None):
+        super().__init__(data)
+        if len(departments) > 1:
+            self.fields["department"].choices = [(d.code, d.name) for d in departments]
+        else:
+            del self.fields["department"]
+        self.fields["item"].choices = [("", _("All items")), *((item.id, item.label) for item in items)]
+        self.fields["channel"].choices = [("", _("All channels")), *Application.Channel.choices]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            (ASSIGNEE_NONE, _("Not assigned yet")),
+            *[(str(user.pk), user.get_full_name() or user.email) for user in staff],
+        ]
+        self.set_counts(counts)
+
+    def set_counts(self, counts) -> None:
+        """Show the counts in the choices (after the counts have been read with the valid filters)."""
+        n = (lambda state: counts.of(state)) if counts is not None else (lambda state: None)
+        self.fields["state"].choices = [
+            (STATE_OPEN, _with_count(_("Open"), counts.open if counts is not None else None)),
+            *[(s.value, _with_count(s.label, n(s))) for s in OPEN_STATES],
+            # Decided work is not counted: see desk_selectors.desk_counts.
+            (STATE_DECIDED, capfirst(_("Decided"))),
+            *[(s.value, capfirst(s.label)) for s in DECIDED_STATES],
+            (STATE_ALL, _("All")),
+        ]
+        sla_count = {
+            SLA.OVERDUE: counts.overdue if counts else None,
+            SLA.DUE_SOON: counts.due_soon if counts else None,
+            SLA.ON_TIME: counts.on_time if counts else None,
+        }
+        self.fields["sla"].choices = [
+            ("", _("Any")),
+            *[(value, _with_count(label, sla_count[value])) for value, label in SLA.choices],
+        ]
+
+    def value(self, name, default=None):
+        """The cleaned value of a filter, or `default` when it is missing or invalid."""
+        if not self.is_bound or name not in self.fields:
+            return default
+        self.is_valid()
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+    def states(self) -> tuple[str, ...]:
+        state = self.value("state", STATE_OPEN)
+        return STATE_GROUPS.get(state, (state,))
+
+
+# -- the actions ------------------------------------------------------------------------
+
+_NOTE_HELP = _("The applicant will see it.")
+
+
+class ActionForm(forms.Form):
+    """An action without anything to type: accept, start the review, resume."""
+
+    action: str = ""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    def service_kwargs(self) -> dict:
+        return {}
+
+
+class ReasonForm(ActionForm):
+    """An action that needs a reason (not accepting, suspending, denying)."""
+
+    note = forms.CharField(
+        label=_("Reason"), help_text=_NOTE_HELP, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_kwargs(self) -> dict:
+        return {"note": self.cleaned_data["note"]}
+
+
+class OptionalNoteForm(ReasonForm):
+    """An action with an optional note (approving)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = False
+        self.fields["note"].label = _("Note (optional)")
+
+
+class AcceptForm(ActionForm):
+    action = Action.ACCEPT
+
+
+class StartReviewForm(ActionForm):
+    action = Action.START_REVIEW
+
+
+class ResumeForm(ActionForm):
+    action = Action.RESUME
+
+
+class NotAcceptForm(ReasonForm):
+    action = Action.NOT_ACCEPT
+
+
+class SuspendForm(ReasonForm):
+    action = Action.SUSPEND
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _(
+            "The special procedure (expert review, public notice, …). The time limit stops until you resume. "
+            "The applicant will see it."
+        )
+
+
+class ApproveForm(OptionalNoteForm):
+    action = Action.APPROVE
+
+
+class DenyForm(ReasonForm):
+    action = Action.DENY
+
+
+class ExtendForm(ActionForm):
+    """The head extends the time limit once, up to the statutory limit."""
+
+    action = Action.EXTEND
+
+    days = forms.IntegerField(label=_("Extend by (working days)"), min_value=1)
+    note = forms.CharField(
+        label=_("Reason"), help_text=_NOTE_HELP, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = self.application.item_version
+        self.room = max(version.statutory_limit_days - version.promised_limit_days, 0)
+        days = self.fields["days"]
+        days.max_value = self.room
+        days.validators.append(MaxValueValidator(self.room))
+        days.widget.attrs.update({"min": 1, "max": self.room})
+        days.help_text = _(
+            "At most %(room)d working days: the promised limit is %(promised)d, the statutory limit %(statutory)d."
+        ) % {"room": self.room, "promised": version.promised_limit_days, "statutory": version.statutory_limit_days}
+
+    def service_kwargs(self) -> dict:
+        return {"days": self.cleaned_data["days"], "note": self.cleaned_data["note"]}
+
+
+class CorrectionForm(ActionForm):
+    """The one-time notice (一次性告知): every required material with a box to tick, and free rows.
+
+    Ticking a material (or describing its problem) puts it in the notice; a
+    free row needs what is missing and what is wrong with it.
+    """
+
+    action = Action.REQUEST_CORRECTION
+    EXTRA_ROWS = 3
+
+    note = forms.CharField(
+        label=_("Note to the applicant (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.materials = list(self.application.item_version.materials.all())
+        for material in self.materials:
+            key = f"m{material.pk}"
+            self.fields[key] = forms.BooleanField(label=material.name, required=False)
+            self.fields[f"{key}_problem"] = forms.CharField(
+                label=_("What is wrong with “%(material)s”") % {"material": material.name},
+                required=False,
+                max_length=300,
+            )
+            self.fields[f"{key}_remedy"] = forms.CharField(
+                label=_("What the applicant should do"), required=False, max_length=300
+            )
+        for i in range(1, self.EXTRA_ROWS + 1):
+            self.fields[f"x{i}_name"] = forms.CharField(
+                label=_("Other item %(n)d: what is needed") % {"n": i}, required=False, max_length=150
+            )
+            self.fields[f"x{i}_problem"] = forms.CharField(
+                label=_("Other item %(n)d: what is wrong or missing") % {"n": i}, required=False, max_length=300
+            )
+            self.fields[f"x{i}_remedy"] = forms.CharField(
+                label=_("Other item %(n)d: what the applicant should do") % {"n": i}, required=False, max_length=300
+            )
+        # Keep the note last, after the rows.
+        self.fields["note"] = self.fields.pop("note")
+
+    def material_rows(self):
+        return [
+            (material, self[f"m{material.pk}"], self[f"m{material.pk}_problem"], self[f"m{material.pk}_remedy"])
+            for material in self.materials
+        ]
+
+    def extra_rows(self):
+        return [
+            (i, self[f"x{i}_name"], self[f"x{i}_problem"], self[f"x{i}_remedy"])
+            for i in range(1, self.EXTRA_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        items = []
+        for material in self.materials:
+            key = f"m{material.pk}"
+            problem, remedy = data.get(f"{key}_problem", ""), data.get(f"{key}_remedy", "")
+            if not (data.get(key) or problem or remedy):
+                continue
+            if not problem:
+                self.add_error(f"{key}_problem", _("Say what is wrong with this material."))
+                continue
+            items.append({"material": material.pk, "name": material.name_zh, "problem": problem, "remedy": remedy})
+        for i in range(1, self.EXTRA_ROWS + 1):
+            name, problem = data.get(f"x{i}_name", ""), data.get(f"x{i}_problem", "")
+            remedy = data.get(f"x{i}_remedy", "")
+            if not (name or problem or remedy):
+                continue
+            if not name:
+                self.add_error(f"x{i}_name", _("Say what is needed."))
+            if not problem:
+                self.add_error(f"x{i}_problem", _("Say what is wrong or missing."))
+            if name and problem:
+                items.append({"material": None, "name": name, "problem": problem, "remedy": remedy})
+        if not items and not self.errors:
+            raise forms.ValidationError(
+                _("List at least one item that must be corrected: tick a material or fill in another item.")
+            )
+        data["items"] = items
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {"items": self.cleaned_data["items"], "note": self.cleaned_data["note"]}
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        AcceptForm,
+        NotAcceptForm,
+        StartReviewForm,
+        CorrectionForm,
+        SuspendForm,
+        ResumeForm,
+        ExtendForm,
+        ApproveForm,
+        DenyForm,
+    )
+}
+
+# Shown as the main (green) button; the others are secondary or warnings.
+FORWARD_ACTIONS = {Action.ACCEPT, Action.START_REVIEW, Action.RESUME, Action.APPROVE}
+WARNING_ACTIONS = {Action.NOT_ACCEPT, Action.DENY}

@@ -1,0 +1,224 @@
+"""`seed_demo` shows a living city: applications at every stage, sealed licenses in
+wallets, 免提交 in use and on offer, and a window visit, all made through the services.
+
+Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time; the demo's own
+approvals step seeds the calendar for it.
+"""
+
+import hashlib
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from deadlines.selectors import forget_built_calendars
+from approvals.demo_cases import material_pdf
+from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
+from approvals.workflow import State
+from licenses.models import License, LicenseDocument, MaterialLicense
+from portal.models import Message, Person, User
+from portal.uploads import PDF, check_upload
+from seals.models import SealUsage
+from tests.factories import enrol_totp
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed once for the module (sealing takes seconds), inside a transaction rolled back at the end.
+
+    Seals get a KEK of their own, no timestamp authority and an absolute site
+    URL; files go to a folder of the module's own.
+    """
+    from seals import services
+
+    folder = tmp_path_factory.mktemp("demo-cases")
+    overrides = override_settings(
+        SEAL_KEK_FILE=str(folder / "seal-kek.key"),
+        SEAL_TSA_URL="",
+        SEAL_TSA_TRUST_FILE="",
+        SITE_URL="http://testserver",
+        STORAGES={
+            **django_settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(folder / "private")},
+            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    out = io.StringIO()
+    with django_db_blocker.unblock(), overrides, time_machine.travel(NOW, tick=False):
+        forget_built_calendars()
+        services.forget_signers()
+        with transaction.atomic():
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+        services.forget_signers()
+        forget_built_calendars()
+
+
+@pytest.fixture(autouse=True)
+def _private_storage():
+    """Keep the module's storage (tests/conftest.py gives every test a folder of its own)."""
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def user(email):
+    return User.objects.get(email=email)
+
+
+def applications_of(email):
+    return Application.objects.filter(applicant_person__user__email=email, applicant_enterprise__isnull=True)
+
+
+def test_it_takes_the_demo_citizen_s_applications_to_every_stage(seeded):
+    states = sorted(applications_of("citizen@demo.onegate").values_list("state", flat=True))
+    assert states == sorted(
+        [State.DRAFT, State.SUBMITTED, State.CORRECTION, State.IN_REVIEW, State.APPROVED]
+    )
+    mine = applications_of("citizen@demo.onegate")
+    assert {a.department.code for a in mine} == {"market"}
+    in_review = mine.get(state=State.IN_REVIEW)
+    assert in_review.due_on is not None and in_review.assignee == user("approver@demo.onegate")
+    notice = CorrectionNotice.objects.get(application__in=mine, resolved_at__isnull=True)
+    assert len(notice.items) == 2 and all(entry["material"] and entry["remedy"] for entry in notice.items)
+    draft = mine.get(state=State.DRAFT)
+    assert draft.form_data["business_name"] == "小明便利店" and draft.attachments.count() == 1
+    assert "skipped" not in seeded
+
+
+def test_his_approved_application_produced_a_sealed_license_in_his_wallet(seeded, client):
+    approved = applications_of("citizen@demo.onegate").get(state=State.APPROVED)
+    license = License.objects.get(application=approved)
+    assert license.status == License.Status.VALID
+    assert license.holder_person.user == user("citizen@demo.onegate") and license.holder_enterprise is None
+    stored = default_storage.open(license.file.name).read()
+    assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == license.sha256
+    assert LicenseDocument.objects.filter(license=license, sha256=license.sha256).exists()
+    assert SealUsage.objects.filter(document_sha256=license.sha256).count() == 1
+    assert license.number in seeded
+
+    client.force_login(user("citizen@demo.onegate"))
+    assert license.number in client.get(reverse("wallet")).content.decode()
+    verify = client.get(reverse("license_verify", args=[license.number]))
+    assert verify.status_code == 200 and "王*明" in verify.content.decode()
+
+
+def test_the_market_desk_lists_the_market_applications_and_the_housing_desk_its_own(seeded, client):
+    market = Application.objects.filter(department__code="market").exclude(state=State.DRAFT)
+    housing = Application.objects.get(department__code="housing")
+    assert market.count() == 6  # the citizen's four, the agent's approved change, the walk-in's
+
+    approver = user("approver@demo.onegate")
+    enrol_totp(approver)
+    client.force_login(approver)
+    page = client.get(reverse("desk"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    open_ones = market.exclude(state=State.APPROVED)
+    assert open_ones.count() == 4  # waiting for acceptance (online and window), correction, in review
+    assert all(application.tracking_number in body for application in open_ones)
+    assert housing.tracking_number not in body
+    decided = client.get(reverse("desk") + "?state=decided").content.decode()
+    assert all(a.tracking_number in decided for a in market.filter(state=State.APPROVED))
+
+    housing_approver = user("housing-approver@demo.onegate")
+    enrol_totp(housing_approver)
+    client.force_login(housing_approver)
+    body = client.get(reverse("desk")).content.decode()
+    assert housing.tracking_number in body and housing.state == State.IN_REVIEW
+    assert not any(application.tracking_number in body for application in market)
+
+
+def test_the_agent_s_enterprise_holds_a_business_license_used_and_offered_instead_of_a_copy(seeded, client):
+    from licenses.selectors import offers_for
+
+    agent = user("agent@demo.onegate")
+    enterprise = agent.memberships.get().enterprise
+    license = License.objects.get(holder_enterprise=enterprise)
+    assert (license.status, license.license_type.code, license.department.code) == (
+        License.Status.VALID, "business-license", "market"
+    )
+    used = MaterialLicense.objects.get(license=license)
+    assert (used.application.item_version.item.code, used.application.state) == ("HOU-001", State.IN_REVIEW)
+
+    draft = Application.objects.get(applicant_enterprise=enterprise, state=State.DRAFT)
+    assert draft.item_version.item.code == "MKT-004"
+    offered = [offer for offer in offers_for(draft).values() if offer.licenses]
+    assert [o.licenses for o in offered] == [[license]] and offered[0].current is None
+
+    client.force_login(agent)
+    assert license.number in client.get(reverse("wallet")).content.decode()
+    materials = client.get(reverse("apply_materials", args=[draft.uid]))
+    assert materials.status_code == 200 and license.number in materials.content.decode()
+
+
+def test_the_clerk_took_a_walk_in_s_application_at_the_window_with_its_visit(seeded):
+    walk_in = Person.objects.get(real_name="孙桂兰")
+    assert walk_in.user is None
+    application = Application.objects.get(applicant_person=walk_in)
+    assert (application.channel, application.state, application.clerk) == (
+        Application.Channel.WINDOW, State.SUBMITTED, user("clerk@demo.onegate")
+    )
+    visit = Visit.objects.get(application=application)
+    assert (visit.number, visit.allowed, visit.violation, visit.purpose) == (1, 1, False, Visit.Purpose.SUBMIT)
+
+
+def test_the_materials_are_real_pdfs_that_pass_the_upload_check(seeded):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = material_pdf("Application form (see overleaf)", "Not a real document \\ demo")
+    assert PdfFileReader(io.BytesIO(data), strict=True).root["/Pages"]["/Count"] == 1
+    attachment = Attachment.objects.filter(application__applicant_person__user__email="citizen@demo.onegate").first()
+    with default_storage.open(attachment.file.name) as stored:
+        data = stored.read()
+        assert check_upload(stored) == PDF
+    assert hashlib.sha256(data).hexdigest() == attachment.sha256
+    assert PdfFileReader(io.BytesIO(data), strict=True).root["/Pages"]["/Count"] == 1
+
+
+def test_seeding_again_creates_nothing(seeded):
+    models = (Application, ApplicationEvent, Attachment, CorrectionNotice, Visit, License, LicenseDocument,
+              MaterialLicense, SealUsage, Message, Person)  # fmt: skip
+    before = [model.objects.count() for model in models]
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert [model.objects.count() for model in models] == before
+    assert "(0 new)" in out.getvalue() and "(5 new)" in seeded
+
+
+def test_it_reports_a_case_whose_item_has_left_the_list_and_seeds_the_rest(seeded):
+    """A list administrator may retire a demo item; seeding again skips that case instead of failing."""
+    from approvals import services as workflow
+    from services import services as list_services
+    from services.models import ServiceItem
+
+    agent = user("agent@demo.onegate")
+    draft = Application.objects.get(applicant_enterprise__memberships__user=agent, state=State.DRAFT)
+    workflow.application_discard_draft(application=draft, actor=agent)
+    list_services.item_retire(actor=None, item=ServiceItem.objects.get(code="MKT-004"))
+    list_services.list_publish(actor=None, note="MKT-004 retired")
+    before = Application.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "draft MKT-004 skipped (" in out.getvalue()
+    assert "2 cases (0 new)" in out.getvalue() and "demo data ready" in out.getvalue()
+    assert Application.objects.count() == before
