@@ -7,9 +7,9 @@ demo seed, never a web request.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from licenses.models import LicenseType
 from portal.models import StaffRole, User
 from portal.permissions import require_role
 from services import selectors, transfer
@@ -35,7 +34,7 @@ from services.models import (
     ServiceItem,
     normalise_search_text,
 )
-from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS, terms_dict
+from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS, MaterialInput, terms_dict
 
 # The guard -------------------------------------------------------------------
 
@@ -107,14 +106,6 @@ def item_for_new_application(*, code: str, at: datetime | None = None) -> ItemVe
 
 
 # Drafts ----------------------------------------------------------------------
-
-
-@dataclass
-class MaterialInput:
-    name_zh: str
-    name_en: str
-    required: bool = True
-    stand_ins: Iterable[LicenseType] = ()
 
 
 def _require_list_admin(actor: User | None, department: Department) -> None:
@@ -507,9 +498,8 @@ def import_start(
         return job
     job.stored_file = default_storage.save(f"list-imports/{job.pk}.{file_format}", ContentFile(data))
     job.save(update_fields=["stored_file"])
-    from services.tasks import run_list_import
-
-    transaction.on_commit(lambda: run_list_import.delay(job.pk))
+    # By name: the task module imports this one, not the other way round.
+    transaction.on_commit(lambda: current_app.signature("services.tasks.run_list_import", args=(job.pk,)).delay())
     return job
 
 
@@ -558,10 +548,30 @@ def _import_check_and_save(job: ImportJob, *, rows, progress, at) -> dict:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.SAVING)
     try:
         with transaction.atomic():
-            created, changed = transfer.apply_rows(parsed, actor=job.actor, at=at)
+            created, changed = _import_apply(parsed, actor=job.actor, at=at)
     except ValidationError as exc:  # e.g. a role withdrawn while the job waited
         return {
             "status": ImportJob.Status.FAILED,
             "errors": [{"line": None, "field": "", "message": " ".join(exc.messages)}],
         }
     return {"status": ImportJob.Status.DONE, "created": created, "updated": changed}
+
+
+def _import_apply(rows: list[transfer.ParsedRow], *, actor, at) -> tuple[int, int]:
+    """Create or update the draft of every checked row. Call inside a transaction; returns (created, changed)."""
+    created = changed = 0
+    for row in rows:
+        arguments = {"terms": row.terms, "events": row.events, "materials": row.materials, "fields": row.fields, "at": at}
+        if row.item is None:
+            item = item_create(actor=actor, code=row.code, department=row.department, **arguments)
+            created += 1
+        else:
+            item = row.item
+            before = ItemVersion.objects.drafts().get(item=item).revision
+            draft = item_update(actor=actor, item=item, **arguments)
+            changed += draft.revision != before
+        if row.status == ItemVersion.Status.RETIRED:
+            item_retire(actor=actor, item=item, at=at)
+        elif row.item is not None:
+            item_restore(actor=actor, item=item, at=at)
+    return created, changed

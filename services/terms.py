@@ -5,11 +5,13 @@ published diff, the public "what changed in version N" page and the CSV/XLSX
 export, so that all of them agree on what "the terms" are.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from licenses.models import LicenseType
 from services.models import Audience, FormField, ItemVersion
 
 # The scalar terms that a list administrator edits, in the order pages show them.
@@ -30,6 +32,17 @@ TERM_FIELDS = [
     "max_visits",
 ]
 MATERIAL_FIELDS = ["name_zh", "name_en", "required"]
+
+
+@dataclass
+class MaterialInput:
+    """One material of a draft, as the editor, the import and the demo seed give it to the services."""
+
+    name_zh: str
+    name_en: str
+    required: bool = True
+    stand_ins: Iterable[LicenseType] = ()
+
 FORM_FIELD_FIELDS = [
     "key",
     "type",

@@ -6,7 +6,8 @@ One row per item. Nested terms use one cell each:
 - `form_fields`: a JSON list of field definitions, as exported.
 
 Importing is all or nothing: `check_rows` reports every bad row (line, column,
-message) and `apply_rows` runs only when there is none.
+message), and `services.services.import_run` saves the rows only when there is
+none. This module reads and checks; it writes nothing.
 """
 
 import csv
@@ -26,7 +27,7 @@ from licenses.models import LicenseType
 from portal.models import StaffRole
 from portal.permissions import has_role
 from services.models import Department, FormField, ItemVersion, LifeEvent, ServiceItem
-from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS
+from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS, MaterialInput
 
 COLUMNS = [
     "code",
@@ -211,7 +212,7 @@ class ParsedRow:
     status: str
     terms: dict
     events: list[LifeEvent] = field(default_factory=list)
-    materials: list = field(default_factory=list)
+    materials: list[MaterialInput] = field(default_factory=list)
     fields: list[dict] = field(default_factory=list)
 
 
@@ -229,9 +230,7 @@ def _codes(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;，；、]+", text or "") if part]
 
 
-def _parse_materials(text: str, refs: _References) -> list:
-    from services.services import MaterialInput
-
+def _parse_materials(text: str, refs: _References) -> list[MaterialInput]:
     materials = []
     for n, line in enumerate([line for line in (text or "").splitlines() if line.strip()], start=1):
         parts = [part.strip() for part in line.split("|")]
@@ -370,25 +369,3 @@ def check_rows(
     if progress:
         progress(len(rows))
     return parsed, errors
-
-
-def apply_rows(rows: list[ParsedRow], *, actor, at) -> tuple[int, int]:
-    """Create or update the draft of every row. Call inside a transaction; returns (created, changed)."""
-    from services import services
-
-    created = changed = 0
-    for row in rows:
-        arguments = {"terms": row.terms, "events": row.events, "materials": row.materials, "fields": row.fields, "at": at}
-        if row.item is None:
-            item = services.item_create(actor=actor, code=row.code, department=row.department, **arguments)
-            created += 1
-        else:
-            item = row.item
-            before = ItemVersion.objects.drafts().get(item=item).revision
-            draft = services.item_update(actor=actor, item=item, **arguments)
-            changed += draft.revision != before
-        if row.status == ItemVersion.Status.RETIRED:
-            services.item_retire(actor=actor, item=item, at=at)
-        elif row.item is not None:
-            services.item_restore(actor=actor, item=item, at=at)
-    return created, changed
