@@ -26,7 +26,7 @@ import chinese_calendar
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
-from deadlines.workdays import DayInfo
+from deadlines.workdays import DayInfo, build_calendar, horizon_year
 
 CHINESECALENDAR = "chinesecalendar"
 HOLIDAYS = "holidays"
@@ -137,8 +137,6 @@ def package_calendar(*, today: date):
 
     For the benchmark and for tests; the application uses the stored calendar.
     """
-    from deadlines.workdays import build_calendar, horizon_year
-
     years = package_years()
     days = {}
     for package in years.values():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.workdays import SLA, WorkingCalendar
 from portal.i18n import BilingualNameMixin
 
 # -- the working-day calendar ---------------------------------------------------
@@ -115,6 +117,25 @@ class CalendarChange(models.Model):
 
 # -- deadlines ------------------------------------------------------------------
 
+# Where `due_soon` and `sla_state` get the calendar when the caller passes
+# none. The stored calendar is read from the models above, so this module
+# cannot import its reader: `DeadlinesConfig.ready()` plugs in
+# `deadlines.selectors.stored_calendar`.
+_default_calendar: Callable[[], WorkingCalendar] | None = None
+
+
+def use_default_calendar(source: Callable[[], WorkingCalendar]) -> None:
+    global _default_calendar
+    _default_calendar = source
+
+
+def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
+    if calendar is not None:
+        return calendar
+    if _default_calendar is None:
+        raise RuntimeError("No default working-day calendar: the deadlines app is not ready.")
+    return _default_calendar()
+
 
 class ClockQuerySet(models.QuerySet):
     def open(self):
@@ -133,11 +154,12 @@ class ClockQuerySet(models.QuerySet):
         """Running clocks whose due date is before `at`."""
         return self.running().filter(due_on__lt=at)
 
-    def due_soon(self, *, at: date, calendar=None):
-        """Running clocks with at most one working day left on `at` (the due day itself included)."""
-        from deadlines.workdays import add_working_days
+    def due_soon(self, *, at: date, calendar: WorkingCalendar | None = None):
+        """Running clocks with at most one working day left on `at` (the due day itself included).
 
-        return self.running().filter(due_on__gte=at, due_on__lte=add_working_days(at, 1, calendar=calendar))
+        Without `calendar`, the stored one.
+        """
+        return self.running().filter(due_on__gte=at, due_on__lte=_calendar(calendar).add_working_days(at, 1))
 
     def touching_years(self, years):
         """Running clocks whose counting window (accepted_on, due_on] reaches into one of `years`."""
@@ -203,17 +225,18 @@ class Clock(models.Model):
     def closed_pauses(self) -> list[tuple[date, date]]:
         return [(p.paused_on, p.resumed_on) for p in self.pauses.all() if p.resumed_on is not None]
 
-    def sla_state(self, *, at: date | datetime, calendar=None):
-        """The SLA state on day `at`; None while paused. A closed clock is judged on its closing day."""
-        from deadlines.workdays import SLA, sla_state
+    def sla_state(self, *, at: date | datetime, calendar: WorkingCalendar | None = None) -> SLA | None:
+        """The SLA state on day `at`; None while paused. A closed clock is judged on its closing day.
 
+        Without `calendar`, the stored one.
+        """
         if isinstance(at, datetime):
             at = timezone.localdate(at)
         if self.state == self.State.PAUSED:
             return None
         if self.state == self.State.CLOSED:
             return SLA.OVERDUE if timezone.localdate(self.closed_at) > self.due_on else SLA.ON_TIME
-        return sla_state(self.due_on, at=at, calendar=calendar)
+        return _calendar(calendar).sla_state(self.due_on, at=at)
 
 
 class ClockPause(models.Model):

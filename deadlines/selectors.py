@@ -6,16 +6,26 @@ from __future__ import annotations
 
 import calendar as std_calendar
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import pgettext_lazy
 
-from deadlines import holiday_sources
-from deadlines.models import CalendarChange, CalendarDay, CalendarYear
-from deadlines.workdays import CalendarUnavailable, DayInfo, WorkingCalendar, YearStatus, build_calendar, horizon_year
+from deadlines import holiday_sources, workdays
+from deadlines.models import CalendarChange, CalendarDay, CalendarYear, Clock
+from deadlines.workdays import (
+    SLA,
+    CalendarUnavailable,
+    DayInfo,
+    Deadline,
+    WorkingCalendar,
+    YearStatus,
+    build_calendar,
+    horizon_year,
+)
 from portal.models import StaffRole
 from portal.permissions import has_role
 
@@ -78,6 +88,46 @@ def forget_built_calendars() -> None:
     """Drop this process's cached indexes (tests; nothing else needs it)."""
     with _lock:
         _built.clear()
+
+
+# -- the working-day functions over the stored calendar ----------------------------
+#
+# `deadlines.workdays` without the `calendar=` argument: each reads the stored
+# calendar (one small query while its index is current). In a loop, fetch
+# `stored_calendar()` once and pass it instead.
+
+
+def is_working_day(day: date, *, calendar: WorkingCalendar | None = None) -> bool:
+    return workdays.is_working_day(day, calendar=calendar or stored_calendar())
+
+
+def add_working_days(start: date, n: int, *, calendar: WorkingCalendar | None = None) -> date:
+    """The Nth working day after `start`. `start` itself never counts, and n = 0 returns `start`."""
+    return workdays.add_working_days(start, n, calendar=calendar or stored_calendar())
+
+
+def working_days_between(start: date, end: date, *, calendar: WorkingCalendar | None = None) -> int:
+    """The number of working days in (start, end]."""
+    return workdays.working_days_between(start, end, calendar=calendar or stored_calendar())
+
+
+def due_date(
+    accepted_on: date,
+    limit: int,
+    *,
+    pauses: Iterable[tuple[date, date]] = (),
+    extension_days: int = 0,
+    calendar: WorkingCalendar | None = None,
+) -> Deadline:
+    """`deadlines.workdays.due_date` over the stored calendar unless `calendar` is given."""
+    return workdays.due_date(
+        accepted_on, limit, pauses=pauses, extension_days=extension_days, calendar=calendar or stored_calendar()
+    )
+
+
+def sla_state(due_on: date, *, at: date | datetime, calendar: WorkingCalendar | None = None) -> SLA:
+    """The SLA state of a deadline on day `at`: on time, due soon (≤ 1 working day left) or overdue."""
+    return workdays.sla_state(due_on, at=at, calendar=calendar or stored_calendar())
 
 
 def candidate_calendar(notice, *, today: date) -> WorkingCalendar:
@@ -274,8 +324,6 @@ def calendar_years(*, today: date, calendar: WorkingCalendar | None = None) -> l
 
 def clocks_that_would_move(calendar: WorkingCalendar, *, years) -> int:
     """How many running clocks reaching into `years` would get another due date under `calendar`."""
-    from deadlines.models import Clock
-
     moving = 0
     for clock in Clock.objects.touching_years(years).prefetch_related("pauses"):
         try:

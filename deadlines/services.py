@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -96,12 +97,8 @@ def _record_change(*, kind: str, years, actor, at: datetime, summary: str) -> Ca
     years = sorted(set(years))
     change = CalendarChange.objects.create(kind=kind, years=years, actor=actor, at=at, summary=summary)
 
-    def enqueue():
-        from deadlines.tasks import recompute_deadlines
-
-        recompute_deadlines.delay(years)
-
-    transaction.on_commit(enqueue)
+    # By name: the task module imports these services, not the other way round.
+    transaction.on_commit(lambda: current_app.signature("deadlines.tasks.recompute_deadlines", args=(years,)).delay())
     return change
 
 

@@ -1,10 +1,10 @@
 """Working days and deadlines over China's holiday calendar.
 
 Everything here is a pure function of a `WorkingCalendar`: no database, no
-clock. Each function takes `calendar=`; without it, the stored calendar is
-used (`deadlines.selectors.stored_calendar()`, which reads one row to
-check that its cached index is current). In a loop, fetch the calendar once
-and pass it.
+clock. Each function takes `calendar=`. The same functions with the stored
+calendar as their default live in `deadlines.selectors` (which reads one row
+to check that its cached index is current); in a loop, fetch the calendar
+once with `deadlines.selectors.stored_calendar()` and pass it.
 
 Conventions, from the deadline rules in DESIGN.md §4:
 
@@ -300,28 +300,24 @@ def horizon_year(today: date) -> int:
 
 
 # -- the module-level API ----------------------------------------------------
+#
+# `calendar` is required: this module never reads the database. Callers that
+# want the stored calendar call the functions of the same name in
+# `deadlines.selectors`, or pass `deadlines.selectors.stored_calendar()`.
 
 
-def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
-    if calendar is not None:
-        return calendar
-    from deadlines.selectors import stored_calendar
-
-    return stored_calendar()
+def is_working_day(day: date, *, calendar: WorkingCalendar) -> bool:
+    return calendar.is_working_day(day)
 
 
-def is_working_day(day: date, *, calendar: WorkingCalendar | None = None) -> bool:
-    return _calendar(calendar).is_working_day(day)
-
-
-def add_working_days(start: date, n: int, *, calendar: WorkingCalendar | None = None) -> date:
+def add_working_days(start: date, n: int, *, calendar: WorkingCalendar) -> date:
     """The Nth working day after `start`. `start` itself never counts, and n = 0 returns `start`."""
-    return _calendar(calendar).add_working_days(start, n)
+    return calendar.add_working_days(start, n)
 
 
-def working_days_between(start: date, end: date, *, calendar: WorkingCalendar | None = None) -> int:
+def working_days_between(start: date, end: date, *, calendar: WorkingCalendar) -> int:
     """The number of working days in (start, end]."""
-    return _calendar(calendar).working_days_between(start, end)
+    return calendar.working_days_between(start, end)
 
 
 def due_date(
@@ -330,7 +326,7 @@ def due_date(
     *,
     pauses: Iterable[tuple[date, date]] = (),
     extension_days: int = 0,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkingCalendar,
 ) -> Deadline:
     """The due date for a limit in working days, counted from the day after acceptance.
 
@@ -338,12 +334,11 @@ def due_date(
     `extension_days` are added to the limit. The result is marked provisional
     when it falls in a year whose State Council notice is not in yet.
     """
-    return _calendar(calendar).due_date(accepted_on, limit, pauses=pauses, extension_days=extension_days)
+    return calendar.due_date(accepted_on, limit, pauses=pauses, extension_days=extension_days)
 
 
-def sla_state(due_on: date, *, at: date | datetime, calendar: WorkingCalendar | None = None) -> SLA:
+def sla_state(due_on: date, *, at: date | datetime, calendar: WorkingCalendar) -> SLA:
     """The SLA state of a deadline on day `at`: on time, due soon (≤ 1 working day left) or overdue."""
     if isinstance(at, datetime):
         at = timezone.localdate(at)
-    return _calendar(calendar).sla_state(due_on, at=at)
-
+    return calendar.sla_state(due_on, at=at)

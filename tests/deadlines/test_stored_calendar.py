@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from deadlines.selectors import calendar_warning, stored_calendar
+from deadlines.selectors import add_working_days, calendar_warning, due_date, is_working_day, stored_calendar
 from deadlines.services import calendar_day_save
-from deadlines.workdays import CalendarUnavailable, YearStatus, add_working_days, due_date, is_working_day
+from deadlines.workdays import CalendarUnavailable, YearStatus
 from tests.factories import staff
 
 from .conftest import TODAY
