@@ -1,6 +1,28 @@
+"""What every test shares: the test database with its working-day calendar, a
+Redis database per xdist worker, clean caches and outboxes, and the fixed cast.
+
+The cast (all built with tests/factories.py):
+
+- `applicant`: a citizen with a completed profile (王小明); `outsider`: another citizen;
+- `enterprise_member`: an enterprise's agent (the membership; its `.user` signs in);
+- `clerk` and `supervisor`: city-wide staff;
+- `approver`, `head` and `list_admin` of `department` (market supervision);
+- `other_approver`, `other_head` and `other_list_admin` of `other_department`
+  (housing): staff, but outsiders to the market department's work.
+
+Time: `frozen_time` stands still on the suite's day, Thursday 26 November 2026,
+10:00 in Shanghai. The calendar is seeded once per test database (as on that
+day) and is there at the start of every test; tests/deadlines/ empties it for
+its own tests.
+"""
+
 import os
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from hypothesis import settings as hypothesis_settings
 
 # Property tests judge results, not speed: a busy 2-core CI machine must not
@@ -11,6 +33,122 @@ hypothesis_settings.load_profile("onegate")
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run beside one unless told that this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)  # a Thursday
+
+# The suite was written in November 2026, before the State Council's notice for
+# 2027: it treats 2027 as provisional. A new release of chinesecalendar or
+# holidays that carries that notice must not flip those tests on a fresh install.
+LAST_ANNOUNCED_YEAR = 2026
+
+
+def is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+# -- one Redis database per xdist worker ----------------------------------------------------------
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """REDIS_URL for xdist worker `gwN`: database N above the one REDIS_URL names.
+
+    The cache (rate-limit counters, sign-in codes) and the Celery broker live
+    there, and every test starts with `cache.clear()`, a FLUSHDB: workers
+    sharing a database would wipe each other's counters and take each other's
+    queued tasks.
+    """
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    database = base + int(worker.removeprefix("gw"))
+    if database > 15:
+        raise pytest.UsageError(f"REDIS_URL {url}: worker {worker} would need Redis database {database}")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def pytest_configure(config):
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("REDIS_URL")
+    if not (worker and url):
+        return
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from portal.celery import app
+
+    # Settings were read before this hook runs (pytest-django loads them first): override
+    # them for this process, and the environment for the Celery workers that tests start.
+    own = worker_redis_url(url, worker)
+    os.environ["REDIS_URL"] = own
+    caches = {alias: {**cache, "LOCATION": own} for alias, cache in settings.CACHES.items()}
+    override_settings(CACHES=caches, CELERY_BROKER_URL=own).enable()
+    app.conf.broker_url = own
+
+
+# -- the test database and its working-day calendar -------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _calendar_packages_as_of_the_suite():
+    from deadlines import holiday_sources
+
+    original = holiday_sources.package_years
+    years = {year: package for year, package in original().items() if year <= LAST_ANNOUNCED_YEAR}
+    holiday_sources.package_years = lambda: years
+    yield
+    holiday_sources.package_years = original
+
+
+_blocker = None  # pytest-django's database blocker, once the test database exists
+
+
+def _seed_calendar_if_missing() -> None:
+    from django.db import transaction
+
+    from deadlines.models import CalendarChange
+    from deadlines.services import calendar_sync
+
+    if CalendarChange.objects.exists():
+        return
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        calendar_sync(at=NOW)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _calendar_packages_as_of_the_suite):
+    """The test database, with the calendar seeded from the packages as on NOW.
+
+    Seeding takes a good part of a second; the tests that need the calendar
+    share this one instead of seeding their own.
+    """
+    global _blocker
+    with django_db_blocker.unblock():
+        _seed_calendar_if_missing()
+    _blocker = django_db_blocker
+    yield
+    _blocker = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table: seed the calendar again for the next one."""
+    try:
+        return (yield)
+    finally:
+        if _blocker is not None and ("_django_db_helper" in item.fixturenames or item.get_closest_marker("django_db")):
+            with _blocker.unblock():
+                _seed_calendar_if_missing()
+
+
+@pytest.fixture
+def frozen_time(db):
+    """Thursday 26 November 2026, 10:00 in Shanghai; a test may travel on from there."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+# -- every test ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -43,24 +181,133 @@ def _private_storage(settings, tmp_path):
     }
 
 
-def is_postgres() -> bool:
-    from django.db import connection
+@pytest.fixture
+def english(client):
+    """The test client, reading pages in English (the default is Chinese)."""
+    from django.conf import settings
 
-    return connection.vendor == "postgresql"
-
-
-# The suite was written in November 2026, before the State Council's notice for
-# 2027: it treats 2027 as provisional. A new release of chinesecalendar or
-# holidays that carries that notice must not flip those tests on a fresh install.
-LAST_ANNOUNCED_YEAR = 2026
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _calendar_packages_as_of_the_suite():
-    from deadlines import holiday_sources
+# -- the cast -----------------------------------------------------------------------------------------
 
-    original = holiday_sources.package_years
-    years = {year: package for year, package in original().items() if year <= LAST_ANNOUNCED_YEAR}
-    holiday_sources.package_years = lambda: years
-    yield
-    holiday_sources.package_years = original
+
+@pytest.fixture
+def department(db):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(
+        code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration", window="市民中心一楼综合窗口"
+    )
+
+
+@pytest.fixture
+def other_department(db):
+    from tests.factories import DepartmentFactory
+
+    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
+
+
+@pytest.fixture
+def applicant(db):
+    from tests.factories import citizen
+
+    return citizen(real_name="王小明")
+
+
+@pytest.fixture
+def outsider(db):
+    from tests.factories import citizen
+
+    return citizen()
+
+
+@pytest.fixture
+def enterprise_member(db):
+    from tests.factories import EnterpriseFactory, MembershipFactory, citizen
+
+    return MembershipFactory(user=citizen(), enterprise=EnterpriseFactory(name="葫芦岛海滨食品有限公司"))
+
+
+def _staff(role, department=None):
+    from tests.factories import staff
+
+    return staff(role, department)
+
+
+@pytest.fixture
+def clerk(db):
+    return _staff("clerk")
+
+
+@pytest.fixture
+def supervisor(db):
+    return _staff("supervisor")
+
+
+@pytest.fixture
+def approver(department):
+    return _staff("approver", department)
+
+
+@pytest.fixture
+def head(department):
+    return _staff("head", department)
+
+
+@pytest.fixture
+def list_admin(department):
+    return _staff("list_admin", department)
+
+
+@pytest.fixture
+def other_approver(other_department):
+    return _staff("approver", other_department)
+
+
+@pytest.fixture
+def other_head(other_department):
+    return _staff("head", other_department)
+
+
+@pytest.fixture
+def other_list_admin(other_department):
+    return _staff("list_admin", other_department)
+
+
+# -- seals --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seal_settings(settings, tmp_path):
+    """A KEK of the test's own, no TSA, an absolute site URL; messages in English."""
+    from django.utils import translation
+
+    from seals import services
+
+    translation.activate("en")
+    settings.SEAL_KEK_FILE = str(tmp_path / "seal-kek.key")
+    settings.SEAL_TSA_URL = ""
+    settings.SEAL_TSA_TRUST_FILE = ""
+    settings.SITE_URL = "http://testserver"
+    services.forget_signers()
+    yield settings
+    services.forget_signers()
+    translation.deactivate()
+
+
+@pytest.fixture
+def root(db, seal_settings):
+    """The root CA."""
+    from seals import services
+
+    return services.root_create()
+
+
+@pytest.fixture
+def seal(root, department):
+    """The market department's seal."""
+    from seals import services
+
+    return services.seal_issue(department=department)

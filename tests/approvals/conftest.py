@@ -1,26 +1,20 @@
-"""The cast and a published list for the application-workflow tests.
+"""A published list and applications for the application-workflow tests (the
+cast is tests/conftest.py's).
 
 Time is frozen on 2026-11-26 10:00 Shanghai time unless a test travels; the
 calendar is seeded from the packages (official to 2026, provisional 2027).
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services as workflow
-from deadlines.selectors import forget_built_calendars
-from deadlines.services import calendar_sync
-from portal.models import StaffRole
 from services.services import MaterialInput
-from tests.factories import DepartmentFactory, citizen, staff
+from tests.conftest import NOW, SHANGHAI  # noqa: F401 (the tests here import NOW from this module)
 from tests.services.factories import make_item, publish
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIELDS = [
     {"key": "shop_name", "type": "text", "label_zh": "店铺名称", "label_en": "Shop name", "max_length": 40},
@@ -38,22 +32,8 @@ def pdf(name="scan.pdf"):
 
 
 @pytest.fixture(autouse=True)
-def _calendar(db):
-    forget_built_calendars()
-    with time_machine.travel(NOW, tick=False):
-        calendar_sync(at=NOW)
-        yield
-    forget_built_calendars()
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
-
-
-@pytest.fixture
-def other_department():
-    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
+def _on_the_suite_day(frozen_time):
+    """Every test here starts on Thursday 26 November 2026, 10:00 (tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -70,36 +50,6 @@ def item(department):
     )
     publish()
     return item
-
-
-@pytest.fixture
-def applicant():
-    return citizen()
-
-
-@pytest.fixture
-def approver(department):
-    return staff(StaffRole.Role.APPROVER, department)
-
-
-@pytest.fixture
-def head(department):
-    return staff(StaffRole.Role.HEAD, department)
-
-
-@pytest.fixture
-def other_approver(other_department):
-    return staff(StaffRole.Role.APPROVER, other_department)
-
-
-@pytest.fixture
-def clerk():
-    return staff(StaffRole.Role.CLERK)
-
-
-@pytest.fixture
-def outsider():
-    return citizen()
 
 
 def fill(application, actor, answers=ANSWERS):

@@ -56,18 +56,8 @@ def _last_message_pk() -> int:
 
 
 @pytest.fixture
-def supervisor():
-    return staff(StaffRole.Role.SUPERVISOR)
-
-
-@pytest.fixture
 def second_approver(department):
     return staff(StaffRole.Role.APPROVER, department)
-
-
-@pytest.fixture
-def other_head(other_department):
-    return staff(StaffRole.Role.HEAD, other_department)
 
 
 @pytest.fixture

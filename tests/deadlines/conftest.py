@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from deadlines.models import CalendarChange, CalendarDay, CalendarYear
 from deadlines.selectors import forget_built_calendars
 from deadlines.services import AdjustedWorkingDay, HolidayRange, Notice, calendar_sync
 from deadlines.holiday_sources import package_calendar
@@ -45,9 +46,19 @@ def at(year, month, day, hour=10) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_index():
-    """Each test builds its own index: cached ones belong to other tests' data."""
+def _empty_calendar(request):
+    """The tests here start from an empty calendar table, and build their own index.
+
+    The rest of the suite shares the calendar seeded once per test database
+    (tests/conftest.py); a test here that uses the database empties it inside
+    its own transaction, which is rolled back at its end.
+    """
     forget_built_calendars()
+    if "_django_db_helper" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+        CalendarChange.objects.all().delete()
+        CalendarDay.objects.all().delete()
+        CalendarYear.objects.all().delete()
     yield
     forget_built_calendars()
 

@@ -39,11 +39,6 @@ def notice_post(notice, *, action="preview", rows=8):
     return data
 
 
-@pytest.fixture
-def list_admin(db):
-    return staff("list_admin", DepartmentFactory())
-
-
 OUTSIDERS = ["citizen", "approver", "head", "clerk"]
 
 

@@ -20,11 +20,6 @@ from tests.factories import DepartmentFactory, citizen, staff
 from .conftest import NOTICE_2027, at
 
 
-@pytest.fixture
-def list_admin(db):
-    return staff("list_admin", DepartmentFactory())
-
-
 def test_it_makes_the_year_official(seeded, now, list_admin):
     assert stored_calendar().status(2027) == YearStatus.PROVISIONAL
     record = calendar_notice_enter(actor=list_admin, notice=NOTICE_2027, at=now)

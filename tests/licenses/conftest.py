@@ -1,26 +1,19 @@
-"""The cast for the license tests: the market department with its seal, a published
-item that produces a business license, an applicant, an approver and an approved
-application. Time is frozen on 2026-11-26 10:00 Shanghai time (calendar seeded)."""
+"""What the license tests add to the cast (tests/conftest.py): a license type, a
+published item that produces a business license and an approved application,
+with the market department's seal. Time is frozen on 2026-11-26 10:00 Shanghai
+time (calendar seeded)."""
 
-from datetime import datetime
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services as workflow
-from deadlines.selectors import forget_built_calendars
-from deadlines.services import calendar_sync
 from licenses.models import LicenseType
-from portal.models import StaffRole
 from services.services import MaterialInput
-from tests.factories import DepartmentFactory, EnterpriseFactory, MembershipFactory, citizen, staff
+from tests.conftest import NOW, SHANGHAI  # noqa: F401 (the tests here import them from this module)
 from tests.services.factories import make_item, publish
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIELDS = [
     {"key": "proposed_name", "type": "text", "label_zh": "拟设立企业名称", "label_en": "Proposed name", "max_length": 100},
@@ -56,54 +49,8 @@ def pdf_upload(name="scan.pdf"):
 
 
 @pytest.fixture(autouse=True)
-def _frozen_time_and_calendar(db):
-    forget_built_calendars()
-    with time_machine.travel(NOW, tick=False):
-        calendar_sync(at=NOW)
-        yield
-    forget_built_calendars()
-
-
-@pytest.fixture(autouse=True)
-def _seal_settings(settings, tmp_path):
-    """A KEK of its own for every test, no TSA, an absolute site URL; English messages."""
-    from django.utils import translation
-
-    from seals import services
-
-    translation.activate("en")
-    settings.SEAL_KEK_FILE = str(tmp_path / "seal-kek.key")
-    settings.SEAL_TSA_URL = ""
-    settings.SEAL_TSA_TRUST_FILE = ""
-    settings.SITE_URL = "http://testserver"
-    services.forget_signers()
-    yield
-    services.forget_signers()
-    translation.deactivate()
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
-
-
-@pytest.fixture
-def other_department():
-    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
-
-
-@pytest.fixture
-def root(db):
-    from seals import services
-
-    return services.root_create()
-
-
-@pytest.fixture
-def seal(root, department):
-    from seals import services
-
-    return services.seal_issue(department=department)
+def _on_the_suite_day(frozen_time, seal_settings):
+    """Every test here starts on Thursday 26 November 2026, 10:00, with the seal settings of tests/conftest.py."""
 
 
 @pytest.fixture
@@ -141,31 +88,6 @@ def item(department, business_license):
     return item
 
 
-@pytest.fixture
-def applicant():
-    return citizen(real_name="王小明")
-
-
-@pytest.fixture
-def approver(department):
-    return staff(StaffRole.Role.APPROVER, department)
-
-
-@pytest.fixture
-def head(department):
-    return staff(StaffRole.Role.HEAD, department)
-
-
-@pytest.fixture
-def other_approver(other_department):
-    return staff(StaffRole.Role.APPROVER, other_department)
-
-
-@pytest.fixture
-def outsider():
-    return citizen()
-
-
 def approve(item_code, applicant, approver, *, enterprise=None, data=None, issue=False):
     """Start, fill, submit, accept and approve an application; return it (approved).
 
@@ -187,12 +109,6 @@ def approve(item_code, applicant, approver, *, enterprise=None, data=None, issue
 @pytest.fixture
 def approved(item, applicant, approver, seal):
     return approve(item.code, applicant, approver)
-
-
-@pytest.fixture
-def enterprise_member():
-    membership = MembershipFactory(user=citizen(), enterprise=EnterpriseFactory(name="葫芦岛海滨食品有限公司"))
-    return membership
 
 
 @pytest.fixture

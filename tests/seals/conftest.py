@@ -1,5 +1,6 @@
-"""Fixtures for the seals tests: a KEK per test, the root CA, a department seal,
-one-page PDFs, an independent validator (pyhanko-cli) and a local TSA."""
+"""Fixtures for the seals tests: one-page PDFs, an independent validator
+(pyhanko-cli) and a local TSA; the seal settings (a KEK per test), the root CA
+and the department seal are tests/conftest.py's."""
 
 import hashlib
 import subprocess
@@ -8,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import DepartmentFactory
 
 VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 
@@ -29,40 +29,8 @@ def one_page_pdf() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _seal_settings(settings, tmp_path):
-    """A KEK of its own for every test, no TSA, and messages in English unless a page says otherwise."""
-    from django.utils import translation
-
-    from seals import services
-
-    translation.activate("en")
-    settings.SEAL_KEK_FILE = str(tmp_path / "seal-kek.key")
-    settings.SEAL_TSA_URL = ""
-    settings.SEAL_TSA_TRUST_FILE = ""
-    settings.SITE_URL = "http://testserver"
-    services.forget_signers()
-    yield
-    services.forget_signers()
-    translation.deactivate()
-
-
-@pytest.fixture
-def root(db):
-    from seals import services
-
-    return services.root_create()
-
-
-@pytest.fixture
-def department(db):
-    return DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
-
-
-@pytest.fixture
-def seal(root, department):
-    from seals import services
-
-    return services.seal_issue(department=department)
+def _seal_settings(seal_settings):
+    """Every test here has the seal settings of tests/conftest.py, even without a seal."""
 
 
 def sha256(data: bytes) -> str:

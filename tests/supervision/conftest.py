@@ -1,6 +1,6 @@
-"""Supervision's cast: two departments with an item each, their staff and a
-supervisor. Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time,
-with the working-day calendar seeded (as in tests/workflow/conftest.py):
+"""Supervision's list: the two departments of the cast (tests/conftest.py) with an
+item each. Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time,
+with the working-day calendar seeded:
 work due before the 26th is overdue, due on the 26th or 27th is due soon,
 due from Monday the 30th on is on time."""
 
@@ -8,19 +8,13 @@ import itertools
 from datetime import date, datetime
 
 import pytest
-import time_machine
-from django.conf import settings
 from django.utils import translation
 
-from deadlines.selectors import forget_built_calendars
-from deadlines.services import calendar_sync
 from approvals.models import Application
 from approvals.workflow import CLOCKED_STATES, State
-from portal.models import StaffRole
 from services.models import ItemVersion
-from tests.factories import DepartmentFactory, citizen, staff
+from tests.conftest import NOW, SHANGHAI
 from tests.services.factories import make_item, publish
-from tests.approvals.conftest import NOW, SHANGHAI
 
 TODAY = NOW.date()
 _serial = itertools.count(1)
@@ -50,34 +44,14 @@ def make_application(item, applicant, state=State.ACCEPTED, *, due_on=None, **fi
 
 
 @pytest.fixture(autouse=True)
-def _calendar_and_clock(db):
-    forget_built_calendars()
-    with time_machine.travel(NOW, tick=False):
-        calendar_sync(at=NOW)
-        yield
-    forget_built_calendars()
+def _on_the_suite_day(frozen_time):
+    """Every test here starts on Thursday 26 November 2026, 10:00 (tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)
 def _english_messages():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
-
-
-@pytest.fixture
-def other_department():
-    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
 
 
 @pytest.fixture
@@ -92,33 +66,3 @@ def other_item(other_department, item):
     other = make_item(other_department, code="HOU-001", name_zh="住房补贴", name_en="Housing allowance", audience="person")
     publish()
     return other
-
-
-@pytest.fixture
-def applicant():
-    return citizen()
-
-
-@pytest.fixture
-def approver(department):
-    return staff(StaffRole.Role.APPROVER, department)
-
-
-@pytest.fixture
-def head(department):
-    return staff(StaffRole.Role.HEAD, department)
-
-
-@pytest.fixture
-def clerk():
-    return staff(StaffRole.Role.CLERK)
-
-
-@pytest.fixture
-def supervisor():
-    return staff(StaffRole.Role.SUPERVISOR)
-
-
-@pytest.fixture
-def outsider():
-    return citizen()

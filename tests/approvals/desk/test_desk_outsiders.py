@@ -37,11 +37,6 @@ def _assert_nothing_leaks(response, application):
     assert application.applicant_person.real_name not in body
 
 
-@pytest.fixture
-def other_head(other_department):
-    return staff(StaffRole.Role.HEAD, other_department)
-
-
 def test_anonymous_visitors_are_sent_to_sign_in(client, submitted):
     for url in _urls(submitted).values():
         response = client.get(url)

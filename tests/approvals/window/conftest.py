@@ -1,32 +1,27 @@
-"""The window counter's cast and list: a one-visit item for persons with two
-materials, an enterprise item, clerks, an approver and a supervisor.
+"""The window counter's list and people: a one-visit item for persons with two
+materials, an enterprise item, a second clerk and a walk-in without an account
+(the rest of the cast is tests/conftest.py's).
 
 Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time, with the
 working-day calendar seeded: an application accepted then for 5 working days
 is due on Thursday 3 December 2026.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from approvals import services as workflow
-from deadlines.selectors import forget_built_calendars
-from deadlines.services import calendar_sync
 from approvals.models import Application
 from portal import services as identity
 from portal.models import StaffRole
 from services.services import MaterialInput
-from tests.factories import DepartmentFactory, citizen, make_resident_id, staff
+from tests.conftest import NOW, SHANGHAI  # noqa: F401 (the tests here import them from this module)
+from tests.factories import make_resident_id, staff
 from tests.services.factories import make_item, publish
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 DUE = date(2026, 12, 3)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -51,37 +46,10 @@ def png(name="photo.png"):
 
 
 @pytest.fixture(autouse=True)
-def _calendar_and_clock(db):
-    forget_built_calendars()
-    with time_machine.travel(NOW, tick=False):
-        calendar_sync(at=NOW)
-        yield
-    forget_built_calendars()
-
-
-@pytest.fixture(autouse=True)
 def _english_messages():
     """Service messages are asserted in English; pages get English through the language cookie."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory(
-        code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration", window="市民中心一楼综合窗口"
-    )
-
-
-@pytest.fixture
-def other_department():
-    return DepartmentFactory(code="housing", name_zh="住房和城乡建设局", name_en="Housing Bureau")
 
 
 @pytest.fixture
@@ -129,38 +97,8 @@ def online_item(department, item):
 
 
 @pytest.fixture
-def clerk():
-    return staff(StaffRole.Role.CLERK)
-
-
-@pytest.fixture
 def other_clerk():
     return staff(StaffRole.Role.CLERK)
-
-
-@pytest.fixture
-def approver(department):
-    return staff(StaffRole.Role.APPROVER, department)
-
-
-@pytest.fixture
-def other_approver(other_department):
-    return staff(StaffRole.Role.APPROVER, other_department)
-
-
-@pytest.fixture
-def supervisor():
-    return staff(StaffRole.Role.SUPERVISOR)
-
-
-@pytest.fixture
-def applicant():
-    return citizen()
-
-
-@pytest.fixture
-def outsider():
-    return citizen()
 
 
 @pytest.fixture
