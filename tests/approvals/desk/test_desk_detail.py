@@ -1,6 +1,8 @@
 """One application on the desk (/desk/<tracking number>/): what it shows, and
 each action through a POST that calls the service and redirects back."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -20,12 +22,6 @@ def _page(application):
 
 def _action(application, action):
     return reverse("desk_action", args=[application.tracking_number, action])
-
-
-@pytest.fixture
-def english(client):
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def test_it_shows_the_application(english, submitted, approver, applicant):
@@ -75,8 +71,9 @@ def test_it_accepts_and_redirects_back(english, submitted, approver):
     assert submitted.state == State.ACCEPTED and submitted.assignee == approver
     assert submitted.due_on is not None
     page = english.get(response["Location"]).content.decode()
-    assert f"{submitted.tracking_number}: accepted. It is due by" in page
-    assert "Friday" in page or "Thursday" in page  # the due date as a real date, with its weekday
+    # Accepted on Thursday 26 November 2026 for 5 working days: due a week later, weekday included.
+    assert submitted.due_on == date(2026, 12, 3)
+    assert f"{submitted.tracking_number}: accepted. It is due by Dec. 3, 2026 (Thursday)." in page
 
 
 def test_it_requests_a_correction_of_two_items_at_once(english, department, applicant, approver):
