@@ -1,14 +1,76 @@
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from portal.permissions import needs_mfa_enrolment
 
-STAFF_PATH_PREFIXES = ("/admin/", "/desk/", "/window/", "/list-admin/", "/supervision/", "/staff/")
+# -- staff areas ---------------------------------------------------------------------
+#
+# A staff area is the first segment of a staff page's address ("/desk/"):
+# everything under it, including addresses that match no page, is for staff.
+# The areas are read from the URL configuration. A URL module marks its staff
+# pages with `staff_area(...)`; the Django admin site is one by nature.
+
+STAFF_MARK = "staff_area"
+
+# Staff pages of URL modules that do not mark them yet (approvals.desk.urls,
+# approvals.window.urls, licenses.urls), one route name per area: the area is
+# read from where the route is, like a marked one's. Drop each name once its
+# module marks its pages.
+STAFF_ROUTES_UNMARKED = frozenset({"desk", "window", "staff_licenses"})
+
+
+def staff_area(*patterns: URLPattern | URLResolver) -> list[URLPattern | URLResolver]:
+    """Mark URL patterns as staff pages: `urlpatterns = [..., *staff_area(path("desk/", ...), ...)]`.
+
+    Their first path segment becomes a staff area (see `staff_path_prefixes`).
+    """
+    for pattern in patterns:
+        setattr(pattern, STAFF_MARK, True)
+    return list(patterns)
+
+
+def _is_admin_site(resolver: URLResolver) -> bool:
+    return resolver.app_name == "admin"
+
+
+def staff_routes(resolver: URLResolver | None = None):
+    """(route, full path pattern) of every staff page in the URL configuration."""
+
+    def walk(patterns, prefix: str, staff: bool):
+        for entry in patterns:
+            marked = staff or getattr(entry, STAFF_MARK, False)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), marked or _is_admin_site(entry))
+            elif marked or entry.name in STAFF_ROUTES_UNMARKED:
+                yield entry, prefix + str(entry.pattern)
+
+    yield from walk((resolver or get_resolver()).url_patterns, "", False)
+
+
+def _first_segment(path: str) -> str:
+    segment = path.lstrip("^").split("/", 1)[0]
+    if not segment or "/" not in path or any(c in segment for c in "<>()[]?*+.\\|$^"):
+        raise ImproperlyConfigured(
+            f"The staff page {path!r} does not start with a fixed path segment, so it cannot mark a staff area."
+        )
+    return f"/{segment}/"
+
+
+@functools.lru_cache(maxsize=4)
+def _staff_path_prefixes(resolver: URLResolver) -> tuple[str, ...]:
+    return tuple(sorted({_first_segment(path) for _pattern, path in staff_routes(resolver)}))
+
+
+def staff_path_prefixes(resolver: URLResolver | None = None) -> tuple[str, ...]:
+    """The staff areas of the URL configuration, as path prefixes ("/desk/", "/staff/", ...)."""
+    return _staff_path_prefixes(resolver or get_resolver())
 
 
 class LanguageMiddleware:
@@ -44,7 +106,7 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(STAFF_PATH_PREFIXES) and request.user.is_authenticated:
+        if request.path_info.startswith(staff_path_prefixes()) and request.user.is_authenticated:
             if needs_mfa_enrolment(request.user):
                 url = reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
                 return redirect(url)

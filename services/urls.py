@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal.middleware import staff_area
 from services import views, views_list_admin
 
 urlpatterns = [
@@ -11,14 +12,17 @@ urlpatterns = [
     path("catalogue/<str:code>/", views.catalogue_item, name="catalogue_item"),
     path("catalogue/<str:code>/apply/", views.catalogue_apply, name="catalogue_apply"),
     path("api/catalogue/<str:code>/", views.api_item, name="api_catalogue_item"),
-    path("list-admin/", views_list_admin.home, name="list_admin"),
-    path("list-admin/items/new/", views_list_admin.item_create, name="list_admin_item_create"),
-    path("list-admin/items/<str:code>/", views_list_admin.item_edit, name="list_admin_item"),
-    path("list-admin/items/<str:code>/retire/", views_list_admin.item_retire, name="list_admin_item_retire"),
-    path("list-admin/items/<str:code>/restore/", views_list_admin.item_restore, name="list_admin_item_restore"),
-    path("list-admin/publish/", views_list_admin.publish, name="list_admin_publish"),
-    path("list-admin/changes/", views_list_admin.changes, name="list_admin_changes"),
-    path("list-admin/export.<str:file_format>", views_list_admin.export, name="list_admin_export"),
-    path("list-admin/import/", views_list_admin.import_upload, name="list_admin_import"),
-    path("list-admin/import/<int:pk>/", views_list_admin.import_job, name="list_admin_import_job"),
+    # List administrators.
+    *staff_area(
+        path("list-admin/", views_list_admin.home, name="list_admin"),
+        path("list-admin/items/new/", views_list_admin.item_create, name="list_admin_item_create"),
+        path("list-admin/items/<str:code>/", views_list_admin.item_edit, name="list_admin_item"),
+        path("list-admin/items/<str:code>/retire/", views_list_admin.item_retire, name="list_admin_item_retire"),
+        path("list-admin/items/<str:code>/restore/", views_list_admin.item_restore, name="list_admin_item_restore"),
+        path("list-admin/publish/", views_list_admin.publish, name="list_admin_publish"),
+        path("list-admin/changes/", views_list_admin.changes, name="list_admin_changes"),
+        path("list-admin/export.<str:file_format>", views_list_admin.export, name="list_admin_export"),
+        path("list-admin/import/", views_list_admin.import_upload, name="list_admin_import"),
+        path("list-admin/import/<int:pk>/", views_list_admin.import_job, name="list_admin_import_job"),
+    ),
 ]
