@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +24,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from deadlines import clocks
+from approvals import hooks
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, TrackingCounter
-from deadlines.workdays import CalendarUnavailable
-from approvals.workflow import TRANSITIONS, Action, Actor, State
+from approvals.workflow import TRANSITIONS, Action, Actor, State, extension_room, permitted_actors, refusal
 from approvals.workflow import Clock as ClockEffect
+from deadlines import clocks
+from deadlines.workdays import CalendarUnavailable
 from portal.i18n import lazy_long_date
 from portal.models import Enterprise, Person, User
 from portal.notifications import notify
@@ -40,6 +42,12 @@ from services.services import item_for_new_application
 
 class WorkflowError(ValidationError):
     """A step that the workflow does not allow now (wrong state, missing note, …)."""
+
+
+# A note to the applicant (a reason, a remark) and the lines of a correction notice.
+NOTE_MAX_LENGTH = 2000
+CORRECTION_NAME_MAX_LENGTH = 150
+CORRECTION_TEXT_MAX_LENGTH = 300
 
 
 # -- who is acting ----------------------------------------------------------------
@@ -98,12 +106,7 @@ def require_view(user, application: Application) -> None:
 
 
 def _may(transition, user, application: Application) -> bool:
-    kinds = actor_kinds(user, application) & set(transition.actors)
-    if Actor.CLERK in kinds and transition.action in (Action.ACCEPT, Action.NOT_ACCEPT, Action.REQUEST_CORRECTION):
-        # Clerks accept at the window only where the department allows it.
-        if not application.department.accepts_at_window:
-            kinds.discard(Actor.CLERK)
-    return bool(kinds)
+    return bool(permitted_actors(transition, actor_kinds(user, application), application))
 
 
 def allowed_actions(user, application: Application) -> list[str]:
@@ -111,9 +114,7 @@ def allowed_actions(user, application: Application) -> list[str]:
     return [
         action
         for action, transition in TRANSITIONS.items()
-        if application.state in transition.sources
-        and _may(transition, user, application)
-        and not (action == Action.EXTEND and not _can_extend(application))
+        if refusal(transition, application) is None and _may(transition, user, application)
     ]
 
 
@@ -183,7 +184,14 @@ def _check_audience(version: ItemVersion, enterprise: Enterprise | None) -> None
         )
 
 
-def _require_editable(actor, application: Application) -> None:
+def require_editable(actor, application: Application) -> None:
+    """Refuse unless `actor` may change `application`'s answers and materials now.
+
+    The applicant (or the window clerk of a window application), while it is
+    a draft or waiting for corrections. Other apps that add to an application
+    (a license given as a material) call it inside their own transaction,
+    with the application row locked.
+    """
     kinds = actor_kinds(actor, application)
     if not ({Actor.APPLICANT, Actor.CLERK} & kinds):
         raise PermissionDenied(_("You cannot change this application."))
@@ -230,7 +238,7 @@ def application_save(
     """
     at = at or timezone.now()
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require_editable(actor, application)
+    require_editable(actor, application)
     errors = {}
     keys = [f.key for f in application.item_version.fields.all()]
     raw = {key: data.get(key, "") for key in keys}
@@ -261,7 +269,7 @@ def attachment_add(
     """Store a material file after checking its real type and size."""
     at = at or timezone.now()
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _require_editable(actor, application)
+    require_editable(actor, application)
     if material is not None and material.item_version_id != application.item_version_id:
         raise ValidationError(_("This material is not asked for by this item."))
     kind = check_upload(upload, allowed=DOCUMENTS)
@@ -287,16 +295,14 @@ def attachment_add(
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, actor: User) -> None:
     application = Application.objects.select_for_update().get(pk=attachment.application_id)
-    _require_editable(actor, application)
+    require_editable(actor, application)
     attachment.file.delete(save=False)
     attachment.delete()
 
 
 def missing_materials(application: Application) -> list[Material]:
-    from licenses.selectors import materials_given_by_licenses
-
     given = {a.material_id for a in application.attachments.all()}
-    given |= materials_given_by_licenses(application)  # 免提交: a valid license given instead of a file
+    given |= hooks.materials_given(application)  # 免提交: e.g. a valid license given instead of a file
     return [m for m in application.item_version.materials.all() if m.required and m.pk not in given]
 
 
@@ -330,9 +336,7 @@ def _rebind_to_current_terms(application: Application, *, at) -> None:
         if attachment.material_id:
             attachment.material = by_name.get(attachment.material.name_zh)
             attachment.save(update_fields=["material"])
-    from licenses.services import material_licenses_rebind
-
-    material_licenses_rebind(application=application, materials_by_name=by_name)
+    hooks.terms_changed(application=application, materials_by_name=by_name)
     application.item_version = current
     application.department_id = current.item.department_id
 
@@ -365,15 +369,6 @@ def _sync_deadline(application: Application, at) -> None:
     application.sla = sla or ""
 
 
-def _can_extend(application: Application) -> bool:
-    version = application.item_version
-    return (
-        not application.extended
-        and application.clock_id is not None
-        and version.statutory_limit_days > version.promised_limit_days
-    )
-
-
 def _apply_clock(application: Application, transition, *, at, extension_days: int | None) -> None:
     effect = transition.clock
     clock = application.clock
@@ -388,7 +383,6 @@ def _apply_clock(application: Application, transition, *, at, extension_days: in
             application.clock = clocks.clock_resume(clock=clock, at=at)
         elif effect == ClockEffect.EXTEND:
             application.clock = clocks.clock_extend(clock=clock, days=extension_days, at=at)
-            application.extended = True
         elif effect == ClockEffect.CLOSE and clock is not None and clock.state != clock.State.CLOSED:
             application.clock = clocks.clock_close(clock=clock, at=at)
     except CalendarUnavailable as exc:
@@ -423,12 +417,10 @@ def _transition(
         raise PermissionDenied(_("You may not do this to this application."))
     if actor is None and Actor.SYSTEM not in transition.actors:
         raise PermissionDenied(_("This step needs a person to take it."))
-    if application.state not in transition.sources:
-        raise WorkflowError(
-            _("That step is not possible while the application is “%(state)s”.")
-            % {"state": State(application.state).label}
-        )
-    note = (note or "").strip()
+    refused = refusal(transition, application)
+    if refused:
+        raise WorkflowError(refused)
+    note = _clean_note(note)
     if transition.needs_note and not note:
         raise ValidationError({"note": _("Give the reason; the applicant will see it.")})
     source = application.state
@@ -441,6 +433,8 @@ def _transition(
         target = transition.target
     if transition.remembers_state:
         application.resume_state = source
+    if transition.once_flag:
+        setattr(application, transition.once_flag, True)
     if before_save:
         before_save(application)
     _apply_clock(application, transition, at=at, extension_days=extension_days)
@@ -469,11 +463,26 @@ def _transition(
         at=at,
     )
     _tell_applicant(application, action, note=note, days=extension_days)
-    if target == State.APPROVED:  # the license the item produces is issued after the commit (licenses app)
-        from licenses.services import on_application_approved
-
-        on_application_approved(application)
+    if target == State.APPROVED:  # e.g. the licenses app issues the item's license after the commit
+        hooks.application_approved(application)
     return application
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    too_long = _length_problem(note, NOTE_MAX_LENGTH)
+    if too_long:
+        raise ValidationError({"note": too_long})
+    return note
+
+
+def _length_problem(value: str, limit: int) -> str | None:
+    """Django's own (translated) message for a value longer than `limit`, or None."""
+    try:
+        MaxLengthValidator(limit)(value)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
 
 
 _APPLICANT_NEWS = {
@@ -567,26 +576,85 @@ def application_start_review(*, application, actor, at=None):
     return _transition(application, Action.START_REVIEW, actor=actor, at=at)
 
 
+def correction_line_problems(line: dict, *, materials: dict[int, Material]) -> dict[str, str]:
+    """What is wrong with one line of a one-time correction notice, keyed by the line's field.
+
+    The rule of every channel: a line names a material of the application's
+    terms (`materials`, by id) or says in words what is needed, and it says
+    what is wrong; what the applicant should do is optional. Each text has
+    its length limit.
+    """
+    problems = {}
+    material_id = _material_id(line.get("material"))
+    name, problem, remedy = (str(line.get(part) or "").strip() for part in ("name", "problem", "remedy"))
+    if material_id is not None and material_id not in materials:
+        problems["material"] = _("This material is not asked for by this item.")
+    elif material_id is None and not name:
+        problems["name"] = _("Say what is needed.")
+    if not problem:
+        problems["problem"] = (
+            _("Say what is wrong with this material.") if material_id is not None else _("Say what is wrong or missing.")
+        )
+    for part, value, limit in (
+        ("name", name, CORRECTION_NAME_MAX_LENGTH),
+        ("problem", problem, CORRECTION_TEXT_MAX_LENGTH),
+        ("remedy", remedy, CORRECTION_TEXT_MAX_LENGTH),
+    ):
+        too_long = _length_problem(value, limit)
+        if too_long and part not in problems:
+            problems[part] = too_long
+    return problems
+
+
+def _material_id(value) -> int | None:
+    """A line's material as an id (0 for something that is not one: no material has it)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _correction_lines(application: Application, items: list[dict]) -> list[dict]:
+    """The notice's lines, cleaned (blank lines dropped), or a ValidationError keyed by field."""
+    materials = {m.pk: m for m in Material.objects.filter(item_version_id=application.item_version_id)}
+    lines, errors = [], {}
+    for item in items or []:
+        if not any(item.get(part) for part in ("material", "name", "problem", "remedy")):
+            continue
+        problems = correction_line_problems(item, materials=materials)
+        for part, message in problems.items():
+            errors.setdefault(part, []).append(message)
+        if problems:
+            continue
+        material = materials.get(_material_id(item.get("material")))
+        name = str(item.get("name") or "").strip() or (material.name_zh if material else "")
+        lines.append(
+            {
+                "material": material.pk if material else None,
+                "name": name,
+                "problem": str(item["problem"]).strip(),
+                "remedy": str(item.get("remedy") or "").strip(),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not lines:
+        raise ValidationError({"items": _("List at least one item that must be corrected.")})
+    return lines
+
+
 @transaction.atomic
 def application_request_correction(*, application, actor, items: list[dict], note: str = "", at=None):
     """Ask for every missing or faulty item at once (一次性告知).
 
-    `items`: [{"material": material id or None, "name": …, "problem": …, "remedy": …}].
+    `items`: [{"material": material id or None, "name": …, "problem": …, "remedy": …}];
+    each line must pass `correction_line_problems`, and a material must be
+    one of the application's own terms.
     """
     at = at or timezone.now()
-    cleaned = []
-    for item in items or []:
-        name = (item.get("name") or "").strip()
-        problem = (item.get("problem") or "").strip()
-        if not name and item.get("material"):
-            material = Material.objects.filter(pk=item["material"]).first()
-            name = material.name_zh if material else ""
-        if name or problem:
-            cleaned.append(
-                {"material": item.get("material"), "name": name, "problem": problem, "remedy": (item.get("remedy") or "").strip()}
-            )
-    if not cleaned:
-        raise ValidationError({"items": _("List at least one item that must be corrected.")})
+    cleaned = _correction_lines(application, items)
     application = _transition(
         application, Action.REQUEST_CORRECTION, actor=actor, note=note, at=at, data={"items": cleaned}
     )
@@ -619,9 +687,7 @@ def application_extend(*, application, actor, days: int, note: str, at=None):
     """The department head extends once, with a reason, up to the statutory limit."""
     locked = _locked(application)
     version = locked.item_version
-    room = version.statutory_limit_days - version.promised_limit_days
-    if locked.extended:
-        raise WorkflowError(_("The time limit of this application was already extended once."))
+    room = extension_room(locked)
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -653,7 +719,7 @@ def application_discard_draft(*, application: Application, actor: User) -> None:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.state != State.DRAFT:
         raise WorkflowError(_("Only drafts can be deleted."))
-    _require_editable(actor, application)
+    require_editable(actor, application)
     for attachment in application.attachments.all():
         attachment.file.delete(save=False)
     application.delete()

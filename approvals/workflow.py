@@ -11,11 +11,19 @@ application's state. See DESIGN.md §4 "Workflow".
     accepted | in_review → suspended (expert review, public notice; the clock stops)
         → back to where it was, on resumption
     any open state → withdrawn, by the applicant, before a decision
+
+Besides the states and the roles, a row says the rest of who may do what:
+a window clerk decides on acceptance only where the department lets the
+window do so, and asks for corrections only before acceptance; the head
+extends once, while a clock runs, up to the statutory limit.
+`permitted_actors` and `refusal` read these rules; services consult nothing
+else.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,6 +96,17 @@ class Transition:
     # suspension) begins, and restored when it ends.
     remembers_state: bool = False
     restores_state: bool = False
+    # A window clerk makes it only where the department lets the window decide
+    # on acceptance (`Department.accepts_at_window`) ...
+    clerk_needs_window: bool = False
+    # ... and only from these states (None: every source state).
+    clerk_sources: tuple[str, ...] | None = None
+    # At most once per application: the Application flag that records it.
+    once_flag: str = ""
+    # Only while the application has a deadline clock.
+    needs_clock: bool = False
+    # Only for an item whose statutory limit leaves room beyond its promised one.
+    needs_room: bool = False
 
 
 _DEPARTMENT = (Actor.APPROVER, Actor.HEAD)
@@ -98,10 +117,20 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         Transition(Action.SUBMIT, (State.DRAFT,), State.SUBMITTED, (Actor.APPLICANT, Actor.CLERK)),
         Transition(
-            Action.ACCEPT, (State.SUBMITTED,), State.ACCEPTED, (*_DEPARTMENT, Actor.CLERK, Actor.SYSTEM), Clock.START
+            Action.ACCEPT,
+            (State.SUBMITTED,),
+            State.ACCEPTED,
+            (*_DEPARTMENT, Actor.CLERK, Actor.SYSTEM),
+            Clock.START,
+            clerk_needs_window=True,
         ),
         Transition(
-            Action.NOT_ACCEPT, (State.SUBMITTED,), State.NOT_ACCEPTED, (*_DEPARTMENT, Actor.CLERK), needs_note=True
+            Action.NOT_ACCEPT,
+            (State.SUBMITTED,),
+            State.NOT_ACCEPTED,
+            (*_DEPARTMENT, Actor.CLERK),
+            needs_note=True,
+            clerk_needs_window=True,
         ),
         Transition(Action.START_REVIEW, (State.ACCEPTED,), State.IN_REVIEW, _DEPARTMENT),
         Transition(
@@ -111,6 +140,9 @@ TRANSITIONS: dict[str, Transition] = {
             (*_DEPARTMENT, Actor.CLERK),
             Clock.PAUSE,
             remembers_state=True,
+            # At the counter, the one-time notice is the answer to a submission, before acceptance.
+            clerk_needs_window=True,
+            clerk_sources=(State.SUBMITTED,),
         ),
         Transition(
             Action.RESUBMIT, (State.CORRECTION,), None, (Actor.APPLICANT, Actor.CLERK), Clock.RESUME, restores_state=True
@@ -132,6 +164,9 @@ TRANSITIONS: dict[str, Transition] = {
             (Actor.HEAD,),
             Clock.EXTEND,
             needs_note=True,
+            once_flag="extended",
+            needs_clock=True,
+            needs_room=True,
         ),
         Transition(
             Action.APPROVE, (State.ACCEPTED, State.IN_REVIEW), State.APPROVED, (*_DEPARTMENT, Actor.SYSTEM), Clock.CLOSE
@@ -144,3 +179,46 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 DEPARTMENT_ACTIONS = [a for a, t in TRANSITIONS.items() if set(t.actors) & set(_DEPARTMENT)]
+
+
+def permitted_actors(transition: Transition, kinds: set[str], application) -> set[str]:
+    """The capacities among `kinds` in which `transition` may be made on `application`.
+
+    The roles of the row, less a window clerk where the department keeps the
+    decision to itself or the application is in a state the clerk does not
+    act from. The state itself is checked by `refusal` and the caller.
+    """
+    granted = set(kinds) & set(transition.actors)
+    if Actor.CLERK in granted:
+        if transition.clerk_needs_window and not application.department.accepts_at_window:
+            granted.discard(Actor.CLERK)
+        elif transition.clerk_sources is not None and application.state not in transition.clerk_sources:
+            granted.discard(Actor.CLERK)
+    return granted
+
+
+def extension_room(application) -> int:
+    """Working days an extension may add: from the promised limit up to the statutory one."""
+    version = application.item_version
+    return max(version.statutory_limit_days - version.promised_limit_days, 0)
+
+
+def refusal(transition: Transition, application) -> str | None:
+    """Why `transition` cannot be made on `application` now, whoever asks (None: it can).
+
+    The state first, then the row's other conditions (once only, a running
+    clock, room up to the statutory limit).
+    """
+    if application.state not in transition.sources:
+        return gettext("That step is not possible while the application is “%(state)s”.") % {
+            "state": State(application.state).label
+        }
+    if transition.once_flag and getattr(application, transition.once_flag):
+        if transition.action == Action.EXTEND:
+            return gettext("The time limit of this application was already extended once.")
+        return gettext("This step can be taken only once.")
+    if transition.needs_clock and application.clock_id is None:
+        return gettext("This application has no time limit running.")
+    if transition.needs_room and not extension_room(application):
+        return gettext("This item's promised limit is already its statutory limit; it cannot be extended.")
+    return None

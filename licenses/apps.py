@@ -7,11 +7,19 @@ class LicensesConfig(AppConfig):
     verbose_name = _("Electronic licenses")
 
     def ready(self):
+        from approvals import hooks
+        from licenses import selectors, services
         from licenses.views import verify_upload_panel
         from seals.views import register_verify_panel
 
         # /verify/ (the seals page): after the seal report, whether the file is a license we issued.
         register_verify_panel(verify_upload_panel)
+        # The workflow knows nothing of licenses: an approval issues the item's license (after the
+        # commit), and a valid license may stand in for a material (免提交).
+        hooks.on_application_approved(services.on_application_approved)
+        hooks.on_terms_changed(services.material_licenses_rebind)
+        hooks.on_materials_given(selectors.materials_given_by_licenses)
+        hooks.on_material_references(selectors.references_for)
 
     def office_section(self, request) -> dict:
         """My licenses in "my office"."""

@@ -37,6 +37,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals.models import Application
+from approvals.services import require_editable
+from approvals.workflow import State
 from licenses import documents, numbers
 from licenses.models import (
     License,
@@ -72,7 +75,8 @@ def claim_lease() -> datetime.timedelta:
 
 
 def on_application_approved(application) -> None:
-    """Called by the workflow inside the approving transaction: issue the license after the commit."""
+    """The workflow calls this inside the approving transaction (registered in `LicensesConfig.ready()`):
+    issue the license after the commit."""
     if application.item_version.license_type_id is None:
         return
     transaction.on_commit(lambda pk=application.pk: _enqueue_issue(pk), robust=True)
@@ -111,9 +115,6 @@ def _next_number(license_type: LicenseType, *, year: int) -> str:
 @transaction.atomic
 def license_open(*, application_id: int, at: datetime.datetime | None = None) -> License | None:
     """The application's license row, created on first call (None if it produces no license)."""
-    from approvals.models import Application
-    from approvals.workflow import State
-
     existing = License.objects.filter(application_id=application_id).first()
     if existing is not None:
         return existing
@@ -536,8 +537,8 @@ def holds(application, license: License) -> bool:
 def material_licenses_rebind(*, application, materials_by_name: dict) -> None:
     """The list changed while the application was a draft, and it is submitted under the new terms:
     each license given moves to the material of the same name, or is dropped where the new terms
-    have no such material or no longer let that license type stand in for it. Called by
-    approvals.services inside the submission's transaction."""
+    have no such material or no longer let that license type stand in for it. The workflow calls
+    this inside the submission's transaction (registered in `LicensesConfig.ready()`)."""
     for use in MaterialLicense.objects.select_related("material", "license").filter(application=application):
         new = materials_by_name.get(use.material.name_zh)
         if new is None or not new.stand_ins.filter(pk=use.license.license_type_id).exists():
@@ -554,14 +555,11 @@ def use_license_for_material(*, application, actor, material, license: License, 
     The license must be held by the applicant, be valid now, and be of a type
     the material accepts; the application must be one the actor may edit.
     """
-    from approvals.models import Application
-    from approvals.services import _require_editable
-
     at = at or timezone.now()
     application = Application.objects.select_for_update(of=("self",)).select_related(
         "applicant_person", "applicant_enterprise", "department"
     ).get(pk=application.pk)
-    _require_editable(actor, application)
+    require_editable(actor, application)
     if material.item_version_id != application.item_version_id:
         raise ValidationError(_("This material is not asked for by this item."))
     license = License.objects.select_related("license_type").get(pk=license.pk)
@@ -587,9 +585,6 @@ def use_license_for_material(*, application, actor, material, license: License, 
 
 @transaction.atomic
 def stop_using_license_for_material(*, application, actor, material) -> None:
-    from approvals.models import Application
-    from approvals.services import _require_editable
-
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
-    _require_editable(actor, application)
+    require_editable(actor, application)
     MaterialLicense.objects.filter(application=application, material=material).delete()

@@ -1,8 +1,14 @@
 """License jobs. Each takes ids, calls one service and retries with backoff;
-the services' claims make duplicates and retries harmless."""
+the services' claims make duplicates and retries harmless.
+
+The tasks depend on the services, not the other way round: a service that
+queues a task imports it only when it queues it, after its commit."""
 
 from celery import shared_task
 from django.utils import timezone
+
+from licenses import selectors, services
+from licenses.models import ReissueJob
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -16,8 +22,6 @@ RETRY = {
 @shared_task(**RETRY)
 def issue_license(application_id: int) -> str | None:
     """After approval: open the application's license (once) and produce it (once)."""
-    from licenses import services
-
     license = services.license_open(application_id=application_id)
     if license is None:
         return None
@@ -28,21 +32,16 @@ def issue_license(application_id: int) -> str | None:
 @shared_task(**RETRY)
 def produce_license(license_id: int) -> bool:
     """Produce the wanted revision of a license (a re-issue, a retry asked for by staff)."""
-    from licenses import services
-
     return services.license_produce(license_id=license_id) is not None
 
 
 @shared_task
 def run_reissue_job(job_id: int) -> int:
     """Fan a re-issue job out: one production task per license still waiting."""
-    from licenses.models import ReissueJob
-    from licenses.services import reissue_pending_ids
-
     job = ReissueJob.objects.filter(pk=job_id).first()
     if job is None:
         return 0
-    ids = reissue_pending_ids(job)
+    ids = services.reissue_pending_ids(job)
     for license_id in ids:
         produce_license.delay(license_id)
     return len(ids)
@@ -51,10 +50,8 @@ def run_reissue_job(job_id: int) -> int:
 @shared_task
 def expire_licenses() -> int:
     """Nightly: mark licenses past their last day as expired; returns how many."""
-    from licenses.services import licenses_expire
-
     now = timezone.now()
-    return licenses_expire(today=timezone.localdate(now), at=now)
+    return services.licenses_expire(today=timezone.localdate(now), at=now)
 
 
 @shared_task
@@ -65,9 +62,7 @@ def resume_license_work() -> int:
     retries were used up, and an approved application whose issuing task was
     never queued (the broker was down at the commit). Returns how many.
     """
-    from licenses.selectors import stalled_work
-
-    license_ids, application_ids = stalled_work(at=timezone.now())
+    license_ids, application_ids = selectors.stalled_work(at=timezone.now())
     for license_id in license_ids:
         produce_license.delay(license_id)
     for application_id in application_ids:

@@ -2,7 +2,8 @@
 
 The answers form itself is built from the item's field definitions by
 `services.formbuilder.application_form_class`; validation and saving happen
-in `approvals.services`.
+in `approvals.services`. The delivery form is the one every channel shares
+(`approvals.forms`).
 """
 
 from __future__ import annotations
@@ -18,21 +19,6 @@ from approvals.models import Application
 from portal.i18n import long_date
 from services.formbuilder import application_form_class
 from services.models import ItemVersion
-
-
-class DeliveryForm(forms.Form):
-    delivery = forms.ChoiceField(
-        label=gettext_lazy("How do you want to receive the result?"),
-        choices=Application.Delivery.choices,
-        widget=forms.RadioSelect,
-    )
-    delivery_address = forms.CharField(
-        label=gettext_lazy("Postal address"),
-        help_text=gettext_lazy("Only if you choose post: the full address, with the postcode and a phone number."),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-    )
 
 
 class WithdrawForm(forms.Form):

@@ -26,11 +26,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from approvals import services as workflow
-from approvals.apply.forms import DeliveryForm, WithdrawForm, answer_rows, answers_form
-from deadlines.selectors import stored_calendar
-from approvals.models import Application, Attachment
-from deadlines.workdays import CalendarUnavailable
+from approvals.apply import selectors
+from approvals.apply.forms import WithdrawForm, answer_rows, answers_form
+from approvals.forms import DeliveryForm, service_errors
+from approvals.models import Application
 from approvals.workflow import Action, State
+from deadlines.selectors import stored_calendar
+from deadlines.workdays import CalendarUnavailable
 from portal.permissions import needs_mfa_enrolment
 from portal.selectors import acting_as
 from portal.uploads import CSV, DOCUMENTS, XLSX
@@ -38,7 +40,6 @@ from services import selectors as catalogue
 from services.services import ItemNotOnList, item_for_new_application
 
 EDITABLE_STATES = (State.DRAFT, State.CORRECTION)
-OFFICE_LIMIT = 10
 KINDS = {kind.name: kind for kind in (*DOCUMENTS, XLSX, CSV)}
 INLINE_KINDS = {kind.name for kind in DOCUMENTS}
 
@@ -46,19 +47,11 @@ INLINE_KINDS = {kind.name for kind in DOCUMENTS}
 # -- loading and guarding ------------------------------------------------------------
 
 
-def _applications():
-    return Application.objects.select_related(
-        "item_version__item", "department", "applicant_person", "applicant_enterprise", "clock"
-    )
-
-
 def _own(request, uid) -> Application:
     """The application if the signed-in user is its applicant (or acts for its enterprise); else 404."""
-    application = _applications().filter(uid=uid).first()
-    if application is None or not workflow.is_applicant(request.user, application):
+    application = selectors.own_application(request.user, uid)
+    if application is None:
         raise Http404
-    if application.state == State.DRAFT and application.channel != Application.Channel.ONLINE:
-        raise Http404  # a window draft is the clerk's until it is submitted
     return application
 
 
@@ -80,10 +73,6 @@ def _after_step(application: Application, step: str) -> str:
     if step in ("answers", "materials"):
         return reverse("apply_delivery", args=[application.uid])
     return reverse("apply_check", args=[application.uid])
-
-
-def _service_error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 # -- starting ---------------------------------------------------------------------------
@@ -119,16 +108,11 @@ def apply_start(request, code):
         except ItemNotOnList as exc:
             return _not_on_list(request, exc)
         except (ValidationError, PermissionDenied) as exc:
-            problem = _service_error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            problem = service_errors(exc) if isinstance(exc, ValidationError) else str(exc)
         else:
             messages.success(request, _("Your application is started. It is saved as a draft as you go."))
             return redirect("my_application", uid=application.uid)
-    drafts = (
-        Application.objects.visible_to_applicant(request.user)
-        .filter(state=State.DRAFT, channel=Application.Channel.ONLINE, item_version__item=version.item)
-        .select_related("applicant_enterprise")
-        .order_by("-created_at")[:5]
-    )
+    drafts = selectors.drafts_of_item(request.user, version.item)
     return render(
         request,
         "approvals/apply/start.html",
@@ -201,7 +185,7 @@ def _application_context(request, application: Application) -> dict:
     correction = None
     problems = {}
     if application.state == State.CORRECTION:
-        correction = application.corrections.filter(resolved_at__isnull=True).first()
+        correction = selectors.open_correction(application)
         problems = workflow.submission_problems(application)
     events = list(application.events.all())
     decision_note = next(
@@ -234,7 +218,7 @@ def apply_answers(request, uid):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, _service_error_text(exc))
+            messages.error(request, service_errors(exc))
             return redirect("my_application", uid=application.uid)
         if "later" in request.POST:
             if result.errors:
@@ -277,7 +261,7 @@ def apply_materials(request, uid):
                 raise Http404 from None
             except ValidationError as exc:
                 errors.setdefault(material.pk, []).append(
-                    _("%(file)s: %(problem)s") % {"file": upload.name, "problem": _service_error_text(exc)}
+                    _("%(file)s: %(problem)s") % {"file": upload.name, "problem": service_errors(exc)}
                 )
             else:
                 stored += 1
@@ -324,7 +308,7 @@ def apply_attachment_remove(request, uid, attachment_id):
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
-        messages.error(request, _service_error_text(exc))
+        messages.error(request, service_errors(exc))
     else:
         messages.success(request, _("“%(file)s” is removed.") % {"file": attachment.original_name})
     return redirect("apply_materials", uid=application.uid)
@@ -349,7 +333,7 @@ def apply_delivery(request, uid):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                messages.error(request, _service_error_text(exc))
+                messages.error(request, service_errors(exc))
                 return redirect("my_application", uid=application.uid)
             delivery_errors = {k: v for k, v in result.errors.items() if k in form.fields}
             for key, errors in delivery_errors.items():
@@ -358,7 +342,7 @@ def apply_delivery(request, uid):
                 messages.success(request, _("Your choice of delivery is saved."))
                 return redirect(_after_step(result.application, "delivery"))
     else:
-        form = DeliveryForm(initial={"delivery": application.delivery, "delivery_address": application.delivery_address})
+        form = DeliveryForm.of(application)
     return render(request, "approvals/apply/delivery.html", {"application": application, "form": form})
 
 
@@ -429,7 +413,7 @@ def apply_check(request, uid):
             ],
             "problem_links": links,
             "declaration_error": declaration_error,
-            "correction": application.corrections.filter(resolved_at__isnull=True).first(),
+            "correction": selectors.open_correction(application),
         },
     )
 
@@ -455,7 +439,7 @@ def apply_withdraw(request, uid):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, _service_error_text(exc))
+            messages.error(request, service_errors(exc))
         else:
             messages.success(request, _("Your application is withdrawn."))
         return redirect("my_application", uid=application.uid)
@@ -473,7 +457,7 @@ def apply_discard(request, uid):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, _service_error_text(exc))
+            messages.error(request, service_errors(exc))
             return redirect("my_application", uid=application.uid)
         messages.success(request, _("The draft is deleted."))
         return redirect("me")
@@ -493,13 +477,7 @@ def application_file(request, uid, attachment_id):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    attachment = (
-        Attachment.objects.select_related(
-            "application__applicant_person", "application__applicant_enterprise", "application__department"
-        )
-        .filter(pk=attachment_id, application__uid=uid)
-        .first()
-    )
+    attachment = selectors.attachment(uid, attachment_id)
     if attachment is None or not workflow.can_view(request.user, attachment.application):
         raise Http404
     if not workflow.is_applicant(request.user, attachment.application) and needs_mfa_enrolment(request.user):
@@ -520,30 +498,12 @@ def application_file(request, uid, attachment_id):
 # -- my applications ----------------------------------------------------------------------
 
 
-def _mine(user):
-    return (
-        Application.objects.visible_to_applicant(user)
-        .exclude(state=State.DRAFT, channel=Application.Channel.WINDOW)
-        .select_related("item_version__item", "applicant_enterprise")
-        .order_by("-created_at", "-id")
-    )
-
-
 @login_required
 def my_applications(request):
-    page = Paginator(_mine(request.user).submitted(), 25).get_page(request.GET.get("page"))
-    drafts = _mine(request.user).filter(state=State.DRAFT)[:50]
-    return render(request, "approvals/apply/list.html", {"page": page, "drafts": drafts})
+    page = Paginator(selectors.mine(request.user).submitted(), 25).get_page(request.GET.get("page"))
+    return render(request, "approvals/apply/list.html", {"page": page, "drafts": selectors.my_drafts(request.user)})
 
 
 def office_section(request) -> dict:
-    """The "My applications" part of my office: drafts to resume and the latest applications."""
-    mine = _mine(request.user)
-    drafts = list(mine.filter(state=State.DRAFT)[: OFFICE_LIMIT + 1])
-    applications = list(mine.submitted()[: OFFICE_LIMIT + 1])
-    return {
-        "template": "approvals/_office_section.html",
-        "drafts": drafts[:OFFICE_LIMIT],
-        "applications": applications[:OFFICE_LIMIT],
-        "more": len(drafts) > OFFICE_LIMIT or len(applications) > OFFICE_LIMIT,
-    }
+    """The "My applications" part of my office (`ApprovalsConfig.office_section`)."""
+    return selectors.office_section(request.user)

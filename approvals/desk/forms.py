@@ -1,7 +1,9 @@
 """Forms of the approver desk: the list's filters, and one form per action.
 
 The action forms only check what was typed; the services decide whether the
-step is allowed and apply it.
+step is allowed and apply it. Refusing to accept and the correction notice
+are the forms every channel shares (`approvals.forms`), prefixed here like
+every desk action.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from django.core.validators import MaxValueValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from approvals import forms as shared
 from approvals.models import Application
+from approvals.services import NOTE_MAX_LENGTH
+from approvals.workflow import DECIDED_STATES, OPEN_STATES, Action, extension_room
 from deadlines.workdays import SLA
-from approvals.workflow import DECIDED_STATES, OPEN_STATES, Action
 
 # -- the list's filters --------------------------------------------------------------
 
@@ -95,25 +99,19 @@ class DeskFilterForm(forms.Form):
 _NOTE_HELP = _("The applicant will see it.")
 
 
-class ActionForm(forms.Form):
-    """An action without anything to type: accept, start the review, resume."""
-
-    action: str = ""
+class ActionForm(shared.ApplicationForm):
+    """An action without anything to type: accept, start the review, resume. Prefixed by its action."""
 
     def __init__(self, *args, application: Application, **kwargs):
         kwargs.setdefault("prefix", self.action)
-        super().__init__(*args, **kwargs)
-        self.application = application
-
-    def service_kwargs(self) -> dict:
-        return {}
+        super().__init__(*args, application=application, **kwargs)
 
 
 class ReasonForm(ActionForm):
     """An action that needs a reason (not accepting, suspending, denying)."""
 
     note = forms.CharField(
-        label=_("Reason"), help_text=_NOTE_HELP, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"), help_text=_NOTE_HELP, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def service_kwargs(self) -> dict:
@@ -141,8 +139,8 @@ class ResumeForm(ActionForm):
     action = Action.RESUME
 
 
-class NotAcceptForm(ReasonForm):
-    action = Action.NOT_ACCEPT
+class NotAcceptForm(ActionForm, shared.NotAcceptForm):
+    pass
 
 
 class SuspendForm(ReasonForm):
@@ -171,13 +169,13 @@ class ExtendForm(ActionForm):
 
     days = forms.IntegerField(label=_("Extend by (working days)"), min_value=1)
     note = forms.CharField(
-        label=_("Reason"), help_text=_NOTE_HELP, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"), help_text=_NOTE_HELP, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         version = self.application.item_version
-        self.room = max(version.statutory_limit_days - version.promised_limit_days, 0)
+        self.room = extension_room(self.application)
         days = self.fields["days"]
         days.max_value = self.room
         days.validators.append(MaxValueValidator(self.room))
@@ -190,97 +188,11 @@ class ExtendForm(ActionForm):
         return {"days": self.cleaned_data["days"], "note": self.cleaned_data["note"]}
 
 
-class CorrectionForm(ActionForm):
-    """The one-time notice (一次性告知): every required material with a box to tick, and free rows.
-
-    Ticking a material (or describing its problem) puts it in the notice; a
-    free row needs what is missing and what is wrong with it.
-    """
-
-    action = Action.REQUEST_CORRECTION
-    EXTRA_ROWS = 3
-
-    note = forms.CharField(
-        label=_("Note to the applicant (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.materials = list(self.application.item_version.materials.all())
-        for material in self.materials:
-            key = f"m{material.pk}"
-            self.fields[key] = forms.BooleanField(label=material.name, required=False)
-            self.fields[f"{key}_problem"] = forms.CharField(
-                label=_("What is wrong with “%(material)s”") % {"material": material.name},
-                required=False,
-                max_length=300,
-            )
-            self.fields[f"{key}_remedy"] = forms.CharField(
-                label=_("What the applicant should do"), required=False, max_length=300
-            )
-        for i in range(1, self.EXTRA_ROWS + 1):
-            self.fields[f"x{i}_name"] = forms.CharField(
-                label=_("Other item %(n)d: what is needed") % {"n": i}, required=False, max_length=150
-            )
-            self.fields[f"x{i}_problem"] = forms.CharField(
-                label=_("Other item %(n)d: what is wrong or missing") % {"n": i}, required=False, max_length=300
-            )
-            self.fields[f"x{i}_remedy"] = forms.CharField(
-                label=_("Other item %(n)d: what the applicant should do") % {"n": i}, required=False, max_length=300
-            )
-        # Keep the note last, after the rows.
-        self.fields["note"] = self.fields.pop("note")
-
-    def material_rows(self):
-        return [
-            (material, self[f"m{material.pk}"], self[f"m{material.pk}_problem"], self[f"m{material.pk}_remedy"])
-            for material in self.materials
-        ]
-
-    def extra_rows(self):
-        return [
-            (i, self[f"x{i}_name"], self[f"x{i}_problem"], self[f"x{i}_remedy"])
-            for i in range(1, self.EXTRA_ROWS + 1)
-        ]
-
-    def clean(self):
-        data = super().clean()
-        items = []
-        for material in self.materials:
-            key = f"m{material.pk}"
-            problem, remedy = data.get(f"{key}_problem", ""), data.get(f"{key}_remedy", "")
-            if not (data.get(key) or problem or remedy):
-                continue
-            if not problem:
-                self.add_error(f"{key}_problem", _("Say what is wrong with this material."))
-                continue
-            items.append({"material": material.pk, "name": material.name_zh, "problem": problem, "remedy": remedy})
-        for i in range(1, self.EXTRA_ROWS + 1):
-            name, problem = data.get(f"x{i}_name", ""), data.get(f"x{i}_problem", "")
-            remedy = data.get(f"x{i}_remedy", "")
-            if not (name or problem or remedy):
-                continue
-            if not name:
-                self.add_error(f"x{i}_name", _("Say what is needed."))
-            if not problem:
-                self.add_error(f"x{i}_problem", _("Say what is wrong or missing."))
-            if name and problem:
-                items.append({"material": None, "name": name, "problem": problem, "remedy": remedy})
-        if not items and not self.errors:
-            raise forms.ValidationError(
-                _("List at least one item that must be corrected: tick a material or fill in another item.")
-            )
-        data["items"] = items
-        return data
-
-    def service_kwargs(self) -> dict:
-        return {"items": self.cleaned_data["items"], "note": self.cleaned_data["note"]}
+class CorrectionForm(ActionForm, shared.CorrectionForm):
+    pass
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
+ACTION_FORMS: dict[str, type[shared.ApplicationForm]] = {
     form.action: form
     for form in (
         AcceptForm,

@@ -29,6 +29,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from approvals import hooks
 from approvals.models import Application, ApplicationEvent, Attachment
 from deadlines.models import ClockPause
 from deadlines.workdays import SLA, CalendarUnavailable, WorkingCalendar
@@ -455,7 +456,7 @@ class MaterialRow:
     name: str
     required: bool
     attachments: list[Attachment] = field(default_factory=list)
-    license_use: object = None  # the licenses.MaterialLicense given instead of a file (免提交), if any
+    license_use: object = None  # what stands in for a file (免提交: a licenses.MaterialLicense), if any
 
 
 def material_rows(application: Application) -> list[MaterialRow]:
@@ -465,9 +466,7 @@ def material_rows(application: Application) -> list[MaterialRow]:
         # Served by the applicant area to the people can_view allows.
         attachment.url = reverse("application_file", args=(application.uid, attachment.pk))
         by_material.setdefault(attachment.material_id, []).append(attachment)
-    from licenses.selectors import references_for
-
-    references = references_for(application)
+    references = hooks.material_references(application)  # e.g. a license given instead of a file
     rows = [
         MaterialRow(m.name, m.required, by_material.pop(m.pk, []), license_use=references.get(m.pk))
         for m in application.item_version.materials.all()

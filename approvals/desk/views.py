@@ -16,19 +16,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from approvals.desk import selectors
 from approvals import services
-from deadlines.selectors import stored_calendar
+from approvals.desk import selectors
 from approvals.desk.forms import ACTION_FORMS, ASSIGNEE_NONE, FORWARD_ACTIONS, WARNING_ACTIONS, DeskFilterForm
+from approvals.forms import service_errors
+from approvals.workflow import CLOCKED_STATES, OPEN_STATES, Action, State, extension_room
+from deadlines.selectors import stored_calendar
 from deadlines.workdays import SLA, CalendarUnavailable
-from approvals.workflow import CLOCKED_STATES, OPEN_STATES, Action, State
+from portal.i18n import long_date
 from portal.models import User
 from portal.permissions import departments_for
 
@@ -134,11 +135,6 @@ def sla_badges() -> dict[str, tuple[str, str]]:
     }
 
 
-def real_date(day) -> str:
-    """A date as people read it, with its weekday: 2026年12月3日 (星期四), Dec. 3, 2026 (Thursday)."""
-    return f"{date_format(day, 'DATE_FORMAT')} ({date_format(day, 'l')})"
-
-
 def _present(rows) -> None:
     """What each row shows, worked out here once per page (a page shares a few due dates and
     states) rather than by filters and includes in every row."""
@@ -151,7 +147,7 @@ def _present(rows) -> None:
         row.words = deadline_words(row.days_left, row.sla)
         if row.due_on is not None:
             if row.due_on not in dates:
-                dates[row.due_on] = real_date(row.due_on)
+                dates[row.due_on] = long_date(row.due_on)
             row.due_text = dates[row.due_on]
 
 
@@ -212,21 +208,11 @@ def _detail(request, application, *, bound=None, status=200):
         "pauses": selectors.clock_pauses(application),
         "badge": sla_badges().get(sla),
         "deadline_words": deadline_words(days_left, sla),
-        "extension_room": max(version.statutory_limit_days - version.promised_limit_days, 0),
+        "extension_room": extension_room(application),
         "actions": actions,
         "today": today,
     }
     return render(request, "approvals/desk/detail.html", context, status=status)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _success_message(application, action: Action) -> str:
@@ -235,7 +221,7 @@ def _success_message(application, action: Action) -> str:
         return _("%(number)s: %(action)s. It is due by %(due)s.") % {
             "number": application.tracking_number,
             "action": action.label,
-            "due": real_date(due),
+            "due": long_date(due),
         }
     return _("%(number)s: %(action)s.") % {"number": application.tracking_number, "action": action.label}
 
@@ -251,7 +237,7 @@ def desk_action(request, tracking_number, action):
         try:
             application = PERFORM[action](application=application, actor=request.user, **form.service_kwargs())
         except ValidationError as exc:  # also a WorkflowError: the state changed meanwhile
-            _add_errors(form, exc)
+            service_errors(exc, form)
         else:
             messages.success(request, _success_message(application, Action(action)))
             return redirect("desk_application", tracking_number=application.tracking_number)

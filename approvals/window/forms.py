@@ -1,15 +1,16 @@
 """Forms of the window counter. They only collect input: identities are
 validated by `portal.services`, answers by the item's own form
 (`services.formbuilder.application_form_class`, as online) and everything
-else by `approvals.services` and `approvals.window.services`."""
+else by `approvals.services` and `approvals.window.services`. The delivery,
+refusal and correction forms are the ones every channel shares
+(`approvals.forms`)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.models import Application, Visit
+from approvals.models import Visit
 from services.formbuilder import application_form_class
 from services.models import ItemVersion
 
@@ -67,23 +68,6 @@ class AgentStartForm(StartForm):
     )
 
 
-class DeliveryForm(forms.Form):
-    """Electronic delivery or post. There is no "come back to collect": nobody comes twice."""
-
-    delivery = forms.ChoiceField(
-        label=gettext_lazy("How does the applicant want to receive the result?"),
-        choices=Application.Delivery.choices,
-        widget=forms.RadioSelect,
-    )
-    delivery_address = forms.CharField(
-        label=gettext_lazy("Postal address"),
-        help_text=gettext_lazy("Only for post: the full address, with the postcode and a phone number."),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
-    )
-
-
 class SubmitForm(forms.Form):
     declaration = forms.BooleanField(
         label=gettext_lazy(
@@ -128,20 +112,6 @@ class ApplicationVisitForm(forms.Form):
     )
 
 
-class NotAcceptForm(forms.Form):
-    """不予受理: the reason is written down and sent to the applicant."""
-
-    note = forms.CharField(
-        label=gettext_lazy("Why it cannot be accepted"),
-        help_text=gettext_lazy(
-            "For example: the matter is not within any listed item, or the applicant is not entitled to apply. "
-            "The applicant receives this reason in writing."
-        ),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 def answers_form(version: ItemVersion, *, data=None, initial=None):
     """The item's own form, as online; prefixed so that its keys never meet the counter's fields."""
     form_class = application_form_class(version)
@@ -151,82 +121,3 @@ def answers_form(version: ItemVersion, *, data=None, initial=None):
 def posted_answers(version: ItemVersion, post) -> dict:
     """The answers as `approvals.services.application_save` takes them (unprefixed keys)."""
     return {f.key: post.get(f"{ANSWERS_PREFIX}-{f.key}", "") for f in version.fields.all()}
-
-
-class CorrectionForm(forms.Form):
-    """The one-time notice: tick every material that is missing or faulty, and add anything else.
-
-    Each line says what is wrong and what to bring or upload instead.
-    """
-
-    EXTRA_LINES = 3
-
-    note = forms.CharField(
-        label=gettext_lazy("Note to the applicant (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, materials=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.materials = list(materials)
-        for material in self.materials:
-            self.fields[f"m{material.pk}"] = forms.BooleanField(
-                label=_("“%(material)s” is missing or faulty") % {"material": material.name}, required=False
-            )
-            self.fields[f"m{material.pk}_problem"] = forms.CharField(
-                label=_("What is wrong with it"), required=False, max_length=300
-            )
-            self.fields[f"m{material.pk}_remedy"] = forms.CharField(
-                label=_("What to bring or upload instead"), required=False, max_length=300
-            )
-        for n in range(1, self.EXTRA_LINES + 1):
-            self.fields[f"x{n}_name"] = forms.CharField(
-                label=_("Other item %(n)d: what it is") % {"n": n}, required=False, max_length=150
-            )
-            self.fields[f"x{n}_problem"] = forms.CharField(
-                label=_("What is wrong with it"), required=False, max_length=300
-            )
-            self.fields[f"x{n}_remedy"] = forms.CharField(
-                label=_("What to bring or upload instead"), required=False, max_length=300
-            )
-
-    def material_rows(self):
-        return [
-            (material, self[f"m{material.pk}"], self[f"m{material.pk}_problem"], self[f"m{material.pk}_remedy"])
-            for material in self.materials
-        ]
-
-    def extra_rows(self):
-        return [
-            (n, self[f"x{n}_name"], self[f"x{n}_problem"], self[f"x{n}_remedy"])
-            for n in range(1, self.EXTRA_LINES + 1)
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        items = []
-        for material in self.materials:
-            if not cleaned.get(f"m{material.pk}"):
-                continue
-            items.append(self._line(cleaned, f"m{material.pk}", material=material.pk, name=material.name_zh))
-        for n in range(1, self.EXTRA_LINES + 1):
-            name = (cleaned.get(f"x{n}_name") or "").strip()
-            if name or cleaned.get(f"x{n}_problem") or cleaned.get(f"x{n}_remedy"):
-                if not name:
-                    self.add_error(f"x{n}_name", _("Say what the item is."))
-                items.append(self._line(cleaned, f"x{n}", material=None, name=name))
-        if not items and not self.errors:
-            raise forms.ValidationError(_("Tick at least one material, or describe another item to correct."))
-        cleaned["items"] = items
-        return cleaned
-
-    def _line(self, cleaned, key, *, material, name):
-        problem = (cleaned.get(f"{key}_problem") or "").strip()
-        remedy = (cleaned.get(f"{key}_remedy") or "").strip()
-        if not problem:
-            self.add_error(f"{key}_problem", _("Say what is wrong with it."))
-        if not remedy:
-            self.add_error(f"{key}_remedy", _("Say what to bring or upload instead."))
-        return {"material": material, "name": name, "problem": problem, "remedy": remedy}

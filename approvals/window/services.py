@@ -17,12 +17,14 @@ is beyond the item's `max_visits` is a violation; the clerk must say why.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from approvals import services as workflow
@@ -210,6 +212,101 @@ def window_resubmit(*, application: Application, clerk: User, reason: str = "", 
     return workflow.application_resubmit(application=application, actor=clerk, at=at)
 
 
+# -- the counter's one form ---------------------------------------------------------------
+
+
+@dataclass
+class RefusedFile:
+    material_id: int
+    name: str  # the file's name, as uploaded
+    error: ValidationError
+
+
+@dataclass
+class WindowEdit:
+    """What became of the counter's form: saved, attached, submitted, and every problem keyed by field."""
+
+    application: Application
+    errors: dict[str, list[str]]  # the answers' and the delivery's (saved as typed all the same)
+    refused_files: list[RefusedFile] = field(default_factory=list)
+    stored: int = 0  # files attached
+    submitted: bool = False
+    # What stops the submission, keyed by field ("declaration", "reason", "materials", "__all__", an answer's key).
+    submit_errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def saved_cleanly(self) -> bool:
+        return not self.errors and not self.refused_files
+
+
+@transaction.atomic
+def window_edit(
+    *,
+    application: Application,
+    clerk: User,
+    answers: dict,
+    delivery: str,
+    delivery_address: str,
+    uploads: dict[int, list],
+    submit: bool,
+    declaration: bool = False,
+    reason: str = "",
+    at: datetime.datetime,
+) -> WindowEdit:
+    """The draft (or the correction) at the counter: save the answers and the delivery, attach the
+    scans (`uploads`: material id → files) and, when asked, submit for the applicant (or send the
+    corrections) with their visit: one transaction, one moment `at`.
+
+    Nothing typed is lost: the answers and the files that passed their checks are kept even when
+    something else is wrong, and the submission is tried only when everything saved cleanly; its
+    refusal, or what would refuse it, is reported with the rest rather than raised. A refusal of
+    the whole (the application can no longer be changed, or is not the clerk's) is raised.
+    """
+    correcting = application.state == State.CORRECTION
+    saved = workflow.application_save(
+        application=application,
+        actor=clerk,
+        data=answers,
+        delivery=delivery,
+        delivery_address=delivery_address,
+        at=at,
+    )
+    edit = WindowEdit(application=saved.application, errors=saved.errors)
+    materials = {material.pk: material for material in application.item_version.materials.all()}
+    for material_id, files in uploads.items():
+        for upload in files:
+            try:
+                workflow.attachment_add(
+                    application=application, actor=clerk, material=materials.get(material_id), upload=upload, at=at
+                )
+            except ValidationError as exc:
+                edit.refused_files.append(RefusedFile(material_id, upload.name, exc))
+            else:
+                edit.stored += 1
+    if not submit:
+        return edit
+    if not edit.saved_cleanly:
+        # Say at once everything else that would stop the submission.
+        missing = workflow.submission_problems(application).get("materials")
+        if missing:
+            edit.submit_errors["materials"] = missing
+        if not correcting and not declaration:
+            edit.submit_errors["declaration"] = [_("Confirm the declaration to submit.")]
+        return edit
+    try:
+        if correcting:
+            edit.application = window_resubmit(application=application, clerk=clerk, reason=reason, at=at)
+        else:
+            edit.application = window_submit(
+                application=application, clerk=clerk, declaration=declaration, reason=reason, at=at
+            )
+    except ValidationError as exc:
+        edit.submit_errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    else:
+        edit.submitted = True
+    return edit
+
+
 # -- printed documents ---------------------------------------------------------------------
 #
 # The receipt and the notice are bilingual by design: every label is printed
@@ -261,14 +358,12 @@ def track_url(application: Application) -> str:
     from the code to open the application) but never the query code, which
     the tracking page keeps out of URLs.
     """
-    from urllib.parse import urlencode
-
-    return f"{settings.SITE_URL}/track/?" + urlencode({"number": application.tracking_number})
+    return f"{settings.SITE_URL}{reverse('track')}?" + urlencode({"number": application.tracking_number})
 
 
 def online_url(application: Application) -> str:
     """Where the applicant sees the application and sends corrections online."""
-    return f"{settings.SITE_URL}/me/applications/{application.uid}/"
+    return settings.SITE_URL + reverse("my_application", args=[application.uid])
 
 
 def _materials_received(application: Application) -> list[dict]:

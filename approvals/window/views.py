@@ -31,18 +31,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from approvals import services as workflow
+from approvals.forms import CorrectionForm, DeliveryForm, NotAcceptForm, service_errors
+from approvals.models import Application, CorrectionNotice, Visit
 from approvals.window import selectors
 from approvals.window import services as window_services
-from approvals.models import Application, CorrectionNotice, Visit
 from approvals.window.forms import (
     ANSWERS_PREFIX,
     AgentStartForm,
     ApplicationVisitForm,
-    CorrectionForm,
-    DeliveryForm,
     EnterpriseForm,
     FindForm,
-    NotAcceptForm,
     PersonForm,
     StartForm,
     SubmitForm,
@@ -54,7 +52,6 @@ from approvals.workflow import Action, State
 from portal import services as identity
 from portal.models import Enterprise, Person
 from portal.permissions import has_role
-from portal.views import apply_service_errors
 from services.services import ItemNotOnList, item_for_new_application
 
 EDITABLE_STATES = (State.DRAFT, State.CORRECTION)
@@ -84,10 +81,6 @@ def _focus(form, *, fields=None) -> None:
     target = erroneous[0] if erroneous else next((name for name in names if not form[name].value()), names[0] if names else None)
     if target is not None:
         form.fields[target].widget.attrs["autofocus"] = True
-
-
-def _messages_of(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _items() -> list[tuple[str, str]]:
@@ -135,7 +128,7 @@ def window_person_new(request):
         try:
             person = identity.person_register(**form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            service_errors(exc, form)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person.real_name})
             return redirect("window_person", pk=person.pk)
@@ -150,7 +143,7 @@ def window_enterprise_new(request):
         try:
             enterprise = identity.enterprise_register_walk_in(**form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            service_errors(exc, form)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": enterprise.name})
             return redirect("window_enterprise", pk=enterprise.pk)
@@ -175,7 +168,7 @@ def _start(request, form, *, person: Person, enterprise: Enterprise | None):
     except ItemNotOnList as exc:
         form.add_error("item", exc.messages[0])
     except ValidationError as exc:
-        apply_service_errors(form, exc)
+        service_errors(exc, form)
     else:
         messages.success(request, _("The application is started. Fill it in with the applicant."))
         return redirect("window_application", uid=application.uid)
@@ -197,7 +190,7 @@ def _record_item_visit(request, form, *, person: Person):
     except ItemNotOnList as exc:
         form.add_error("item", exc.messages[0])
     except ValidationError as exc:
-        apply_service_errors(form, exc)
+        service_errors(exc, form)
     else:
         _visit_message(request, visit)
         return True
@@ -254,7 +247,7 @@ def window_enterprise(request, pk):
                 real_name=start_form.cleaned_data["real_name"], resident_id=start_form.cleaned_data["resident_id"]
             )
         except ValidationError as exc:
-            apply_service_errors(start_form, exc)
+            service_errors(exc, start_form)
         else:
             leave = _start(request, start_form, person=agent, enterprise=enterprise)
             if leave:
@@ -305,7 +298,7 @@ def _application_page(request, application: Application, *, visit_form=None, not
             "can_correct": Action.REQUEST_CORRECTION in actions and application.state == State.SUBMITTED,
             "accepts_at_window": application.department.accepts_at_window,
             "visit_form": visit_form or ApplicationVisitForm(prefix="visit"),
-            "not_accept_form": not_accept_form or NotAcceptForm(prefix="refusal"),
+            "not_accept_form": not_accept_form or NotAcceptForm(prefix="refusal", application=application),
             "next_visit": window_services.visit_count(person=application.applicant_person, application=application),
         },
         status=status,
@@ -329,11 +322,14 @@ def _common(application: Application) -> dict:
 
 
 def _edit(request, application: Application):
-    """The draft (or the correction) in one form: answers, scans, delivery, declaration, submit."""
+    """The draft (or the correction) in one form: answers, scans, delivery, declaration, submit.
+
+    One service call (`window_services.window_edit`) saves, attaches and submits; this view
+    turns the request into its arguments and its problems into the forms' errors.
+    """
     version = application.item_version
     materials = list(version.materials.all())
     correcting = application.state == State.CORRECTION
-    now = timezone.now()  # one moment for the whole request: the save, the files and the submission
     errors: list[tuple[str, str]] = []  # (message, anchor) for the error summary
     file_errors: dict[int, list[str]] = {}
     other_errors: list[tuple[str, str]] = []  # problems that belong to no field: (message, anchor)
@@ -345,76 +341,54 @@ def _edit(request, application: Application):
         delivery_form.is_valid()
         submit_form.is_valid()
         try:
-            result = workflow.application_save(
+            edit = window_services.window_edit(
                 application=application,
-                actor=request.user,
-                data=posted_answers(version, request.POST),
+                clerk=request.user,
+                answers=posted_answers(version, request.POST),
                 delivery=request.POST.get("delivery", ""),
                 delivery_address=request.POST.get("delivery_address", ""),
-                at=now,
+                uploads={material.pk: request.FILES.getlist(f"material-{material.pk}") for material in materials},
+                submit=action == "submit",
+                declaration=submit_form.cleaned_data.get("declaration", False),
+                reason=submit_form.cleaned_data.get("reason", ""),
+                at=timezone.now(),
             )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
+            messages.error(request, service_errors(exc))
             return redirect("window_application", uid=application.uid)
-        answers.is_valid()  # the item's own form: the same errors application_save found
-        stored = _store_files(request, application, materials, file_errors, at=now)
-        if stored:
+        if edit.stored:
             messages.success(
-                request, ngettext("%(count)d file attached.", "%(count)d files attached.", stored) % {"count": stored}
+                request,
+                ngettext("%(count)d file attached.", "%(count)d files attached.", edit.stored) % {"count": edit.stored},
             )
-        saved_cleanly = not result.errors and not file_errors
-        if saved_cleanly and action == "submit":
-            try:
-                if correcting:
-                    window_services.window_resubmit(
-                        application=application,
-                        clerk=request.user,
-                        reason=submit_form.cleaned_data.get("reason", ""),
-                        at=now,
-                    )
-                else:
-                    window_services.window_submit(
-                        application=application,
-                        clerk=request.user,
-                        declaration=submit_form.cleaned_data.get("declaration", False),
-                        reason=submit_form.cleaned_data.get("reason", ""),
-                        at=now,
-                    )
-            except PermissionDenied:
-                raise Http404 from None
-            except ValidationError as exc:
-                _spread(exc, answers=answers, delivery_form=delivery_form, submit_form=submit_form, others=other_errors)
+        if edit.submitted:
+            if correcting:
+                messages.success(request, _("The corrections are sent to the department."))
             else:
-                application.refresh_from_db()
-                if correcting:
-                    messages.success(request, _("The corrections are sent to the department."))
-                else:
-                    messages.success(
-                        request,
-                        _("Submitted for the applicant. The tracking number is %(number)s.")
-                        % {"number": application.tracking_number},
-                    )
-                return redirect("window_application", uid=application.uid)
-        elif saved_cleanly:
+                messages.success(
+                    request,
+                    _("Submitted for the applicant. The tracking number is %(number)s.")
+                    % {"number": edit.application.tracking_number},
+                )
+            return redirect("window_application", uid=application.uid)
+        if edit.saved_cleanly and action != "submit":
             messages.success(request, _("The application is saved. It stays in your drafts until it is submitted."))
             return redirect("window_application", uid=application.uid)
-        else:
-            for key, problems in result.errors.items():
-                if key in delivery_form.fields and not delivery_form.has_error(key):
-                    delivery_form.add_error(key, problems)
-            if action == "submit":
-                # Say at once everything else that would stop the submission.
-                other_errors.extend((p, "#materials") for p in workflow.submission_problems(application).get("materials", []))
-                if not correcting and not submit_form.cleaned_data.get("declaration"):
-                    submit_form.add_error("declaration", _("Confirm the declaration to submit."))
+        answers.is_valid()  # the item's own form: the same errors application_save found
+        for refused in edit.refused_files:
+            file_errors.setdefault(refused.material_id, []).append(
+                _("%(file)s: %(problem)s") % {"file": refused.name, "problem": service_errors(refused.error)}
+            )
+        for key, problems in edit.errors.items():
+            if key in delivery_form.fields and not delivery_form.has_error(key):
+                delivery_form.add_error(key, problems)
+        _spread(edit.submit_errors, answers=answers, delivery_form=delivery_form, submit_form=submit_form, others=other_errors)
         errors = _summary(answers, delivery_form, submit_form, file_errors, other_errors, materials)
     else:
         answers = answers_form(version, initial=application.form_data)
-        delivery_form = DeliveryForm(
-            initial={"delivery": application.delivery, "delivery_address": application.delivery_address}
-        )
+        delivery_form = DeliveryForm.of(application)
         submit_form = SubmitForm()
     application.refresh_from_db()
     count = window_services.visit_count(person=application.applicant_person, application=application)
@@ -443,29 +417,9 @@ def _edit(request, application: Application):
     )
 
 
-def _store_files(request, application, materials, file_errors, *, at) -> int:
-    stored = 0
-    for material in materials:
-        for upload in request.FILES.getlist(f"material-{material.pk}"):
-            try:
-                workflow.attachment_add(
-                    application=application, actor=request.user, material=material, upload=upload, at=at
-                )
-            except ValidationError as exc:
-                file_errors.setdefault(material.pk, []).append(
-                    _("%(file)s: %(problem)s") % {"file": upload.name, "problem": _messages_of(exc)}
-                )
-            else:
-                stored += 1
-    return stored
-
-
-def _spread(exc: ValidationError, *, answers, delivery_form, submit_form, others: list) -> None:
+def _spread(problems_by_key: dict, *, answers, delivery_form, submit_form, others: list) -> None:
     """Put a submission's problems next to the fields they are about."""
-    if not hasattr(exc, "error_dict"):
-        others.extend((message, "") for message in exc.messages)
-        return
-    for key, problems in exc.message_dict.items():
+    for key, problems in problems_by_key.items():
         if key in answers.fields:
             answers.add_error(key, problems)
         elif key in delivery_form.fields:
@@ -503,7 +457,7 @@ def window_attachment_remove(request, uid, attachment_id):
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+        messages.error(request, service_errors(exc))
     else:
         messages.success(request, _("“%(file)s” is removed.") % {"file": attachment.original_name})
     return redirect(reverse("window_application", args=[application.uid]) + "#materials")
@@ -518,7 +472,7 @@ def window_accept(request, uid):
     except PermissionDenied:
         messages.error(request, _("This department does not let the window accept its applications."))
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+        messages.error(request, service_errors(exc))
     else:
         messages.success(request, _("Accepted. Print the acceptance receipt for the applicant."))
     return redirect("window_application", uid=application.uid)
@@ -529,7 +483,7 @@ def window_accept(request, uid):
 def window_not_accept(request, uid):
     """不予受理 at the counter, with the reason the applicant is sent."""
     application = _application(request, uid)
-    form = NotAcceptForm(request.POST, prefix="refusal")
+    form = NotAcceptForm(request.POST, prefix="refusal", application=application)
     if form.is_valid():
         try:
             workflow.application_not_accept(
@@ -539,7 +493,7 @@ def window_not_accept(request, uid):
             messages.error(request, _("This department does not let the window decide on acceptance."))
             return redirect("window_application", uid=application.uid)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            service_errors(exc, form)
         else:
             if workflow.applicant_users(application):
                 messages.success(request, _("Not accepted. The applicant is sent the reason."))
@@ -554,12 +508,10 @@ def window_not_accept(request, uid):
 def window_correction(request, uid):
     """The one-time correction notice (一次性告知): everything to correct, at once."""
     application = _application(request, uid)
-    if Action.REQUEST_CORRECTION not in workflow.allowed_actions(request.user, application) or (
-        application.state != State.SUBMITTED
-    ):
+    if Action.REQUEST_CORRECTION not in workflow.allowed_actions(request.user, application):
         messages.info(request, _("The window cannot ask for corrections to this application now."))
         return redirect("window_application", uid=application.uid)
-    form = CorrectionForm(request.POST or None, materials=application.item_version.materials.all())
+    form = CorrectionForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.application_request_correction(
@@ -572,7 +524,7 @@ def window_correction(request, uid):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            service_errors(exc, form)
         else:
             messages.success(request, _("The correction notice is issued. Print it for the applicant."))
             return redirect("window_application", uid=application.uid)
@@ -604,7 +556,7 @@ def window_application_visit(request, uid):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            service_errors(exc, form)
         else:
             _visit_message(request, visit)
             return redirect(reverse("window_application", args=[application.uid]) + "#visits")

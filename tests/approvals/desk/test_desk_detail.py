@@ -73,7 +73,7 @@ def test_it_accepts_and_redirects_back(english, submitted, approver):
     page = english.get(response["Location"]).content.decode()
     # Accepted on Thursday 26 November 2026 for 5 working days: due a week later, weekday included.
     assert submitted.due_on == date(2026, 12, 3)
-    assert f"{submitted.tracking_number}: accepted. It is due by Dec. 3, 2026 (Thursday)." in page
+    assert f"{submitted.tracking_number}: accepted. It is due by Thursday 3 December 2026." in page
 
 
 def test_it_requests_a_correction_of_two_items_at_once(english, department, applicant, approver):

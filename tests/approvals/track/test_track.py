@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals import services as workflow
-from approvals.track import views
+from approvals.track import views as track_views
 from approvals.models import Application
 from tests.approvals.conftest import ANSWERS, at
 

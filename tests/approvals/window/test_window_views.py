@@ -448,7 +448,7 @@ def test_the_clerk_issues_the_one_time_correction_notice(english, clerk, submitt
     _as(english, clerk)
     incomplete = english.post(reverse("window_correction", args=[submitted.uid]), {f"m{premises.pk}": "on"})
     assert incomplete.status_code == 400
-    assert "Say what is wrong with it." in _page(incomplete)
+    assert "Say what is wrong with this material." in _page(incomplete)
     response = english.post(
         reverse("window_correction", args=[submitted.uid]),
         {

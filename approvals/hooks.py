@@ -1,0 +1,79 @@
+"""Where other apps plug into the application workflow.
+
+The workflow imports nothing from the apps that build on it. An app that
+must act on an application's steps, or that can give a material in place of
+a file, registers a handler here from its `AppConfig.ready()` (licenses does:
+it issues the license of an approved application and lets a valid license
+stand in for a material). Registering the same handler twice is harmless.
+
+    on_application_approved(handler)   handler(application), inside the approving transaction
+    on_terms_changed(handler)          handler(application=..., materials_by_name=...), inside the submission
+    on_materials_given(handler)        handler(application) -> ids of materials given without a file
+    on_material_references(handler)    handler(application) -> {material id: what stands in for it}
+
+Handlers that run inside a transaction and start slow work (a task, an
+email) defer it with `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_approved: list[Callable] = []
+_terms_changed: list[Callable] = []
+_materials_given: list[Callable] = []
+_material_references: list[Callable] = []
+
+
+def _register(handlers: list[Callable], handler: Callable) -> Callable:
+    if handler not in handlers:
+        handlers.append(handler)
+    return handler
+
+
+def on_application_approved(handler: Callable) -> Callable:
+    """Call `handler(application)` when an application is approved, inside the approving transaction."""
+    return _register(_approved, handler)
+
+
+def on_terms_changed(handler: Callable) -> Callable:
+    """Call `handler(application=, materials_by_name=)` when a draft is submitted under newer terms.
+
+    `materials_by_name` maps each material's Chinese name to the material of
+    the new terms; the handler moves what it keeps for the old materials.
+    """
+    return _register(_terms_changed, handler)
+
+
+def on_materials_given(handler: Callable) -> Callable:
+    """`handler(application)` returns the ids of the materials given without a file, as of now."""
+    return _register(_materials_given, handler)
+
+
+def on_material_references(handler: Callable) -> Callable:
+    """`handler(application)` returns {material id: what stands in for its file}, for the desk."""
+    return _register(_material_references, handler)
+
+
+def application_approved(application) -> None:
+    for handler in _approved:
+        handler(application)
+
+
+def terms_changed(*, application, materials_by_name: dict) -> None:
+    for handler in _terms_changed:
+        handler(application=application, materials_by_name=materials_by_name)
+
+
+def materials_given(application) -> set[int]:
+    given: set[int] = set()
+    for handler in _materials_given:
+        given |= set(handler(application))
+    return given
+
+
+def material_references(application) -> dict[int, object]:
+    references: dict[int, object] = {}
+    for handler in _material_references:
+        references.update(handler(application))
+    return references
