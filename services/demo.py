@@ -8,10 +8,9 @@ is published only when no version exists yet.
 
 from decimal import Decimal
 
-from licenses.models import LicenseType
 from services import services
 from services.demo_catalogue import EVENTS, ITEMS, LICENSE_TYPES
-from services.models import Department, LifeEvent, ListVersion, ServiceItem
+from services.models import Department, LifeEvent, ListVersion, ServiceItem, license_types
 
 DEPARTMENTS = [
     # code, Chinese name, English name, window
@@ -36,12 +35,12 @@ def seed_catalogue() -> int:
             code=code, defaults={"name_zh": zh, "name_en": en, "audience": audience, "position": position}
         )
     for code, zh, en, prefix, months in LICENSE_TYPES:
-        LicenseType.objects.get_or_create(
+        license_types().get_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "number_prefix": prefix, "validity_months": months}
         )
     departments = {d.code: d for d in Department.objects.all()}
     events = {e.code: e for e in LifeEvent.objects.all()}
-    licenses = {t.code: t for t in LicenseType.objects.all()}
+    licenses = {t.code: t for t in license_types()}
     existing = set(ServiceItem.objects.values_list("code", flat=True))
     added = 0
     for entry in ITEMS:

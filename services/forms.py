@@ -2,8 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from licenses.models import LicenseType
-from services.models import ITEM_CODE_RE, Audience, Department, FormField, ItemVersion, LifeEvent
+from services.models import ITEM_CODE_RE, Audience, Department, FormField, ItemVersion, LifeEvent, license_types
 from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS
 
 
@@ -44,7 +43,7 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = LifeEvent.objects.all()
-        self.fields["license_type"].queryset = LicenseType.objects.all()
+        self.fields["license_type"].queryset = license_types()
         if departments is not None:  # a new item: its identity is chosen once
             self.fields = {
                 "code": forms.RegexField(
@@ -74,7 +73,7 @@ class MaterialForm(forms.Form):
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     stand_ins = forms.ModelMultipleChoiceField(
         label=_("Not needed with these licenses"),
-        queryset=LicenseType.objects.all(),
+        queryset=license_types(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -343,6 +343,16 @@ class ItemVersion(BilingualNameMixin, models.Model):
         return self.kind == self.Kind.INSTANT
 
 
+def license_types() -> models.QuerySet:
+    """Every license type, through the relation that names it.
+
+    License types belong to the licenses app, which builds on this one (its
+    licenses name a department, its reuse records a material); this app
+    reaches them through its own relation rather than by importing that app.
+    """
+    return ItemVersion._meta.get_field("license_type").related_model.objects.all()
+
+
 class Material(BilingualNameMixin, models.Model):
     """A required material. A license of one of `stand_ins` spares the applicant from it."""
 

@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
-from licenses.models import LicenseType
 from portal.models import StaffRole
 from portal.permissions import departments_for
 from services.models import (
@@ -18,6 +17,7 @@ from services.models import (
     ListEntry,
     ListVersion,
     ServiceItem,
+    license_types,
 )
 from services.terms import Difference, Names, differences, terms_dict
 
@@ -25,7 +25,7 @@ from services.terms import Difference, Names, differences, terms_dict
 def reference_names() -> Names:
     """Names of license types and events in the active language (two small queries)."""
     return Names(
-        licenses={license.code: license.name for license in LicenseType.objects.all()},
+        licenses={license.code: license.name for license in license_types()},
         events={event.code: event.name for event in LifeEvent.objects.all()},
     )
 

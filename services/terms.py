@@ -8,11 +8,14 @@ export, so that all of them agree on what "the terms" are.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from licenses.models import LicenseType
 from services.models import Audience, FormField, ItemVersion
+
+if TYPE_CHECKING:
+    from licenses.models import LicenseType
 
 # The scalar terms that a list administrator edits, in the order pages show them.
 TERM_FIELDS = [
@@ -41,7 +44,7 @@ class MaterialInput:
     name_zh: str
     name_en: str
     required: bool = True
-    stand_ins: Iterable[LicenseType] = ()
+    stand_ins: Iterable["LicenseType"] = ()
 
 FORM_FIELD_FIELDS = [
     "key",

@@ -23,10 +23,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from licenses.models import LicenseType
 from portal.models import StaffRole
 from portal.permissions import has_role
-from services.models import Department, FormField, ItemVersion, LifeEvent, ServiceItem
+from services.models import Department, FormField, ItemVersion, LifeEvent, ServiceItem, license_types
 from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS, MaterialInput
 
 COLUMNS = [
@@ -221,7 +220,7 @@ class _References:
 
     def __init__(self, codes: list[str]):
         self.departments = {d.code: d for d in Department.objects.all()}
-        self.licenses = {t.code: t for t in LicenseType.objects.all()}
+        self.licenses = {t.code: t for t in license_types()}
         self.events = {e.code: e for e in LifeEvent.objects.all()}
         self.items = {i.code: i for i in ServiceItem.objects.filter(code__in=codes).select_related("department")}
 
