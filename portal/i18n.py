@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import formats
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 
 def prefers_chinese() -> bool:
@@ -24,6 +24,12 @@ def long_date(day: datetime.date) -> str:
     if prefers_chinese():
         return f"{day.year}年{day.month}月{day.day}日（{formats.date_format(day, 'l')}）"
     return formats.date_format(day, "l j F Y")
+
+
+def long_date_in(day: datetime.date, language: str) -> str:
+    """`long_date` in `language`, whatever the active one (bilingual documents print both)."""
+    with override(language):
+        return long_date(day)
 
 
 # For messages built now and read later: formatted in the language active when the text is read

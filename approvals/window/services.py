@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from approvals import services as workflow
 from approvals.models import Application, ApplicationEvent, CorrectionNotice, Visit
 from approvals.workflow import Action, State
+from portal.i18n import long_date_in
 from portal.models import Person, User
 from portal.pdf import qr_svg, render_pdf
 from portal.permissions import require_role
@@ -314,13 +315,6 @@ def window_edit(
 # asked for them, so their text is written here and in the PDF templates
 # rather than translated.
 
-_WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
 DELIVERY_LABELS = {
     Application.Delivery.ELECTRONIC: ("电子送达（电子证照夹和电子邮件）", "Electronically (license wallet and email)"),
     Application.Delivery.POST: ("邮寄送达", "By post"),
@@ -337,10 +331,7 @@ def bilingual_date(day: datetime.date | None) -> BilingualDate | None:
     """A date as people read it, in both languages: 2026年12月3日（星期四） / Thursday 3 December 2026."""
     if day is None:
         return None
-    return BilingualDate(
-        zh=f"{day.year}年{day.month}月{day.day}日（{_WEEKDAYS_ZH[day.weekday()]}）",
-        en=f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}",
-    )
+    return BilingualDate(zh=long_date_in(day, "zh-hans"), en=long_date_in(day, "en"))
 
 
 def bilingual_time(moment: datetime.datetime | None) -> BilingualDate | None:
