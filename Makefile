@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharf
 	fonts-noto-cjk chromium softhsm2 poppler-utils
 RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
 
-.PHONY: run test system setup messages makemessages bench bench-deadlines clean-var
+.PHONY: run test test-browser system setup messages makemessages bench bench-deadlines clean-var
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -59,8 +59,17 @@ run: setup
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
+# The suite runs on one xdist worker per core, at most 4 (each worker has its own
+# test database and Redis database: tests/conftest.py). `make test TEST_WORKERS=0`
+# runs it in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The real-browser tests alone (Playwright on Debian's Chromium), in one process.
+test-browser: setup
+	$(VENV)/bin/pytest -n 0 tests/browser $(PYTEST_ARGS)
 
 bench: setup bench-deadlines bench-seals bench-desk bench-licenses
 

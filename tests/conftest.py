@@ -18,6 +18,7 @@ its own tests.
 
 import os
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,29 @@ def pytest_configure(config):
     caches = {alias: {**cache, "LOCATION": own} for alias, cache in settings.CACHES.items()}
     override_settings(CACHES=caches, CELERY_BROKER_URL=own).enable()
     app.conf.broker_url = own
+
+
+# -- what runs on one worker ----------------------------------------------------------------------------
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup`, keep together the tests that share something costly.
+
+    The browser tests run on one worker, one Chromium at a time (two beside each
+    other on a 2-core machine starve the live servers). A module whose tests
+    share a module-scoped fixture (the URL audit's world, the seeded demo) runs
+    on one worker, which builds that fixture once.
+    """
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            continue
+        definitions = getattr(item, "_fixtureinfo", None)
+        ours = [defs[-1] for defs in definitions.name2fixturedefs.values() if defs] if definitions else []
+        if any(fixture.scope == "module" and fixture.baseid for fixture in ours):  # baseid: defined under tests/
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 # -- the test database and its working-day calendar -------------------------------------------------
