@@ -8,7 +8,7 @@ class LicensesConfig(AppConfig):
 
     def ready(self):
         from approvals import hooks
-        from licenses import selectors, services
+        from licenses import selectors, services, tasks  # noqa: F401  (tasks: registered for queuing by name)
         from licenses.views import verify_upload_panel
         from seals.views import register_verify_panel
 

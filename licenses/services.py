@@ -25,6 +25,7 @@ import datetime
 import hashlib
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -82,10 +83,13 @@ def on_application_approved(application) -> None:
     transaction.on_commit(lambda pk=application.pk: _enqueue_issue(pk), robust=True)
 
 
-def _enqueue_issue(application_id: int) -> None:
-    from licenses.tasks import issue_license
+def _enqueue(task: str, *args) -> None:
+    """Queue a task of licenses/tasks.py by name: the tasks call these services, not the other way round."""
+    current_app.signature(task, args=args).delay()
 
-    issue_license.delay(application_id)
+
+def _enqueue_issue(application_id: int) -> None:
+    _enqueue("licenses.tasks.issue_license", application_id)
 
 
 # -- opening the license row ------------------------------------------------------------
@@ -477,9 +481,7 @@ def license_retry(*, license: License, actor, at=None) -> None:
 
 
 def _enqueue_produce(license_id: int) -> None:
-    from licenses.tasks import produce_license
-
-    produce_license.delay(license_id)
+    _enqueue("licenses.tasks.produce_license", license_id)
 
 
 # -- re-issuance ---------------------------------------------------------------------------
@@ -515,9 +517,7 @@ def reissue_start(*, actor, license_type: LicenseType, department, reason: str, 
 
 
 def _enqueue_reissue(job_id: int) -> None:
-    from licenses.tasks import run_reissue_job
-
-    run_reissue_job.delay(job_id)
+    _enqueue("licenses.tasks.run_reissue_job", job_id)
 
 
 def reissue_pending_ids(job: ReissueJob) -> list[int]:

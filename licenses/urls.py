@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from licenses import views
+from portal.middleware import staff_area
 
 urlpatterns = [
     # The wallet: the holder's (and their enterprises') licenses.
@@ -25,12 +26,14 @@ urlpatterns = [
     ),
     path("verify/<str:number>/", views.verify_license, name="license_verify"),
     # The issuing department's staff.
-    path("staff/licenses/", views.staff_licenses, name="staff_licenses"),
-    path("staff/licenses/reissue/", views.staff_reissue, name="staff_reissue"),
-    path("staff/licenses/reissue/<int:pk>/", views.staff_reissue_job, name="staff_reissue_job"),
-    path("staff/licenses/<str:number>/", views.staff_license, name="staff_license"),
-    path("staff/licenses/<str:number>/pdf/", views.staff_license_pdf, name="staff_license_pdf"),
-    path("staff/licenses/<str:number>/<slug:action>/", views.staff_license_action, name="staff_license_action"),
+    *staff_area(
+        path("staff/licenses/", views.staff_licenses, name="staff_licenses"),
+        path("staff/licenses/reissue/", views.staff_reissue, name="staff_reissue"),
+        path("staff/licenses/reissue/<int:pk>/", views.staff_reissue_job, name="staff_reissue_job"),
+        path("staff/licenses/<str:number>/", views.staff_license, name="staff_license"),
+        path("staff/licenses/<str:number>/pdf/", views.staff_license_pdf, name="staff_license_pdf"),
+        path("staff/licenses/<str:number>/<slug:action>/", views.staff_license_action, name="staff_license_action"),
+    ),
     # The first release spelled it "licence": the wallet's and staff pages' old addresses redirect.
     re_path(r"^(?P<area>me|staff)/licences/(?P<rest>.*)$", views.old_spelling, name="licenses_old_spelling"),
 ]

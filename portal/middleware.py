@@ -19,12 +19,6 @@ from portal.permissions import needs_mfa_enrolment
 
 STAFF_MARK = "staff_area"
 
-# Staff pages of URL modules that do not mark them yet (approvals.desk.urls,
-# approvals.window.urls, licenses.urls), one route name per area: the area is
-# read from where the route is, like a marked one's. Drop each name once its
-# module marks its pages.
-STAFF_ROUTES_UNMARKED = frozenset({"desk", "window", "staff_licenses"})
-
 
 def staff_area(*patterns: URLPattern | URLResolver) -> list[URLPattern | URLResolver]:
     """Mark URL patterns as staff pages: `urlpatterns = [..., *staff_area(path("desk/", ...), ...)]`.
@@ -48,7 +42,7 @@ def staff_routes(resolver: URLResolver | None = None):
             marked = staff or getattr(entry, STAFF_MARK, False)
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, prefix + str(entry.pattern), marked or _is_admin_site(entry))
-            elif marked or entry.name in STAFF_ROUTES_UNMARKED:
+            elif marked:
                 yield entry, prefix + str(entry.pattern)
 
     yield from walk((resolver or get_resolver()).url_patterns, "", False)

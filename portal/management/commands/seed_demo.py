@@ -8,8 +8,8 @@ from django.db import transaction
 # order, because later ones build on earlier ones (departments before staff).
 DEMO_APPS = ["services", "portal", "approvals", "licenses", "seals", "supervision"]
 # Last, with the list, accounts, calendar and seals in place: applications,
-# licenses and window visits made through the services (approvals/demo_cases.py).
-DEMO_STEPS = [f"{app}.demo" for app in DEMO_APPS] + ["approvals.demo_cases"]
+# licenses and window visits made through the services (licenses/demo_cases.py).
+DEMO_STEPS = [f"{app}.demo" for app in DEMO_APPS] + ["licenses.demo_cases"]
 
 
 class Command(BaseCommand):

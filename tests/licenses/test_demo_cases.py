@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from deadlines.selectors import forget_built_calendars
-from approvals.demo_cases import material_pdf
+from licenses.demo_cases import material_pdf
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
 from approvals.workflow import State
 from licenses.models import License, LicenseDocument, MaterialLicense

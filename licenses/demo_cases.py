@@ -6,7 +6,8 @@ call (approvals.services, approvals.window.services, licenses.services and the
 issuing task), so the demo obeys every rule the real system does: the list
 guard, form validation, upload checks, the workflow table, the deadline clock,
 the seals. `seed_demo` runs this last, when the list, the accounts, the
-calendar and the seals are in place.
+calendar and the seals are in place. It lives here, in the app that builds on
+applications, so that approvals need not know about licenses.
 
 Idempotent: a case is found again by its applicant, its item and one answer
 of its own (`Case.key`). A case that exists is left where the demo has taken
