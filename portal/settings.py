@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.csp.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.StaffMFAMiddleware",
@@ -316,6 +319,31 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp: https://django-csp.readthedocs.io/en/latest/configuration.html).
+# Scripts and style sheets come from our own static files; an inline <script>
+# or <style> needs the request's nonce ({{ request.csp_nonce }}). Style
+# attributes stay allowed (style-src-attr): the rate bars are sized by one, and
+# so are a few of allauth's hidden forms; they cannot run script. data: images
+# are allauth's TOTP QR codes; object-src 'self' lets the desk preview PDFs in
+# an <object>. A response that allows same-origin framing
+# (@xframe_options_sameorigin) gets frame-ancestors 'self' instead of 'none'
+# (portal/csp.py). No form-action: Chromium applies it to the redirect after a
+# POST, and the OIDC consent form redirects to a departmental system.
+# CSP_REPORT_URI, if set, receives the browsers' violation reports.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "report-uri": envstr("CSP_REPORT_URI") or None,
+    },
+}
 
 LOGGING = {
     "version": 1,
