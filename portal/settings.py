@@ -209,9 +209,12 @@ IDP_OIDC_ADAPTER = "portal.adapter.OIDCAdapter"
 
 # Seals: the key-encryption key that protects every private key at rest.
 SEAL_KEK_FILE = envstr("SEAL_KEK_FILE", str(VAR_DIR / "seal-kek.key") if (DEBUG or DEMO_MODE) else "")
+# An external RFC 3161 timestamp authority; empty: the portal's own TSA (under our root) stamps in-process.
 SEAL_TSA_URL = envstr("SEAL_TSA_URL")
-# PEM file of the timestamp authority's root(s): only then is a B-T timestamp's time trusted.
+# PEM file of the external timestamp authority's root(s), trusted beside our root.
 SEAL_TSA_TRUST_FILE = envstr("SEAL_TSA_TRUST_FILE")
+# Sealed documents get a new archive timestamp when their newest one's certificate ends within this many days.
+SEAL_ARCHIVE_RENEW_DAYS = envint("SEAL_ARCHIVE_RENEW_DAYS", 365)
 # Seals whose keys live on a PKCS#11 token (an HSM; SoftHSM2 in tests).
 SEAL_PKCS11_MODULE = envstr("SEAL_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
 SEAL_PKCS11_PIN = envsecret("SEAL_PKCS11_PIN")

@@ -29,6 +29,60 @@ class RootAuthority(models.Model):
         return self.common_name
 
 
+class Authority(models.Model):
+    """A key the root certifies: the issuing CA (it signs the seal certificates and their
+    CRL) or the timestamp authority (it signs RFC 3161 tokens). One of each is in use;
+    a replaced one is kept with `retired_at` set, because documents still refer to it."""
+
+    class Role(models.TextChoices):
+        ISSUING = "issuing", _("issuing CA")
+        TSA = "tsa", _("timestamp authority")
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    common_name = models.CharField(_("name"), max_length=64)
+    certificate_pem = models.TextField(_("certificate (PEM)"))
+    fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    algorithm = models.CharField(_("key algorithm"), max_length=10, choices=RootAuthority.Algorithm.choices)
+    encrypted_key = models.BinaryField(_("encrypted private key"))
+    kek_id = models.CharField(_("key-encryption key id"), max_length=16)
+    not_after = models.DateTimeField(_("valid until"))
+    created_at = models.DateTimeField(_("created at"))
+    retired_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role"], condition=Q(retired_at__isnull=True), name="one_authority_in_use_per_role"
+            ),
+        ]
+        verbose_name = _("certification authority")
+        verbose_name_plural = _("certification authorities")
+
+    def __str__(self):
+        return f"{self.common_name} ({self.get_role_display()})"
+
+
+class PublishedCRL(models.Model):
+    """The newest CRL of one of our CAs (the root, the issuing CA), signed by a worker.
+
+    The public CRL addresses serve these bytes as they are: the web process never opens a CA key.
+    """
+
+    issuer_fingerprint = models.CharField(_("issuer's SHA-256 fingerprint"), max_length=64, unique=True)
+    number = models.PositiveBigIntegerField(_("CRL number"))
+    this_update = models.DateTimeField(_("this update"))
+    next_update = models.DateTimeField(_("next update"))
+    der = models.BinaryField(_("CRL (DER)"))
+
+    class Meta:
+        verbose_name = _("published CRL")
+        verbose_name_plural = _("published CRLs")
+
+    def __str__(self):
+        return f"CRL {self.number} of {self.issuer_fingerprint[:16]}"
+
+
 class SealQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Seal.Status.ACTIVE)
@@ -74,7 +128,12 @@ class Seal(models.Model):
     # What the seal reads, fixed when it is issued (a later renaming makes a new seal).
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=150)
+    # The department's unified social credit code (GB 32100), written into the certificate.
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
 
+    issuer = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+    )
     serial_number = models.CharField(_("certificate serial number"), max_length=40, unique=True)
     certificate_pem = models.TextField(_("certificate (PEM)"))
     fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
@@ -218,3 +277,4 @@ class SealLogHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="one_seal_log_head")]
+

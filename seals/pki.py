@@ -10,13 +10,28 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# Our private OID arc: a UUID-derived OID (ITU-T X.667, arc 2.25), which needs no
+# registration and collides with nobody's. Under it:
+#   .1    certificate policies   .1.1  department electronic seals (电子印章证书策略), version 1
+#   .2    timestamp policies     .2.1  the portal TSA's timestamps, version 1
+ONEGATE_OID_ARC = "2.25.330687084392429103926811976260101266754"
+SEAL_POLICY_OID = ONEGATE_OID_ARC + ".1.1"
+TSA_POLICY_OID = ONEGATE_OID_ARC + ".2.1"
+
+LOCALITY = "葫芦岛市"
+PROVINCE = "辽宁省"
 
 EC_P256 = "ec-p256"
 RSA_3072 = "rsa-3072"
 ALGORITHMS = (EC_P256, RSA_3072)
 
 ROOT_VALIDITY = timedelta(days=20 * 365)
+ISSUING_VALIDITY = ROOT_VALIDITY  # capped at the root's end
+# A TSA certificate is replaced well before it ends (services.tsa_ensure), and
+# documents get a fresh archive timestamp before their newest one's ends.
+TSA_VALIDITY = timedelta(days=10 * 365)
 SEAL_VALIDITY = timedelta(days=5 * 365)
 CRL_VALIDITY = timedelta(days=7)
 # Certificates start a little in the past so that a clock a few minutes slow
@@ -62,12 +77,19 @@ def root_name(*, common_name: str, organisation: str) -> x509.Name:
     )
 
 
-def seal_name(*, department_zh: str, department_en: str, purpose_zh: str, organisation: str) -> x509.Name:
-    """The department in the subject: CN is its Chinese name, OU its English one."""
+def seal_name(
+    *, department_zh: str, department_en: str, purpose_zh: str, organisation: str, credit_code: str = ""
+) -> x509.Name:
+    """The department in the subject: CN is its Chinese name, OU its English one, and its
+    unified social credit code as organizationIdentifier `NTRCN-<code>` (ETSI EN 319 412-1)."""
+    identifier = [x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, f"NTRCN-{credit_code}")] if credit_code else []
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, PROVINCE),
+            x509.NameAttribute(NameOID.LOCALITY_NAME, LOCALITY),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            *identifier,
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, department_en[:64]),
             x509.NameAttribute(NameOID.TITLE, purpose_zh[:64]),
             x509.NameAttribute(NameOID.COMMON_NAME, department_zh[:64]),
@@ -85,7 +107,8 @@ def build_root_certificate(private_key, *, subject: x509.Name, at: datetime) -> 
         .serial_number(x509.random_serial_number())
         .not_valid_before(at - BACKDATE)
         .not_valid_after(at + ROOT_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        # The root certifies the issuing CA and the TSA only; the issuing CA certifies seals.
+        .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
         .add_extension(
             x509.KeyUsage(**{**_KEY_USAGE_NONE, "key_cert_sign": True, "crl_sign": True}), critical=True
         )
@@ -94,17 +117,27 @@ def build_root_certificate(private_key, *, subject: x509.Name, at: datetime) -> 
     )
 
 
-def build_seal_certificate(
-    *,
-    public_key,
-    subject: x509.Name,
-    root_certificate: x509.Certificate,
-    root_key,
-    crl_url: str,
-    at: datetime,
+def _crl_distribution_point(crl_url: str) -> x509.CRLDistributionPoints:
+    return x509.CRLDistributionPoints(
+        [x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)]
+    )
+
+
+def _under(builder: x509.CertificateBuilder, *, public_key, issuer_certificate, crl_url: str):
+    builder = builder.add_extension(
+        x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
+    ).add_extension(
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_certificate.public_key()), critical=False
+    )
+    if crl_url:
+        builder = builder.add_extension(_crl_distribution_point(crl_url), critical=False)
+    return builder
+
+
+def build_issuing_certificate(
+    *, public_key, subject: x509.Name, root_certificate: x509.Certificate, root_key, crl_url: str, at: datetime
 ) -> x509.Certificate:
-    """A seal certificate: digitalSignature + nonRepudiation, issued by the root."""
-    key_algorithm(public_key)
+    """The issuing CA: certifies seal certificates only (path length 0); its status is on the root's CRL."""
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -112,25 +145,75 @@ def build_seal_certificate(
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(at - BACKDATE)
-        .not_valid_after(min(at + SEAL_VALIDITY, root_certificate.not_valid_after_utc))
+        .not_valid_after(min(at + ISSUING_VALIDITY, root_certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(**{**_KEY_USAGE_NONE, "key_cert_sign": True, "crl_sign": True}), critical=True
+        )
+    )
+    builder = _under(builder, public_key=public_key, issuer_certificate=root_certificate, crl_url=crl_url)
+    return builder.sign(root_key, hashes.SHA256())
+
+
+def build_tsa_certificate(
+    *, public_key, subject: x509.Name, root_certificate: x509.Certificate, root_key, crl_url: str, at: datetime
+) -> x509.Certificate:
+    """The timestamp authority: the critical timeStamping EKU (RFC 3161 §2.3), issued by the root."""
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(root_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(at - BACKDATE)
+        .not_valid_after(min(at + TSA_VALIDITY, root_certificate.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(**{**_KEY_USAGE_NONE, "digital_signature": True, "content_commitment": True}),
             critical=True,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_certificate.public_key()), critical=False
-        )
-    )
-    if crl_url:
-        builder = builder.add_extension(
-            x509.CRLDistributionPoints(
-                [x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)]
-            ),
+            x509.CertificatePolicies([x509.PolicyInformation(x509.ObjectIdentifier(TSA_POLICY_OID), None)]),
             critical=False,
         )
+    )
+    builder = _under(builder, public_key=public_key, issuer_certificate=root_certificate, crl_url=crl_url)
     return builder.sign(root_key, hashes.SHA256())
+
+
+def build_seal_certificate(
+    *,
+    public_key,
+    subject: x509.Name,
+    issuer_certificate: x509.Certificate,
+    issuer_key,
+    crl_url: str,
+    at: datetime,
+) -> x509.Certificate:
+    """A seal certificate: digitalSignature + nonRepudiation, under our seal policy, issued by
+    the issuing CA (or, for a look-alike in the tests, by any CA)."""
+    key_algorithm(public_key)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(at - BACKDATE)
+        .not_valid_after(min(at + SEAL_VALIDITY, issuer_certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(**{**_KEY_USAGE_NONE, "digital_signature": True, "content_commitment": True}),
+            critical=True,
+        )
+        .add_extension(
+            x509.CertificatePolicies([x509.PolicyInformation(x509.ObjectIdentifier(SEAL_POLICY_OID), None)]),
+            critical=False,
+        )
+    )
+    builder = _under(builder, public_key=public_key, issuer_certificate=issuer_certificate, crl_url=crl_url)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 REASON_FLAGS = {
@@ -144,21 +227,23 @@ REASON_FLAGS = {
 
 def build_crl(
     *,
-    root_certificate: x509.Certificate,
-    root_key,
+    issuer_certificate: x509.Certificate,
+    issuer_key,
     revoked: list[tuple[int, datetime, str]],
     at: datetime,
+    number: int | None = None,
 ) -> x509.CertificateRevocationList:
-    """The root's CRL. `revoked` holds (serial number, revocation time, reason code)."""
+    """A CA's CRL (the root's or the issuing CA's). `revoked` holds (serial number, revocation
+    time, reason code)."""
     builder = (
         x509.CertificateRevocationListBuilder()
-        .issuer_name(root_certificate.subject)
+        .issuer_name(issuer_certificate.subject)
         .last_update(at)
         .next_update(at + CRL_VALIDITY)
         # Increases with time, as RFC 5280 wants, without a counter to keep.
-        .add_extension(x509.CRLNumber(int(at.timestamp())), critical=False)
+        .add_extension(x509.CRLNumber(number if number is not None else int(at.timestamp())), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_certificate.public_key()), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_certificate.public_key()), critical=False
         )
     )
     for serial, revoked_at, reason in revoked:
@@ -166,7 +251,7 @@ def build_crl(
         if reason != "unspecified":  # RFC 5280: omit the reason code rather than say "unspecified"
             entry = entry.add_extension(x509.CRLReason(REASON_FLAGS[reason]), critical=False)
         builder = builder.add_revoked_certificate(entry.build())
-    return builder.sign(root_key, hashes.SHA256())
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 def certificate_pem(certificate: x509.Certificate) -> str:
@@ -181,6 +266,15 @@ def load_certificate(pem: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem.encode("ascii"))
 
 
+def load_certificates_file(path) -> list[x509.Certificate]:
+    """Every certificate in a PEM file (or the one in a DER file)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificates(data)
+    return [x509.load_der_x509_certificate(data)]
+
+
 def fingerprint(certificate: x509.Certificate) -> str:
     """SHA-256 over the DER encoding, as lowercase hex."""
     return hashlib.sha256(certificate_der(certificate)).hexdigest()
@@ -192,10 +286,21 @@ def colon_hex(hex_digest: str) -> str:
     return ":".join(upper[i : i + 2] for i in range(0, len(upper), 2))
 
 
-def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether `issuer` signed `certificate` (our hierarchy has a single level)."""
+def _directly_issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         certificate.verify_directly_issued_by(issuer)
     except (ValueError, TypeError, InvalidSignature):
         return False
     return True
+
+
+def issued_by(certificate: x509.Certificate, issuer: x509.Certificate, *, via=()) -> bool:
+    """Whether `issuer` signed `certificate`, directly or through one of the CA certificates
+    in `via` that it signed itself (root → issuing CA → seal)."""
+    if _directly_issued_by(certificate, issuer):
+        return True
+    return any(
+        _directly_issued_by(certificate, middle) and _directly_issued_by(middle, issuer)
+        for middle in via
+        if middle != certificate
+    )

@@ -1,16 +1,10 @@
-"""Reads for seals: the published root and CRL, seals in use, and the usage log."""
+"""Reads for seals: the published root, CA certificates and CRLs, seals in use, and the usage log."""
 
 from datetime import datetime
 
-from cryptography.hazmat.primitives import serialization
-from django.core.cache import cache
-from django.db.models import Count, Max
-
 from portal.permissions import Role, departments_for, has_role, require_role
-from seals import keystore, ledger, pki
-from seals.models import RootAuthority, Seal, SealLogHead, SealUsage
-
-CRL_CACHE_SECONDS = 3600
+from seals import ledger, pki
+from seals.models import Authority, PublishedCRL, RootAuthority, Seal, SealLogHead, SealUsage
 
 
 def root_authority() -> RootAuthority | None:
@@ -22,26 +16,51 @@ def active_seal(*, department, purpose: str = Seal.Purpose.LICENSE) -> Seal | No
     return Seal.objects.active().filter(department=department, purpose=purpose).first()
 
 
-def crl(*, at: datetime) -> bytes | None:
-    """The root's CRL (DER), signed afresh when a revocation changes it and at least hourly."""
-    root = root_authority()
-    if root is None:
+def issuing_authority() -> Authority | None:
+    return Authority.objects.filter(role=Authority.Role.ISSUING, retired_at__isnull=True).first()
+
+
+def tsa_authority() -> Authority | None:
+    return Authority.objects.filter(role=Authority.Role.TSA, retired_at__isnull=True).first()
+
+
+def published_crl(*, issuer) -> PublishedCRL | None:
+    """The newest CRL a worker signed for `issuer` (the root or the issuing CA), as stored.
+
+    Nothing here signs or opens a key: publishing is services.crl_publish's job.
+    """
+    if issuer is None:
         return None
-    revoked = Seal.objects.revoked()
-    state = revoked.aggregate(n=Count("pk"), last=Max("revoked_at"))
-    key = f"seals:crl:{root.fingerprint_sha256[:16]}:{state['n']}:{state['last'] and state['last'].timestamp()}"
-    der = cache.get(key)
-    if der is None:
-        certificate = pki.load_certificate(root.certificate_pem)
-        root_key = keystore.decrypt_private_key(
-            root.encrypted_key, stored_kek_id=root.kek_id, public_key=certificate.public_key()
-        )
-        entries = [(int(s.serial_number, 16), s.revoked_at, s.revocation_reason) for s in revoked]
-        der = pki.build_crl(root_certificate=certificate, root_key=root_key, revoked=entries, at=at).public_bytes(
-            serialization.Encoding.DER
-        )
-        cache.set(key, der, CRL_CACHE_SECONDS)
-    return der
+    return PublishedCRL.objects.filter(issuer_fingerprint=issuer.fingerprint_sha256).first()
+
+
+def crl(*, at: datetime | None = None) -> bytes | None:
+    """The issuing CA's CRL (DER): the one the seal certificates name."""
+    published = published_crl(issuer=issuing_authority())
+    return bytes(published.der) if published else None
+
+
+def root_crl() -> bytes | None:
+    """The root's CRL (DER): the one the issuing CA and TSA certificates name."""
+    published = published_crl(issuer=root_authority())
+    return bytes(published.der) if published else None
+
+
+def ca_certificates() -> list:
+    """Our CA and TSA certificates under the root (cryptography objects), old ones included."""
+    return [pki.load_certificate(a.certificate_pem) for a in Authority.objects.order_by("pk")]
+
+
+def usage_of(pdf_bytes: bytes) -> SealUsage | None:
+    """The usage-log entry of the newest seal in a sealed PDF (by the signed revision's SHA-256,
+    which later validation data and archive timestamps leave unchanged)."""
+    from seals.signing import signed_revision_sha256
+
+    try:
+        sha256 = signed_revision_sha256(pdf_bytes)
+    except (IndexError, ValueError):
+        return None
+    return SealUsage.objects.filter(document_sha256=sha256).order_by("-seq").first()
 
 
 def _usage_departments(user) -> list[int] | None:

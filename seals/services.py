@@ -1,8 +1,12 @@
-"""Writes for seals: the root CA, the seal lifecycle, sealing PDFs and the usage log.
+"""Writes for seals: the CA hierarchy and its CRLs, the seal lifecycle, sealing PDFs
+(PAdES B-LTA), archive timestamps and the usage log.
 
-Views, admin actions, commands and other apps call these. `seal_pdf` is the
-one way the portal signs a document: it refuses a seal that is not in use and
-records every signature in the tamper-evident seal-usage log.
+Views, admin actions, commands, tasks and other apps call these. `seal_pdf` is
+the one way the portal signs a document: it refuses a seal that is not in use
+and records every signature in the tamper-evident seal-usage log.
+
+Public hooks for other apps: `portal_timestamper()` (an RFC 3161 timestamper),
+`on_seal_revoked(handler)` and `register_archive(...)`.
 """
 
 import hashlib
@@ -10,8 +14,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,12 +25,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from seals import artwork, keystore, ledger, pki, signing
-from seals.models import RootAuthority, Seal, SealLogHead, SealUsage
+from seals import artwork, keystore, ledger, pki, signing, timestamping
+from seals.models import Authority, PublishedCRL, RootAuthority, Seal, SealLogHead, SealUsage
 
 logger = logging.getLogger(__name__)
 
 ROOT_NAME = "OneGate Root CA"
+ISSUING_NAME = "OneGate Seal Issuing CA"
+TSA_NAME = "OneGate Timestamp Authority"
+# A TSA certificate with less than this left is replaced by a new one (tsa_ensure),
+# so that the archive timestamps made from then on outlive the renewal window.
+TSA_REPLACE_BEFORE = timedelta(days=2 * 365)
+# A fresh CRL is signed when the stored one is older than this (the beat task runs hourly).
+CRL_REFRESH_AFTER = timedelta(hours=1)
 
 
 def _require_perm(actor, perm: str) -> None:
@@ -34,16 +46,24 @@ def _require_perm(actor, perm: str) -> None:
 
 
 def crl_url() -> str:
-    """Where relying parties fetch our CRL; written into every seal certificate."""
+    """Where relying parties fetch the issuing CA's CRL; written into every seal certificate."""
     return settings.SITE_URL + reverse("verify_crl")
 
 
-# -- the root CA ---------------------------------------------------------------
+def root_crl_url() -> str:
+    """Where relying parties fetch the root's CRL; written into the issuing CA and TSA certificates."""
+    return settings.SITE_URL + reverse("verify_root_crl")
+
+
+# -- the CA hierarchy ----------------------------------------------------------
 
 
 @transaction.atomic
 def root_create(*, algorithm: str = pki.EC_P256, common_name: str = ROOT_NAME, at: datetime | None = None) -> RootAuthority:
-    """Create the portal's root CA. It is made once: an existing root is never replaced."""
+    """Create the portal's CA hierarchy: the root, the issuing CA and the TSA, and sign their CRLs.
+
+    It is made once: an existing root is never replaced.
+    """
     at = at or timezone.now()
     existing = RootAuthority.objects.first()
     if existing is not None:
@@ -72,7 +92,159 @@ def root_create(*, algorithm: str = pki.EC_P256, common_name: str = ROOT_NAME, a
     except IntegrityError:
         raise ValidationError(_("The root CA already exists; it is never overwritten.")) from None
     logger.info("seals: root CA created, fingerprint %s", root.fingerprint_sha256)
+    root_certificate = pki.load_certificate(root.certificate_pem)
+    for role in (Authority.Role.ISSUING, Authority.Role.TSA):
+        _authority_create(role=role, root_certificate=root_certificate, root_key=key, algorithm=algorithm, at=at)
+    crl_publish(at=at)
     return root
+
+
+def _authority_create(*, role: str, root_certificate, root_key, algorithm: str, at: datetime) -> Authority:
+    key = pki.generate_key(algorithm)
+    name = ISSUING_NAME if role == Authority.Role.ISSUING else TSA_NAME
+    build = pki.build_issuing_certificate if role == Authority.Role.ISSUING else pki.build_tsa_certificate
+    certificate = build(
+        public_key=key.public_key(),
+        subject=pki.root_name(common_name=name, organisation=settings.SITE_NAME),
+        root_certificate=root_certificate,
+        root_key=root_key,
+        crl_url=root_crl_url(),
+        at=at,
+    )
+    blob, kek_id = keystore.encrypt_private_key(key)
+    authority = Authority(
+        role=role,
+        common_name=name,
+        certificate_pem=pki.certificate_pem(certificate),
+        fingerprint_sha256=pki.fingerprint(certificate),
+        algorithm=algorithm,
+        encrypted_key=blob,
+        kek_id=kek_id,
+        not_after=certificate.not_valid_after_utc,
+        created_at=at,
+    )
+    authority.full_clean(validate_unique=False)
+    authority.save()
+    logger.info("seals: %s created, fingerprint %s", role, authority.fingerprint_sha256)
+    return authority
+
+
+def _authority(role: str, *, lock: bool = False) -> Authority:
+    rows = Authority.objects.filter(role=role, retired_at__isnull=True)
+    found = rows.select_for_update().first() if lock else rows.first()
+    if found is None:
+        raise ValidationError(_("There is no root CA yet: run manage.py seals_init first."))
+    return found
+
+
+def _key_of(record):
+    """Open the stored private key of the root, the issuing CA or the TSA (never in a web request
+    that only publishes: the CRL views read PublishedCRL)."""
+    certificate = pki.load_certificate(record.certificate_pem)
+    return keystore.decrypt_private_key(
+        record.encrypted_key, stored_kek_id=record.kek_id, public_key=certificate.public_key()
+    )
+
+
+@transaction.atomic
+def tsa_ensure(*, at: datetime | None = None) -> Authority:
+    """The TSA in use; replaced by a new key and certificate when it has less than
+    TSA_REPLACE_BEFORE left, so fresh archive timestamps always have years ahead of them."""
+    at = at or timezone.now()
+    root = _root(lock=True)
+    current = _authority(Authority.Role.TSA, lock=True)
+    if current.not_after - at > TSA_REPLACE_BEFORE:
+        return current
+    root_certificate = pki.load_certificate(root.certificate_pem)
+    if root_certificate.not_valid_after_utc - at <= TSA_REPLACE_BEFORE:
+        logger.error("seals: the root CA ends on %s: a new root is needed", root_certificate.not_valid_after_utc)
+        return current
+    current.retired_at = at
+    current.save(update_fields=["retired_at"])
+    new = _authority_create(
+        role=Authority.Role.TSA,
+        root_certificate=root_certificate,
+        root_key=_key_of(root),
+        algorithm=root.algorithm,
+        at=at,
+    )
+    _forget_timestamper()
+    return new
+
+
+# -- CRLs ----------------------------------------------------------------------
+
+
+def _publish_one(*, issuer, revoked: list[tuple[int, datetime, str]], at: datetime) -> PublishedCRL:
+    certificate = pki.load_certificate(issuer.certificate_pem)
+    previous = PublishedCRL.objects.select_for_update().filter(issuer_fingerprint=issuer.fingerprint_sha256).first()
+    number = max(int(at.timestamp()), previous.number + 1 if previous else 0)
+    crl = pki.build_crl(issuer_certificate=certificate, issuer_key=_key_of(issuer), revoked=revoked, at=at, number=number)
+    der = crl.public_bytes(pki.serialization.Encoding.DER)
+    published, _created = PublishedCRL.objects.update_or_create(
+        issuer_fingerprint=issuer.fingerprint_sha256,
+        defaults={
+            "number": number,
+            "this_update": crl.last_update_utc,
+            "next_update": crl.next_update_utc,
+            "der": der,
+        },
+    )
+    return published
+
+
+@transaction.atomic
+def crl_publish(*, at: datetime | None = None) -> list[PublishedCRL]:
+    """Sign and store the CRLs of the root (issuing CA and TSA certificates) and of every issuing
+    CA (seal certificates). A worker runs this on a schedule and after each revocation; the
+    public CRL addresses only read what is stored here."""
+    at = at or timezone.now()
+    root = _root()
+    published = [_publish_one(issuer=root, revoked=[], at=at)]
+    issuers = Authority.objects.filter(role=Authority.Role.ISSUING).order_by("pk")
+    current = issuers.filter(retired_at__isnull=True).first()
+    for issuer in issuers:
+        revoked = Seal.objects.revoked().filter(issuer=issuer)
+        if issuer == current:
+            revoked = revoked | Seal.objects.revoked().filter(issuer__isnull=True)
+        entries = [(int(s.serial_number, 16), s.revoked_at, s.revocation_reason) for s in revoked]
+        published.append(_publish_one(issuer=issuer, revoked=entries, at=at))
+    return published
+
+
+def _crls_for_signing(at: datetime) -> list[bytes]:
+    """The stored CRLs, re-signed first if any is missing or older than CRL_REFRESH_AFTER (the
+    beat task normally keeps them fresh; this runs where documents are sealed, in a worker)."""
+    fingerprints = [_root().fingerprint_sha256, _authority(Authority.Role.ISSUING).fingerprint_sha256]
+    crls = list(PublishedCRL.objects.filter(issuer_fingerprint__in=fingerprints))
+    if len(crls) < len(fingerprints) or any(
+        c.this_update > at or at - c.this_update > CRL_REFRESH_AFTER for c in crls
+    ):
+        crls = crl_publish(at=at)
+    return [bytes(c.der) for c in crls if c.issuer_fingerprint in fingerprints]
+
+
+def _enqueue_crl_publish() -> None:
+    from celery import current_app
+
+    current_app.signature("seals.tasks.publish_crls").delay()
+
+
+# -- hooks for other apps ------------------------------------------------------
+
+_revocation_handlers: list[Callable] = []
+
+
+def on_seal_revoked(handler: Callable) -> None:
+    """Call `handler(seal, reason)` after the commit of every seal revocation.
+
+    `reason` is a Seal.RevocationReason value. For "key_compromise" the handler
+    should re-issue what the seal sealed under the department's new seal and
+    tell the holders: documents sealed before the revocation stay valid for
+    any other reason (their timestamps place them before it).
+    """
+    if handler not in _revocation_handlers:
+        _revocation_handlers.append(handler)
 
 
 def _root(*, lock: bool = False) -> RootAuthority:
@@ -91,10 +263,6 @@ def _root(*, lock: bool = False) -> RootAuthority:
     return root
 
 
-def _root_key(root: RootAuthority, certificate):
-    return keystore.decrypt_private_key(
-        root.encrypted_key, stored_kek_id=root.kek_id, public_key=certificate.public_key()
-    )
 
 
 # -- the seal lifecycle --------------------------------------------------------
@@ -111,11 +279,13 @@ def _new_seal(
     pkcs11_token_label: str,
     pkcs11_key_label: str,
     algorithm: str,
+    credit_code: str,
 ) -> Seal:
-    root_certificate = pki.load_certificate(root.certificate_pem)
+    issuer = _authority(Authority.Role.ISSUING)
+    issuer_certificate = pki.load_certificate(issuer.certificate_pem)
     # Opened first: under a KEK this process does not hold (a rotation committed
     # while we waited for the root's lock) this fails before any key is made.
-    root_key = _root_key(root, root_certificate)
+    issuer_key = _key_of(issuer)
     encrypted_key, kek_id = None, ""
     if key_store == Seal.KeyStore.ENCRYPTED:
         private_key = pki.generate_key(algorithm)
@@ -147,9 +317,10 @@ def _new_seal(
             department_en=department.name_en,
             purpose_zh=purpose_zh,
             organisation=settings.SITE_NAME,
+            credit_code=credit_code,
         ),
-        root_certificate=root_certificate,
-        root_key=root_key,
+        issuer_certificate=issuer_certificate,
+        issuer_key=issuer_key,
         crl_url=crl_url(),
         at=at,
     )
@@ -158,6 +329,8 @@ def _new_seal(
         purpose=purpose,
         name_zh=department.name_zh,
         name_en=department.name_en,
+        credit_code=credit_code,
+        issuer=issuer,
         serial_number=format(certificate.serial_number, "x"),
         certificate_pem=pki.certificate_pem(certificate),
         fingerprint_sha256=pki.fingerprint(certificate),
@@ -190,14 +363,21 @@ def seal_issue(
     pkcs11_token_label: str = "",
     pkcs11_key_label: str = "",
     algorithm: str = pki.EC_P256,
+    credit_code: str = "",
 ) -> Seal:
-    """Issue a department's seal: a new key, a certificate from the root and the seal image.
+    """Issue a department's seal: a new key, a certificate from the issuing CA and the seal image.
 
+    `credit_code` is the department's unified social credit code, written into the
+    certificate's subject (organizationIdentifier NTRCN-<code>).
     Takes the root CA's row lock first (see `_root`): it waits for a running KEK rotation.
     """
+    from portal.identifiers import validate_credit_code
+
     _require_perm(actor, "seals.add_seal")
     if purpose not in Seal.Purpose.values:
         raise ValidationError({"purpose": _("Choose a purpose.")})
+    if credit_code:
+        credit_code = validate_credit_code(credit_code)
     root = _root(lock=True)
     if Seal.objects.active().filter(department=department, purpose=purpose).exists():
         raise ValidationError(_("This department already has a seal in use for this purpose: rotate it instead."))
@@ -211,6 +391,7 @@ def seal_issue(
         pkcs11_token_label=pkcs11_token_label,
         pkcs11_key_label=pkcs11_key_label,
         algorithm=algorithm,
+        credit_code=credit_code,
     )
 
 
@@ -250,6 +431,7 @@ def seal_rotate(
         pkcs11_token_label=old.pkcs11_token_label,
         pkcs11_key_label=pkcs11_key_label,
         algorithm=pki.key_algorithm(pki.load_certificate(old.certificate_pem).public_key()),
+        credit_code=old.credit_code,
     )
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
@@ -284,6 +466,10 @@ def seal_revoke(*, seal: Seal, reason: str, note: str, actor=None, at: datetime 
     locked.save(update_fields=["status", "revoked_at", "revocation_reason", "revocation_note", "revoked_by"])
     _forget_signer(locked.pk)
     logger.warning("seals: revoked seal %s (%s)", locked.serial_number, reason)
+    # After the commit: a worker signs the new CRL, and other apps act on the revocation.
+    transaction.on_commit(_enqueue_crl_publish, robust=True)
+    for handler in _revocation_handlers:
+        transaction.on_commit(lambda handler=handler: handler(locked, reason), robust=True)
     seal.refresh_from_db()
     return locked
 
@@ -303,6 +489,8 @@ class KekRotation:
 def _record_name(record) -> str:
     if isinstance(record, RootAuthority):
         return f"root CA {record.fingerprint_sha256[:16]}"
+    if isinstance(record, Authority):
+        return f"{record.get_role_display()} {record.fingerprint_sha256[:16]}"
     return f"seal {record.serial_number} (pk {record.pk}, {record.get_status_display()})"
 
 
@@ -329,6 +517,7 @@ def kek_rotate(*, new_kek_file: str | os.PathLike, dry_run: bool = False) -> Kek
         )
     # Plain pk order, no joins: a fixed lock order, and only these tables' rows are locked.
     records = [*RootAuthority.objects.select_for_update().order_by("pk")]
+    records += Authority.objects.select_for_update().order_by("pk")
     records += Seal.objects.select_for_update().filter(
         key_store=Seal.KeyStore.ENCRYPTED, encrypted_key__isnull=False
     ).order_by("pk")
@@ -442,7 +631,7 @@ def forget_signers() -> None:
         _signers.clear()
 
 
-def _signer_for(seal: Seal, root_certificate):
+def _signer_for(seal: Seal, chain):
     """A pyHanko signer for the seal, kept for SEAL_SIGNER_CACHE_SECONDS in this process."""
     ttl = settings.SEAL_SIGNER_CACHE_SECONDS
     now = time.monotonic()
@@ -458,17 +647,81 @@ def _signer_for(seal: Seal, root_certificate):
             hsm.session(seal.pkcs11_token_label),
             key_label=seal.pkcs11_key_label,
             certificate=certificate,
-            root_certificate=root_certificate,
+            chain=chain,
         )
     else:
         private_key = keystore.decrypt_private_key(
             seal.encrypted_key, stored_kek_id=seal.kek_id, public_key=certificate.public_key()
         )
-        signer = signing.key_signer(private_key, certificate=certificate, root_certificate=root_certificate)
+        signer = signing.key_signer(private_key, certificate=certificate, chain=chain)
     if ttl > 0:
         with _signers_lock:
             _signers[seal.pk] = (now + ttl, seal.fingerprint_sha256, signer)
     return signer
+
+
+# -- timestamps ----------------------------------------------------------------
+
+_timestamper: list = []  # [(fingerprint, expires at (monotonic), stamper)] for the portal TSA
+_timestamper_lock = threading.Lock()
+
+
+def _forget_timestamper() -> None:
+    with _timestamper_lock:
+        _timestamper.clear()
+
+
+def portal_timestamper():
+    """An RFC 3161 timestamper (a pyHanko TimeStamper) for any data.
+
+    The authority named by SEAL_TSA_URL when it is set; otherwise the portal's
+    own TSA, in-process, with its key from the encrypted store (kept for
+    SEAL_SIGNER_CACHE_SECONDS). Use `timestamp_digest` for a token in one call.
+    """
+    if settings.SEAL_TSA_URL:
+        return timestamping.http_timestamper(settings.SEAL_TSA_URL)
+    tsa = _authority(Authority.Role.TSA)
+    now = time.monotonic()
+    with _timestamper_lock:
+        if _timestamper and _timestamper[0][0] == tsa.fingerprint_sha256 and _timestamper[0][1] > now:
+            return _timestamper[0][2]
+    stamper = timestamping.PortalTimeStamper(
+        private_key=_key_of(tsa), certificate=pki.load_certificate(tsa.certificate_pem), clock=timezone.now
+    )
+    with _timestamper_lock:
+        _timestamper[:] = [(tsa.fingerprint_sha256, now + settings.SEAL_SIGNER_CACHE_SECONDS, stamper)]
+    return stamper
+
+
+def timestamp_digest(digest: bytes, *, md_algorithm: str = "sha256"):
+    """An RFC 3161 timestamp token (asn1crypto cms.ContentInfo) over `digest`, from
+    `portal_timestamper()`; `.dump()` gives its DER."""
+    import asyncio
+
+    stamper = portal_timestamper()
+    return signing.outside_event_loop(lambda: asyncio.run(stamper.async_timestamp(digest, md_algorithm)))
+
+
+def _validation_context(*, crls: list[bytes], extra_certs=()):
+    """Our root as the only trust anchor (plus SEAL_TSA_TRUST_FILE's roots for an external TSA),
+    our CA and TSA certificates and the CRLs we signed: everything the DSS needs."""
+    root = pki.load_certificate(_root().certificate_pem)
+    authorities = [pki.load_certificate(a.certificate_pem) for a in Authority.objects.order_by("pk")]
+    trust_roots = [root]
+    if settings.SEAL_TSA_URL and settings.SEAL_TSA_TRUST_FILE:
+        trust_roots += pki.load_certificates_file(settings.SEAL_TSA_TRUST_FILE)
+    return signing.validation_context(
+        trust_roots=trust_roots,
+        other_certs=[*authorities, *extra_certs],
+        crls=crls,
+        # An external TSA publishes its own revocation data: only then may pyHanko fetch.
+        allow_fetching=bool(settings.SEAL_TSA_URL),
+    )
+
+
+def _chain_of(seal: Seal) -> list:
+    issuer = seal.issuer or _authority(Authority.Role.ISSUING)
+    return [pki.load_certificate(issuer.certificate_pem), pki.load_certificate(_root().certificate_pem)]
 
 
 def seal_pdf(
@@ -486,40 +739,43 @@ def seal_pdf(
 ) -> bytes:
     """Seal a PDF with a department's seal and log it; returns the sealed PDF.
 
-    PAdES B-B, or B-T when SEAL_TSA_URL names an RFC 3161 timestamp authority.
+    PAdES B-LTA: the signature, an RFC 3161 signature timestamp (from the
+    portal's TSA, or the one SEAL_TSA_URL names), the DSS with every
+    certificate and CRL of the chains, and a document timestamp.
     The visible seal goes on `page` (0 is the first, -1 the last) in `box`
     (x1, y1, x2, y2 in PDF points from the lower-left corner; by default 40 mm
     wide, 20 mm from the lower right corner). `reason` is written into the
     signature and is the purpose in the usage log; `related` (a model instance
     or a (type, id) pair) and `actor` (a user) or `task` (a job name) say what
-    the signature was for and who asked for it.
+    the signature was for and who asked for it. The usage log records the
+    SHA-256 of the signed revision (the file up to the end of the signature's
+    byte range), which later validation data and archive timestamps do not change.
     """
     at = at or timezone.now()
     if actor is None and not task:
         raise ValidationError(_("Say who or which task is using the seal."))
     if not pdf_bytes.startswith(b"%PDF-"):
         raise ValidationError(_("Only PDF documents can be sealed."))
-    current = Seal.objects.select_related("department").get(pk=seal.pk)
+    current = Seal.objects.select_related("department", "issuer").get(pk=seal.pk)
     if current.status != Seal.Status.ACTIVE:
         raise ValidationError(
             _("This seal is %(status)s and can no longer seal documents.") % {"status": current.get_status_display()}
         )
     if not current.not_before <= at <= current.not_after:
         raise ValidationError(_("The seal's certificate is not valid at this time."))
-    root = _root()
-    root_certificate = pki.load_certificate(root.certificate_pem)
-    certificate_sizes = len(current.certificate_pem) + len(root.certificate_pem)  # PEM > DER: a safe bound
-    signer = _signer_for(current, root_certificate)
+    chain = _chain_of(current)
+    signer = _signer_for(current, chain)
     signed = signing.sign_pdf(
         pdf_bytes,
         signer=signer,
-        certificate_sizes=certificate_sizes,
+        certificate_sizes=len(current.certificate_pem) + sum(len(pki.certificate_pem(c)) for c in chain),
         reason=reason,
         location=location,
         placement=signing.Placement(page=page, box=box),
         appearance=bytes(current.appearance),
         appearance_size=artwork.SIZE_PT,
-        tsa_url=settings.SEAL_TSA_URL,
+        stamper=portal_timestamper(),
+        validation_context=_validation_context(crls=_crls_for_signing(timezone.now())),
     )
     with transaction.atomic():
         # A revocation that landed while we were signing wins: nothing is logged or returned.
@@ -527,7 +783,7 @@ def seal_pdf(
             raise ValidationError(_("The seal was revoked or rotated out while the document was being sealed."))
         usage_append(
             seal=current,
-            document_sha256=hashlib.sha256(signed).hexdigest(),
+            document_sha256=signing.signed_revision_sha256(signed),
             purpose=reason,
             related=related,
             actor=actor,
@@ -535,3 +791,96 @@ def seal_pdf(
             at=at,
         )
     return signed
+
+
+# -- archive timestamps (keeping B-LTA documents verifiable) ---------------------
+
+
+def archive_renewal_due(pdf_bytes: bytes, *, at: datetime | None = None) -> bool:
+    """Whether the document's newest timestamp ends within SEAL_ARCHIVE_RENEW_DAYS (or it has none)."""
+    at = at or timezone.now()
+    ends = signing.newest_timestamp_expiry(pdf_bytes)
+    return ends is None or ends - at <= timedelta(days=settings.SEAL_ARCHIVE_RENEW_DAYS)
+
+
+def archive_renew(pdf_bytes: bytes, *, at: datetime | None = None) -> bytes:
+    """Add a document timestamp (with fresh validation data in the DSS) to a sealed PDF; bytes in,
+    bytes out. The TSA is replaced first if its own certificate is near its end."""
+    at = at or timezone.now()
+    tsa_ensure(at=at)
+    context = _validation_context(crls=_crls_for_signing(at))
+    return signing.add_archive_timestamp(pdf_bytes, stamper=portal_timestamper(), validation_context=context)
+
+
+@dataclass(frozen=True)
+class ArchiveSource:
+    """Stored sealed PDFs of another app, in a FileField of one of its models."""
+
+    model: str  # "app_label.ModelName"
+    file_field: str = "file"
+    sha256_field: str = ""  # updated with the new bytes' SHA-256, if named
+    size_field: str = ""
+    on_renewed: Callable | None = None  # on_renewed(row, old_sha256, new_sha256), inside the transaction
+
+
+_archive_sources: list[ArchiveSource] = []
+
+
+def register_archive(model: str, *, file_field: str = "file", sha256_field: str = "", size_field: str = "", on_renewed=None) -> None:
+    """Tell seals where sealed PDFs are stored, so the renewal task keeps their archive timestamps fresh.
+
+    Seals imports no other app: apps register their model here from AppConfig.ready().
+    """
+    source = ArchiveSource(model, file_field, sha256_field, size_field, on_renewed)
+    if source not in _archive_sources:
+        _archive_sources.append(source)
+
+
+def _renew_row(source: ArchiveSource, row, at: datetime) -> bool:
+    from django.core.files.base import ContentFile
+
+    field_file = getattr(row, source.file_field)
+    if not field_file:
+        return False
+    with field_file.open("rb") as fh:
+        old = fh.read()
+    if not old.startswith(b"%PDF-") or not archive_renewal_due(old, at=at):
+        return False
+    new = archive_renew(old, at=at)
+    old_sha256, new_sha256 = hashlib.sha256(old).hexdigest(), hashlib.sha256(new).hexdigest()
+    name = field_file.name.rsplit("/", 1)[-1]
+    with transaction.atomic():
+        # A new file beside the old one: the bytes as issued stay, and a crash leaves the row as it was.
+        field_file.save(name, ContentFile(new), save=False)
+        fields = [source.file_field]
+        if source.sha256_field:
+            setattr(row, source.sha256_field, new_sha256)
+            fields.append(source.sha256_field)
+        if source.size_field:
+            setattr(row, source.size_field, len(new))
+            fields.append(source.size_field)
+        row.save(update_fields=fields)
+        if source.on_renewed:
+            source.on_renewed(row, old_sha256, new_sha256)
+    logger.info("seals: archive timestamp renewed for %s %s", source.model, row.pk)
+    return True
+
+
+def archive_renew_due_documents(*, at: datetime | None = None) -> int:
+    """Renew the archive timestamps of every registered document that needs it; the number renewed.
+
+    Nothing is opened unless some TSA certificate ends within SEAL_ARCHIVE_RENEW_DAYS,
+    because only then can a document's newest timestamp be near its end.
+    """
+    from django.apps import apps
+
+    at = at or timezone.now()
+    horizon = at + timedelta(days=settings.SEAL_ARCHIVE_RENEW_DAYS)
+    if not Authority.objects.filter(role=Authority.Role.TSA, not_after__lte=horizon).exists():
+        return 0
+    renewed = 0
+    for source in _archive_sources:
+        model = apps.get_model(source.model)
+        for row in model._default_manager.order_by("pk").iterator(chunk_size=200):
+            renewed += _renew_row(source, row, at)
+    return renewed

@@ -5,6 +5,7 @@ records the usage. This module only turns bytes and a signer into signed bytes.
 """
 
 import asyncio
+import hashlib
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import StaticStampStyle
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from seals import pki
@@ -75,26 +77,32 @@ def asn1_certificate(certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(pki.certificate_der(certificate))
 
 
-def key_signer(private_key, *, certificate, root_certificate) -> signers.Signer:
-    """A signer for a key held in memory (decrypted from the encrypted store)."""
+def key_signer(private_key, *, certificate, chain=(), root_certificate=None) -> signers.Signer:
+    """A signer for a key held in memory (decrypted from the encrypted store).
+
+    `chain`: the CA certificates up to the root, embedded in every signature
+    (`root_certificate` alone is the older one-level form).
+    """
+    chain = [*chain, *([root_certificate] if root_certificate is not None else [])]
     der = private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return signers.SimpleSigner(
         signing_cert=asn1_certificate(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(root_certificate)]),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in chain]),
     )
 
 
-def pkcs11_signer(session, *, key_label: str, certificate, root_certificate) -> signers.Signer:
+def pkcs11_signer(session, *, key_label: str, certificate, chain=(), root_certificate=None) -> signers.Signer:
+    chain = [*chain, *([root_certificate] if root_certificate is not None else [])]
     from pyhanko.sign.pkcs11 import PKCS11Signer
 
     return PKCS11Signer(
         session,
         key_label=key_label,
         signing_cert=asn1_certificate(certificate),
-        ca_chain=[asn1_certificate(root_certificate)],
+        ca_chain=[asn1_certificate(c) for c in chain],
         other_certs_to_pull=(),
         # Many tokens (SoftHSM2 among them) only do raw ECDSA: pyHanko hashes first.
         use_raw_mechanism=pki.key_algorithm(certificate.public_key()) == pki.EC_P256,
@@ -134,6 +142,55 @@ def timestamper(url: str) -> HTTPTimeStamper | None:
     return HTTPTimeStamper(url) if url else None
 
 
+def validation_context(*, trust_roots, other_certs=(), crls=(), allow_fetching=False) -> ValidationContext:
+    """What pyHanko needs to embed the validation data (B-LT): our certificates and the CRLs
+    we signed, with fetching off, so sealing never reaches the network."""
+    return ValidationContext(
+        trust_roots=[asn1_certificate(c) for c in trust_roots],
+        other_certs=[asn1_certificate(c) for c in other_certs],
+        crls=list(crls),
+        allow_fetching=allow_fetching,
+        revocation_mode="hard-fail",
+    )
+
+
+def signed_revision_sha256(pdf_bytes: bytes) -> str:
+    """SHA-256 of the file up to the end of the newest regular signature's byte range: what
+    that signature covers, unchanged by validation data and timestamps added later."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signature = PdfFileReader(BytesIO(pdf_bytes)).embedded_regular_signatures[-1]
+    _start, _length_1, offset_2, length_2 = (int(v) for v in signature.byte_range)
+    return hashlib.sha256(pdf_bytes[: offset_2 + length_2]).hexdigest()
+
+
+def newest_timestamp_expiry(pdf_bytes: bytes):
+    """When the certificate of the document's newest document timestamp ends (None without one)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    stamps = PdfFileReader(BytesIO(pdf_bytes)).embedded_timestamp_signatures
+    if not stamps:
+        return None
+    return stamps[-1].signer_cert.not_valid_after
+
+
+def add_archive_timestamp(pdf_bytes: bytes, *, stamper, validation_context: ValidationContext) -> bytes:
+    """A new document timestamp, after validation data for the newest one goes into the DSS."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+
+    reader = PdfFileReader(BytesIO(pdf_bytes))
+    output = BytesIO()
+    outside_event_loop(
+        PdfTimeStamper(stamper).update_archival_timestamp_chain,
+        reader,
+        validation_context,
+        in_place=False,
+        output=output,
+    )
+    return output.getvalue()
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     *,
@@ -145,8 +202,12 @@ def sign_pdf(
     appearance: bytes,
     appearance_size: float,
     tsa_url: str = "",
+    stamper=None,
+    validation_context: ValidationContext | None = None,
 ) -> bytes:
-    """Add one PAdES signature (B-B, or B-T with a TSA) with the visible seal."""
+    """Add one PAdES signature with the visible seal: B-B; B-T with a timestamper (`stamper`, or
+    an HTTP one for `tsa_url`); B-LTA (signature timestamp, DSS, document timestamp) when a
+    `validation_context` with the CRLs is given as well."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
     pages = int(writer.root["/Pages"]["/Count"])
     page = placement.page if placement.page >= 0 else pages + placement.page
@@ -162,8 +223,11 @@ def sign_pdf(
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or None,
         location=location or None,
+        embed_validation_info=validation_context is not None,
+        use_pades_lta=validation_context is not None,
+        validation_context=validation_context,
     )
-    stamper = timestamper(tsa_url)
+    stamper = stamper or timestamper(tsa_url)
     pdf_signer = signers.PdfSigner(
         meta,
         signer,

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -68,29 +67,37 @@ def root_ca_pem(request):
     return response
 
 
-def _crl() -> bytes:
-    der = selectors.crl(at=timezone.now())
+def _crl_response(der: bytes | None, *, pem: bool, filename: str) -> HttpResponse:
+    """A stored CRL as it is (a worker signs them): no key is ever opened to answer."""
     if der is None:
         raise Http404
-    return der
+    if pem:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
 
-
-@require_GET
-@cache_control(public=True, max_age=300)
-def crl_der(request):
-    response = HttpResponse(_crl(), content_type="application/pkix-crl")
-    response["Content-Disposition"] = 'inline; filename="onegate-root-ca.crl"'
+        body = x509.load_der_x509_crl(der).public_bytes(serialization.Encoding.PEM)
+        return HttpResponse(body, content_type="application/x-pem-file")
+    response = HttpResponse(der, content_type="application/pkix-crl")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
 @require_GET
 @cache_control(public=True, max_age=300)
-def crl_pem(request):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
+def crl_der(request):
+    return _crl_response(selectors.crl(), pem=False, filename="onegate-issuing-ca.crl")
 
-    pem = x509.load_der_x509_crl(_crl()).public_bytes(serialization.Encoding.PEM)
-    return HttpResponse(pem, content_type="application/x-pem-file")
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def crl_pem(request):
+    return _crl_response(selectors.crl(), pem=True, filename="")
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def root_crl_der(request):
+    return _crl_response(selectors.root_crl(), pem=False, filename="onegate-root-ca.crl")
 
 
 @login_required
