@@ -1,4 +1,4 @@
-"""The fixed cast of the test suite, as factories.
+"""Factories for the test suite; the fixed cast made from them is in tests/conftest.py.
 
 Identifier numbers are generated valid (the check character is computed), so
 that any test can make as many distinct people and enterprises as it needs.

@@ -2,7 +2,6 @@
 and read the report in plain words, in Chinese or English."""
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -13,12 +12,6 @@ from tests.seals import forgery
 
 def _upload(data: bytes, name: str = "license.pdf", content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def _check(client, data, **kwargs):
