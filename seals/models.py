@@ -278,3 +278,22 @@ class SealLogHead(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="one_seal_log_head")]
 
+
+class SealLogAnchor(models.Model):
+    """The log's head as it stood at the end of a day, with an RFC 3161 timestamp token over
+    its hash. The token is signed outside the database, so whoever rewrites entries and the
+    head row cannot make the anchors agree with the rewritten chain."""
+
+    day = models.DateField(_("day"), unique=True)
+    seq = models.PositiveBigIntegerField(_("entries"))
+    head_hash = models.CharField(_("hash of the newest entry"), max_length=64)
+    token = models.BinaryField(_("timestamp token (DER)"))
+    anchored_at = models.DateTimeField(_("anchored at"))  # the token's own time
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("seal-usage log anchor")
+        verbose_name_plural = _("seal-usage log anchors")
+
+    def __str__(self):
+        return f"{self.day} #{self.seq} {self.head_hash[:12]}"

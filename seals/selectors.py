@@ -1,10 +1,12 @@
 """Reads for seals: the published root, CA certificates and CRLs, seals in use, and the usage log."""
 
-from datetime import datetime
+from datetime import date, datetime
+
+from django.conf import settings
 
 from portal.permissions import Role, departments_for, has_role, require_role
 from seals import ledger, pki
-from seals.models import Authority, PublishedCRL, RootAuthority, Seal, SealLogHead, SealUsage
+from seals.models import Authority, PublishedCRL, RootAuthority, Seal, SealLogAnchor, SealLogHead, SealUsage
 
 
 def root_authority() -> RootAuthority | None:
@@ -85,12 +87,76 @@ def usages_visible_to(user):
     return usages if departments is None else usages.for_departments(departments)
 
 
+def timestamp_trust_roots() -> list:
+    """Whom timestamp tokens may come from: our root (the portal TSA is under it) and the
+    roots of SEAL_TSA_TRUST_FILE (an external TSA). asn1crypto certificates."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.keys import load_certs_from_pemder
+
+    roots = []
+    root = root_authority()
+    if root is not None:
+        roots.append(asn1_x509.Certificate.load(pki.certificate_der(pki.load_certificate(root.certificate_pem))))
+    if settings.SEAL_TSA_TRUST_FILE:
+        roots += load_certs_from_pemder([settings.SEAL_TSA_TRUST_FILE])
+    return roots
+
+
+def log_anchors(start: date, end: date):
+    """The daily anchors of the seal-usage log from `start` to `end` (both included), oldest first:
+    each says how many entries the log had at the end of its day and the newest entry's hash,
+    with the timestamp token that vouches for them."""
+    return SealLogAnchor.objects.filter(day__gte=start, day__lte=end).order_by("day")
+
+
+def _anchor_problem(anchors, trust_roots) -> ledger.AuditResult | None:
+    for anchor in anchors:
+        if ledger.token_time(anchor.token, seq=anchor.seq, head_hash=anchor.head_hash, trust_roots=trust_roots) is None:
+            return ledger.AuditResult(
+                False, 0, anchor.seq, f"the anchor of {anchor.day} has no valid timestamp token over its head"
+            )
+    return None
+
+
 def audit_usage_log(*, chunk_size: int = 2000) -> ledger.AuditResult:
-    """Check the whole hash chain of the seal-usage log."""
+    """Check the whole hash chain of the seal-usage log, its head row, and every daily anchor
+    (its token, and that the chain still passes through the head it recorded)."""
+    anchors = list(SealLogAnchor.objects.order_by("seq", "day"))
+    problem = _anchor_problem(anchors, timestamp_trust_roots())
+    if problem is not None:
+        return problem
     head = SealLogHead.objects.filter(pk=1).first()
     entries = SealUsage.objects.select_related("seal").order_by("seq").iterator(chunk_size=chunk_size)
     return ledger.audit(
         entries,
         head_seq=head.seq if head else 0,
         head_hash=head.last_hash if head else ledger.GENESIS,
+        anchors={anchor.seq: anchor.head_hash for anchor in anchors},
     )
+
+
+def usage_entry_sound(usage: SealUsage) -> bool:
+    """Whether a usage-log entry is the one the chain holds: its own hash, its link to the entry
+    before, and the links on to the first anchor at or after it (whose token must vouch for the
+    head it records), or on to the head row when no anchor has reached it yet.
+
+    /verify/ asks this for the entry it relies on, so an entry edited in the database (a
+    signing time moved before a revocation, say) stops vouching for the document at once,
+    without waiting for the nightly audit."""
+    previous = None
+    if usage.seq > 1:
+        previous = SealUsage.objects.select_related("seal").filter(seq=usage.seq - 1).first()
+    anchor = SealLogAnchor.objects.filter(seq__gte=usage.seq).order_by("seq").first()
+    if anchor is not None:
+        if ledger.token_time(
+            anchor.token, seq=anchor.seq, head_hash=anchor.head_hash, trust_roots=timestamp_trust_roots()
+        ) is None:
+            return False
+        end_seq, end_hash = anchor.seq, anchor.head_hash
+    else:
+        head = SealLogHead.objects.filter(pk=1).first()
+        if head is None or head.seq < usage.seq:
+            return False
+        end_seq, end_hash = head.seq, head.last_hash
+    following = SealUsage.objects.select_related("seal").filter(seq__gt=usage.seq, seq__lte=end_seq).order_by("seq")
+    return ledger.entry_sound(usage, previous=previous, following=following.iterator(chunk_size=500), end_hash=end_hash)

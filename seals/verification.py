@@ -1,12 +1,26 @@
 """verify_pdf: what an uploaded PDF's seals are worth, in plain words.
 
 pyHanko checks each signature cryptographically, against our root only
-(explicit trust root, no network), and analyses what was appended after
-signing. Revocation is judged from our own records, which are the CRL's
-source, at the signing time established by this rule:
+(explicit trust root, no network). The verdict trusts signatures, not rows:
+
+- A seal counts only if the portal made it: the seal-usage log must hold an
+  entry for the signed revision, and that entry must still fit the log's hash
+  chain (its hash, the link to the entry before it, and the links on to the
+  next daily anchor, whose RFC 3161 token is signed outside the database).
+  A genuine seal key used any other way is "not issued through the portal".
+- What was appended after a signature is harmless only when every later
+  revision is vouched for: a portal seal signed that very revision (it may
+  add its own signature field), or the revision holds validation data only:
+  the DSS, or a document timestamp from a TSA we trust (the portal's, under
+  our root), as PAdES B-LTA adds them. Anything else, pyHanko's "form
+  filling" included (an unsigned signature field can paint over the page),
+  makes the document "changed after sealing".
+
+Revocation is judged from our own records, which are the CRL's source, at the
+signing time established by this rule:
 
 1. a timestamp token from a timestamp authority we trust (PAdES B-T), else
-2. the seal-usage log entry for exactly the signed bytes, else
+2. the seal-usage log entry for exactly the signed bytes (if it fits the chain), else
 3. unknown: the signer's own clock is shown but not believed, so a seal that
    is revoked now counts as revoked for this document.
 """
@@ -24,15 +38,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
+from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
 
 from portal.i18n import prefers_chinese
 from seals import pki
-from seals.models import Seal, SealUsage
-from seals.selectors import root_authority
+from seals.models import Authority, Seal, SealUsage
+from seals.selectors import root_authority, timestamp_trust_roots, usage_entry_sound
 from seals.signing import outside_event_loop
 
 logger = logging.getLogger(__name__)
@@ -54,6 +68,8 @@ REVOKED = "revoked"
 NO_ROOT = "no_root"
 UNREADABLE = "unreadable"
 NOT_SIGNED = "not_signed"
+NOT_ISSUED = "not_issued"  # a genuine seal key, but the portal's log has no (sound) record of this sealing
+LOG_BROKEN = "log_broken"  # the log entry for this sealing does not fit the hash chain
 
 
 def _when(value: datetime) -> str:
@@ -89,13 +105,23 @@ def _messages() -> dict[str, str]:
             "was sealed before then."
         ),
         "untouched": _("Nothing was added to the document after it was sealed."),
-        "signatures_added": _("After sealing, only further signatures or validation data were added."),
+        "signatures_added": _(
+            "After sealing, only further portal seals, validation data or timestamps were added, "
+            "each covered by a trusted signature."
+        ),
         MODIFIED: _("The document was changed after it was sealed: an update appended later alters its content."),
         "sealed_by": _("Sealed by %(department)s."),
         "time_timestamp": _("Sealed on %(time)s, according to a trusted timestamp."),
         "time_log": _("Sealed on %(time)s, according to the portal's seal-usage log (entry %(seq)s)."),
         "time_claimed": _("The signer's own clock says %(time)s; nothing confirms this time."),
-        "not_logged": _("This sealing is not in the portal's seal-usage log."),
+        NOT_ISSUED: _(
+            "The seal's key made this signature, but the portal did not: its seal-usage log has no record "
+            "of this sealing, so the document was not issued through the portal."
+        ),
+        LOG_BROKEN: _(
+            "The portal's record of this sealing does not fit its tamper-evident seal-usage log "
+            "(the record was altered), so it cannot be relied on."
+        ),
         "untrusted_timestamp": _(
             "The signature has a timestamp, but not from a timestamp authority the portal trusts."
         ),
@@ -222,6 +248,8 @@ class VerificationReport:
             return _("Not valid: this file cannot be read as a PDF.")
         if verdict == INVALID:
             return _("Not valid: the document was changed after it was sealed.")
+        if NOT_ISSUED in self.all_reasons:
+            return _("Not trusted: this document was not issued through the portal.")
         return _("Not trusted: this seal cannot be relied on.")
 
 
@@ -230,14 +258,48 @@ def _tsa_roots() -> list[asn1_x509.Certificate]:
     return list(load_certs_from_pemder([path])) if path else []
 
 
-def _validation_context(trust_roots, moment: datetime) -> ValidationContext:
+def _asn1(certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(pki.certificate_der(certificate))
+
+
+def _validation_context(trust_roots, moment: datetime, *, other_certs=()) -> ValidationContext:
     return ValidationContext(
         trust_roots=trust_roots,
+        other_certs=list(other_certs),
         allow_fetching=False,
         moment=moment,
         # Revocation is judged from our records below, at the established signing time.
         revinfo_policy=CertRevTrustPolicy(revocation_checking_policy=NO_REVOCATION),
     )
+
+
+@dataclass
+class _Trust:
+    """What one verification trusts: our root, the CA certificates under it, the TSA roots."""
+
+    root: x509.Certificate | None
+    authorities: list[x509.Certificate]
+    tsa_roots: list[asn1_x509.Certificate]
+
+    @classmethod
+    def load(cls) -> "_Trust":
+        root = root_authority()
+        return cls(
+            root=pki.load_certificate(root.certificate_pem) if root else None,
+            authorities=[pki.load_certificate(a.certificate_pem) for a in Authority.objects.order_by("pk")],
+            tsa_roots=_tsa_roots(),
+        )
+
+    @property
+    def roots(self) -> list[asn1_x509.Certificate]:
+        return [_asn1(self.root)] if self.root is not None else []
+
+    @property
+    def intermediates(self) -> list[asn1_x509.Certificate]:
+        return [_asn1(c) for c in self.authorities]
+
+    def issued(self, certificate: x509.Certificate) -> bool:
+        return self.root is not None and pki.issued_by(certificate, self.root, via=self.authorities)
 
 
 def _coverage(status) -> str:
@@ -257,38 +319,55 @@ def _modification_level(level) -> str:
     }.get(level, "other")
 
 
-def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime) -> SignatureReport:
+def _signed_end(embedded) -> int:
+    _start, _length_1, offset_2, length_2 = (int(v) for v in embedded.byte_range)
+    return offset_2 + length_2
+
+
+def _usage_for(seal: Seal, pdf_bytes: bytes, report: "SignatureReport", later_ends: list[int]) -> SealUsage | None:
+    """The log entry for this signature: the one for exactly the signed revision, else one for
+    the file as it stood after later validation data and timestamps (what a B-LTA sealing returns)."""
+    candidates = [report.signed_revision_sha256]
+    candidates += [hashlib.sha256(pdf_bytes[:end]).hexdigest() for end in later_ends]
+    found = {u.document_sha256: u for u in seal.usages.filter(document_sha256__in=candidates).order_by("-seq")}
+    return next((found[c] for c in candidates if c in found), None)
+
+
+def _check_signature(embedded, pdf_bytes: bytes, trust: _Trust, at: datetime, later_ends: list[int]) -> "_Checked":
+    """Everything about one signature except what was appended after it (see `_judge_additions`)."""
     report = SignatureReport(field_name=embedded.field_name or "")
     signer_certificate = embedded.signer_cert
     certificate = x509.load_der_x509_certificate(signer_certificate.dump())
-    start, length_1, offset_2, length_2 = (int(v) for v in embedded.byte_range)
-    report.signed_revision_sha256 = hashlib.sha256(pdf_bytes[: offset_2 + length_2]).hexdigest()
+    report.signed_revision_sha256 = hashlib.sha256(pdf_bytes[: _signed_end(embedded)]).hexdigest()
 
     seal = Seal.objects.select_related("department").filter(fingerprint_sha256=pki.fingerprint(certificate)).first()
     report.seal = seal
+    log_sound = False
     if seal is not None:
         report.department_zh, report.department_en = seal.name_zh, seal.name_en
-        report.usage = seal.usages.filter(document_sha256=report.signed_revision_sha256).order_by("seq").first()
+        report.usage = _usage_for(seal, pdf_bytes, report, later_ends)
+        log_sound = report.usage is not None and usage_entry_sound(report.usage)
     else:
         names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
         report.department_zh = names[0].value if names else certificate.subject.rfc4514_string()
-    report.chains_to_root = root_certificate is not None and pki.issued_by(certificate, root_certificate)
+    report.chains_to_root = trust.issued(certificate)
 
-    moment = report.usage.signed_at if report.usage else at
-    trust = [asn1_x509.Certificate.load(pki.certificate_der(root_certificate))] if root_certificate else []
-    tsa_roots = _tsa_roots()
+    # Only a sound log entry may set the moment the certificate is judged at.
+    moment = report.usage.signed_at if log_sound else at
     try:
         status = outside_event_loop(
             validate_pdf_signature,
             embedded,
-            signer_validation_context=_validation_context(trust, moment),
-            ts_validation_context=_validation_context(tsa_roots, at) if tsa_roots else None,
+            signer_validation_context=_validation_context(trust.roots, moment, other_certs=trust.intermediates),
+            ts_validation_context=_validation_context(
+                [*trust.roots, *trust.tsa_roots], at, other_certs=trust.intermediates
+            ),
         )
     except Exception as exc:  # noqa: BLE001  a malformed signature is a broken seal, not a crash
         logger.info("seals: signature %s could not be validated: %s", report.field_name, exc)
         report.reasons.append(TAMPERED)
         report.findings.append(Finding(TAMPERED, BAD))
-        return report
+        return _Checked(embedded, report, status=None)
 
     report.intact = bool(status.intact and status.valid)
     report.claimed_signed_at = status.signer_reported_dt
@@ -297,7 +376,7 @@ def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime)
     report.timestamp_trusted = bool(tst and tst.intact and tst.valid and tst.trusted)
     if report.timestamp_trusted:
         report.signed_at, report.signed_at_source = tst.timestamp, "timestamp"
-    elif report.usage:
+    elif log_sound:
         report.signed_at, report.signed_at_source = report.usage.signed_at, "usage_log"
 
     # 1. integrity
@@ -307,8 +386,8 @@ def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime)
         report.reasons.append(TAMPERED)
         report.findings.append(Finding(TAMPERED, BAD))
 
-    # 2. who issued the certificate
-    if root_certificate is None:
+    # 2. who issued the certificate, and whether the portal made this signature
+    if trust.root is None:
         report.reasons.append(NO_ROOT)
         report.findings.append(Finding(NO_ROOT, BAD))
     elif not report.chains_to_root:
@@ -319,6 +398,12 @@ def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime)
         report.findings.append(Finding(UNKNOWN_CERTIFICATE, BAD))
     else:
         report.findings.append(Finding("chains", OK))
+        if report.usage is None:
+            report.reasons.append(NOT_ISSUED)
+            report.findings.append(Finding(NOT_ISSUED, BAD))
+        elif not log_sound:
+            report.reasons.append(LOG_BROKEN)
+            report.findings.append(Finding(LOG_BROKEN, BAD))
 
     # 3. the certificate at signing time: validity period, key usage, revocation
     if report.chains_to_root and seal is not None:
@@ -343,20 +428,112 @@ def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime)
                 report.findings.append(
                     Finding(REVOKED, BAD, {"revoked_at": seal.revoked_at, "reason": seal.revocation_reason})
                 )
-
-    # 4. what happened after signing
     report.coverage = _coverage(status)
     report.modification_level = _modification_level(status.modification_level)
+    return _Checked(embedded, report, status)
+
+
+@dataclass
+class _Checked:
+    embedded: object
+    report: "SignatureReport"
+    status: object | None
+
+    @property
+    def vouches(self) -> bool:
+        """A portal seal, sound in every respect: it vouches for the revision it signed."""
+        return self.status is not None and not self.report.reasons
+
+
+class _Revisions:
+    """The document's revisions, each compared with the one before it (pyHanko's diff policy)."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.count = reader.xrefs.total_revisions
+        self._diffs = {}
+
+    def diff(self, revision: int):
+        """What `revision` changed compared with the one before, or None if pyHanko finds it suspicious."""
+        if revision not in self._diffs:
+            try:
+                self._diffs[revision] = DEFAULT_DIFF_POLICY.apply(
+                    old=self.reader.get_historical_resolver(revision - 1),
+                    new=self.reader.get_historical_resolver(revision),
+                )
+            except (SuspiciousModification, Exception) as exc:  # noqa: BLE001  unexplained is suspicious
+                logger.info("seals: revision %s of an uploaded PDF is suspicious: %s", revision, exc)
+                self._diffs[revision] = None
+        return self._diffs[revision]
+
+
+def _trusted_timestamp_revisions(reader, trust: _Trust, at: datetime) -> set[int]:
+    """Revisions signed by an intact document timestamp from a TSA we trust (the portal's,
+    under our root, or one whose root is in SEAL_TSA_TRUST_FILE)."""
+    revisions = set()
+    roots = [*trust.roots, *trust.tsa_roots]
+    for embedded in reader.embedded_timestamp_signatures if roots else ():
+        try:
+            status = outside_event_loop(
+                validate_pdf_timestamp,
+                embedded,
+                validation_context=_validation_context(roots, at, other_certs=trust.intermediates),
+                skip_diff=True,
+            )
+        except Exception as exc:  # noqa: BLE001  a broken timestamp vouches for nothing
+            logger.info("seals: a document timestamp could not be validated: %s", exc)
+            continue
+        if status.intact and status.valid and status.trusted:
+            revisions.add(embedded.signed_revision)
+    return revisions
+
+
+def _additions_vouched(signed_revision: int, revisions: _Revisions, *, sealed: set[int], stamped: set[int], fields) -> bool:
+    """Whether every revision after `signed_revision` is harmless.
+
+    A revision that holds validation data only (pyHanko's LTA updates) is
+    harmless when it adds no signature field (the DSS: it cannot change what
+    the document shows), or when the field it adds is a document timestamp
+    from a TSA we trust; B-LTA sealing and archive renewals add exactly these.
+    A revision with form-filling changes is harmless only when a portal seal,
+    sound in every respect, signed that very revision and the only fields it
+    changed are the signatures made in it. Anything else is a change.
+    """
+    for revision in range(signed_revision + 1, revisions.count):
+        diff = revisions.diff(revision)
+        if diff is None or diff.changed_form_fields - fields.get(revision, set()):
+            return False
+        if diff.modification_level <= ModificationLevel.LTA_UPDATES and (
+            revision not in fields or revision in stamped or revision in sealed
+        ):
+            continue
+        if diff.modification_level <= ModificationLevel.FORM_FILLING and revision in sealed:
+            continue
+        return False
+    return True
+
+
+def _judge_additions(checked: _Checked, revisions: _Revisions, *, sealed, stamped, fields) -> None:
+    report, status = checked.report, checked.status
+    if status is None:
+        return
     if report.coverage == "entire_file":
         report.findings.append(Finding("untouched", OK))
-    elif report.modification_level in ("validation_data", "form_filling") and status.docmdp_ok is not False:
+    elif (
+        report.coverage == "entire_revision"
+        and status.docmdp_ok is not False
+        and _additions_vouched(
+            checked.embedded.signed_revision, revisions, sealed=sealed, stamped=stamped, fields=fields
+        )
+    ):
         report.findings.append(Finding("signatures_added", OK))
     else:
         report.modified_after_signing = True
         report.reasons.append(MODIFIED)
         report.findings.append(Finding(MODIFIED, BAD))
 
-    # 5. who and when
+
+def _who_and_when(report: "SignatureReport") -> None:
     report.findings.append(Finding("sealed_by", OK, {"department": (report.department_zh, report.department_en)}))
     if report.signed_at_source == "timestamp":
         report.findings.append(Finding("time_timestamp", OK, {"time": report.signed_at}))
@@ -366,9 +543,6 @@ def _check_signature(embedded, pdf_bytes: bytes, root_certificate, at: datetime)
         report.findings.append(Finding("time_claimed", WARN, {"time": report.claimed_signed_at}))
     if report.timestamped and not report.timestamp_trusted:
         report.findings.append(Finding("untrusted_timestamp", WARN))
-    if seal is not None and report.usage is None:
-        report.findings.append(Finding("not_logged", WARN))
-    return report
 
 
 def verify_pdf(pdf_bytes: bytes, *, at: datetime | None = None) -> VerificationReport:
@@ -383,6 +557,7 @@ def verify_pdf(pdf_bytes: bytes, *, at: datetime | None = None) -> VerificationR
         if reader.security_handler is not None:
             reader.decrypt("")
         signatures = reader.embedded_regular_signatures
+        every_signature = reader.embedded_signatures
     except Exception as exc:  # noqa: BLE001  any parse failure means "cannot be read"
         logger.info("seals: an uploaded PDF could not be read: %s", exc)
         report.reasons.append(UNREADABLE)
@@ -390,8 +565,19 @@ def verify_pdf(pdf_bytes: bytes, *, at: datetime | None = None) -> VerificationR
     if not signatures:
         report.reasons.append(NOT_SIGNED)
         return report
-    root = root_authority()
-    root_certificate = pki.load_certificate(root.certificate_pem) if root else None
-    for embedded in signatures:
-        report.signatures.append(_check_signature(embedded, pdf_bytes, root_certificate, at))
+    trust = _Trust.load()
+    ends = sorted({_signed_end(e) for e in every_signature} | {len(pdf_bytes)})
+    checked = [
+        _check_signature(e, pdf_bytes, trust, at, [end for end in ends if end > _signed_end(e)]) for e in signatures
+    ]
+    revisions = _Revisions(reader)
+    sealed = {c.embedded.signed_revision for c in checked if c.vouches}
+    stamped = _trusted_timestamp_revisions(reader, trust, at)
+    fields = {}
+    for embedded in every_signature:
+        fields.setdefault(embedded.signed_revision, set()).add(embedded.field_name)
+    for one in checked:
+        _judge_additions(one, revisions, sealed=sealed, stamped=stamped, fields=fields)
+        _who_and_when(one.report)
+        report.signatures.append(one.report)
     return report

@@ -61,12 +61,14 @@ def test_it_judges_revocation_by_the_timestamp(root, department, one_page_pdf, t
         after = forgery.sign_with_seal_key(one_page_pdf, seal, root.certificate_pem, tsa_url=tsa.url)
         before_report, after_report = verify_pdf(before), verify_pdf(after)
 
-    # Neither is in the usage log: the trusted timestamps alone decide.
-    assert before_report.ok
+    # Neither is in the usage log, so neither was issued through the portal; the trusted
+    # timestamps alone decide whether the key was already revoked.
+    assert before_report.verdict == verification.UNTRUSTED
     assert before_report.signature.signed_at_source == "timestamp"
+    assert before_report.all_reasons == [verification.NOT_ISSUED]
     assert after_report.verdict == verification.UNTRUSTED
     assert after_report.signature.signed_at_source == "timestamp"
-    assert after_report.all_reasons == [verification.REVOKED]
+    assert after_report.all_reasons == [verification.NOT_ISSUED, verification.REVOKED]
 
 
 def test_it_does_not_believe_a_timestamp_from_an_unknown_tsa(seal, one_page_pdf, tsa, settings):

@@ -66,7 +66,7 @@ def test_it_reports_a_seal_used_after_revocation(english, root, seal, one_page_p
 
     page = _check(english, forgery.sign_with_seal_key(one_page_pdf, seal, root.certificate_pem)).content.decode()
 
-    assert "Not trusted: this seal cannot be relied on." in page
+    assert "Not trusted: this document was not issued through the portal." in page
     assert "(the key was compromised), and nothing shows that this document was sealed before then." in page
 
 

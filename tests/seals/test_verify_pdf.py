@@ -81,7 +81,7 @@ def test_it_reports_a_signature_made_after_revocation(root, department, one_page
     assert sig.intact and sig.chains_to_root and sig.revoked
     assert sig.revoked_at == T0 + timedelta(hours=2) and sig.revocation_reason == "key_compromise"
     assert sig.usage is None and sig.signed_at is None  # the signer's own clock is not believed
-    assert report.all_reasons == [verification.REVOKED]
+    assert verification.REVOKED in report.all_reasons and verification.NOT_ISSUED in report.all_reasons
 
 
 def test_it_keeps_documents_sealed_before_revocation_valid(root, department, one_page_pdf):
@@ -110,13 +110,14 @@ def test_it_keeps_documents_valid_after_the_certificate_expires(root, department
     assert report.ok
 
 
-def test_it_warns_when_a_signature_is_not_in_the_usage_log(seal, root, one_page_pdf):
+def test_it_does_not_trust_a_signature_that_is_not_in_the_usage_log(seal, root, one_page_pdf):
     signed = forgery.sign_with_seal_key(one_page_pdf, seal, root.certificate_pem)
 
     report = verify_pdf(signed)
 
-    assert report.ok  # the seal is sound; the missing record is shown as a note
-    assert ("not_logged", "warn") in [(f.code, f.level) for f in report.signature.findings]
+    assert report.verdict == verification.UNTRUSTED  # a genuine key, but not a sealing the portal made
+    assert report.all_reasons == [verification.NOT_ISSUED]
+    assert (verification.NOT_ISSUED, "bad") in [(f.code, f.level) for f in report.signature.findings]
     assert ("time_claimed", "warn") in [(f.code, f.level) for f in report.signature.findings]
 
 
