@@ -5,6 +5,11 @@ One row per item. Nested terms use one cell each:
 - `materials`: one material per line, `中文名 | English name | required | license codes`;
 - `form_fields`: a JSON list of field definitions, as exported.
 
+Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab
+or a carriage return) is exported behind one apostrophe, as OWASP advises for
+CSV injection, and the import takes exactly that apostrophe off again: see
+`spreadsheet_text` and `plain_text`.
+
 Importing is all or nothing: `check_rows` reports every bad row (line, column,
 message), and `services.services.import_run` saves the rows only when there is
 none. This module reads and checks; it writes nothing.
@@ -58,6 +63,28 @@ NO = {"optional", "no", "n", "false", "0", "否", "可选"}
 
 # Export ----------------------------------------------------------------------
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """The value as a spreadsheet cell that cannot be a formula.
+
+    Text that starts with a trigger, after any apostrophes, gets one more
+    apostrophe in front: `=HYPERLINK(…)` becomes `'=HYPERLINK(…)`, and
+    `'=x` becomes `''=x`, so that `plain_text` gives back every value exactly.
+    Numbers and everything else pass unchanged.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def plain_text(value: str) -> str:
+    """The inverse of `spreadsheet_text`: one leading apostrophe off, when a trigger follows."""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
 
 def export_row(terms: dict) -> dict:
     row = {column: terms.get(column, "") for column in COLUMNS}
@@ -76,18 +103,26 @@ def export_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: spreadsheet_text(value) for column, value in row.items()} for row in rows)
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8
 
 
 def export_xlsx(rows: list[dict]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("list")
+
+    def cell(value):
+        cell = WriteOnlyCell(sheet, spreadsheet_text(value))
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, never a formula, whatever it starts with
+        return cell
+
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append([row[column] for column in COLUMNS])
+        sheet.append([cell(row[column]) for column in COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -107,7 +142,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return plain_text(str(value).strip()).strip()
 
 
 def sniff_format(data: bytes) -> str:
@@ -167,7 +202,7 @@ def read_upload(data: bytes) -> tuple[str, list[RawRow]]:
             header = _header(next(reader))
             for line, values in enumerate(reader, start=2):
                 if any(value.strip() for value in values):
-                    rows.append(RawRow(line, {header[i]: v.strip() for i, v in enumerate(values) if i < len(header)}))
+                    rows.append(RawRow(line, {header[i]: _cell(v) for i, v in enumerate(values) if i < len(header)}))
         except csv.Error as exc:
             raise ValidationError(_("Line %(line)s is not valid CSV: %(error)s") % {"line": reader.line_num, "error": exc}) from None
     else:
