@@ -10,10 +10,13 @@ class LicensesConfig(AppConfig):
         from approvals import hooks
         from licenses import selectors, services, tasks  # noqa: F401  (tasks: registered for queuing by name)
         from licenses.views import verify_upload_panel
+        from seals.services import register_archive
         from seals.views import register_verify_panel
 
         # /verify/ (the seals page): after the seal report, whether the file is a license we issued.
         register_verify_panel(verify_upload_panel)
+        # Stored license PDFs get fresh archive timestamps before their newest one ends (seals' beat task).
+        register_archive("licenses.LicenseDocument", file_field="file", sha256_field="sha256", size_field="size")
         # The workflow knows nothing of licenses: an approval issues the item's license (after the
         # commit), and a valid license may stand in for a material (免提交).
         hooks.on_application_approved(services.on_application_approved)

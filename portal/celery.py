@@ -67,6 +67,20 @@ app.conf.beat_schedule = {
         "task": "licenses.tasks.resume_license_work",
         "schedule": crontab(minute="*/10"),
     },
+    # Hourly at minute 20: a worker signs the root's and the issuing CA's CRLs afresh
+    # (valid 7 days) and stores them; the web only serves the stored bytes. A
+    # revocation also queues this at once, after its commit.
+    "seals-publish-crls": {
+        "task": "seals.tasks.publish_crls",
+        "schedule": crontab(minute=20),
+    },
+    # Sundays at 03:40: replace the TSA certificate when it nears its end, then give
+    # stored sealed documents whose newest timestamp ends within SEAL_ARCHIVE_RENEW_DAYS
+    # a new archive timestamp (B-LTA stays verifiable for decades).
+    "seals-renew-archive-timestamps": {
+        "task": "seals.tasks.renew_archive_timestamps",
+        "schedule": crontab(hour=3, minute=40, day_of_week="sun"),
+    },
 }
 app.autodiscover_tasks()
 

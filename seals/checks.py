@@ -41,14 +41,15 @@ def kek_matches_stored_keys(app_configs, databases=None, **kwargs):
         current = keystore.kek_id(keystore.load_kek(create=False))
     except keystore.KeyEncryptionKeyError:
         return []  # seals.E001 says why
-    from seals.models import RootAuthority, Seal
+    from seals.models import Authority, RootAuthority, Seal
 
     errors = []
     for alias in databases:
         tables = connections[alias].introspection.table_names()
-        if RootAuthority._meta.db_table not in tables or Seal._meta.db_table not in tables:
+        if any(model._meta.db_table not in tables for model in (RootAuthority, Authority, Seal)):
             continue
         stored = set(RootAuthority.objects.using(alias).values_list("kek_id", flat=True))
+        stored |= set(Authority.objects.using(alias).values_list("kek_id", flat=True))
         stored |= set(Seal.objects.using(alias).exclude(kek_id="").values_list("kek_id", flat=True))
         wrong = sorted(stored - {current})
         if wrong:

@@ -1,6 +1,11 @@
-"""Demo seals: the root CA and a license seal for every department. Demo mode only; idempotent."""
+"""Demo seals: the CA hierarchy (root, issuing CA, TSA) and a license seal for every department.
+Demo mode only; idempotent."""
+
+import hashlib
 
 from django.conf import settings
+
+from portal.identifiers import CREDIT_ALPHABET, credit_code_check_char
 
 from seals import pki, selectors, services
 from seals.models import Seal
@@ -14,9 +19,19 @@ def seed(*, stdout) -> None:
     issued = 0
     for department in Department.objects.all():
         if selectors.active_seal(department=department, purpose=Seal.Purpose.LICENSE) is None:
-            services.seal_issue(department=department, purpose=Seal.Purpose.LICENSE)
+            services.seal_issue(
+                department=department, purpose=Seal.Purpose.LICENSE, credit_code=demo_credit_code(department.code)
+            )
             issued += 1
     stdout.write(
         f"seals: root CA {pki.colon_hex(root.fingerprint_sha256)[:23]}…; "
         f"{Seal.objects.active().count()} seals in use ({issued} new)"
     )
+
+
+def demo_credit_code(department_code: str) -> str:
+    """A well-formed, made-up unified social credit code for a demo department: "11" (an organ of
+    state), 211400 (Huludao), nine characters from the department's code, and the check character."""
+    digest = hashlib.sha256(department_code.encode()).digest()
+    body = "11211400" + "".join(CREDIT_ALPHABET[b % 31] for b in digest[:9])
+    return body + credit_code_check_char(body)

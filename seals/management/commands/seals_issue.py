@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--algorithm", choices=pki.ALGORITHMS, default=pki.EC_P256)
         parser.add_argument("--pkcs11-token", default="", help="keep the key on this PKCS#11 token")
         parser.add_argument("--pkcs11-key", default="", help="the key's label on the token")
+        parser.add_argument(
+            "--credit-code", default="", help="the department's unified social credit code, written into the certificate"
+        )
 
-    def handle(self, *args, department, purpose, rotate, algorithm, pkcs11_token, pkcs11_key, **options):
+    def handle(self, *args, department, purpose, rotate, algorithm, pkcs11_token, pkcs11_key, credit_code, **options):
         dept = Department.objects.filter(code=department).first()
         if dept is None:
             raise CommandError(f"No department with code {department!r}.")
@@ -35,6 +38,7 @@ class Command(BaseCommand):
                     key_store=Seal.KeyStore.PKCS11 if pkcs11_token else Seal.KeyStore.ENCRYPTED,
                     pkcs11_token_label=pkcs11_token,
                     pkcs11_key_label=pkcs11_key,
+                    credit_code=credit_code,
                 )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
