@@ -28,7 +28,7 @@ def test_it_passes_pyhankos_validator(published_seal, one_page_pdf, tmp_path):
     result = pyhanko_validate(signed, root_pem, tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "INTACT:TRUSTED,UNTOUCHED" in result.stdout
+    assert "INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>,EXTENDED_WITH_LTA_UPDATES" in result.stdout
 
 
 def test_it_fails_pyhankos_validator_when_tampered(published_seal, one_page_pdf, tmp_path):

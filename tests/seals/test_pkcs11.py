@@ -68,7 +68,7 @@ def test_its_signature_passes_pyhankos_validator(hsm_seal, one_page_pdf, tmp_pat
     result = pyhanko_validate(signed, services._root().certificate_pem, tmp_path, extra=["--no-revocation-check"])
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "INTACT:TRUSTED,UNTOUCHED" in result.stdout
+    assert "INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>,EXTENDED_WITH_LTA_UPDATES" in result.stdout
 
 
 def test_it_keeps_the_private_key_on_the_token(hsm_seal):

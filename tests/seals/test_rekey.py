@@ -91,7 +91,7 @@ def test_it_rewraps_every_key_and_every_seal_still_signs(estate, root, new_kek, 
 
     new_id = keystore.kek_id(new_kek)
     assert (result.old_kek_id, result.new_kek_id) == (old_id, new_id)
-    assert (result.rewrapped, result.already_new) == (5, 0)  # root, in use ×2, rotated out, revoked
+    assert (result.rewrapped, result.already_new) == (7, 0)  # root, issuing CA, TSA, in use ×2, rotated out, revoked
     on_token = Seal.objects.get(pk=estate["on_token"].pk)
     assert on_token.encrypted_key is None and on_token.kek_id == ""
     settings.SEAL_KEK_FILE = new_kek_file
@@ -150,7 +150,7 @@ def test_a_second_run_is_a_no_op(estate, new_kek_file):
 
     again = services.kek_rotate(new_kek_file=new_kek_file)
 
-    assert (again.rewrapped, again.already_new) == (0, 5)
+    assert (again.rewrapped, again.already_new) == (0, 7)
     assert _rows() == after_first
     assert "0 keys re-wrapped" in _rekey(new_kek_file)
     assert _rows() == after_first
@@ -190,7 +190,7 @@ def test_the_command_rewraps_and_says_what_to_do_next(estate, new_kek, new_kek_f
     output = _rekey(new_kek_file)
 
     new_id = keystore.kek_id(new_kek)
-    assert f"5 keys re-wrapped from KEK {old_id} to KEK {new_id}" in output
+    assert f"7 keys re-wrapped from KEK {old_id} to KEK {new_id}" in output
     assert f"SEAL_KEK_FILE={new_kek_file}" in output and "restart web and workers" in output
     assert set(RootAuthority.objects.values_list("kek_id", flat=True)) == {new_id}
 
@@ -205,7 +205,7 @@ def test_the_command_output_and_logs_hold_no_key_material(
         output = _rekey(new_kek_file, dry_run=True) + _rekey(new_kek_file)
 
     seen = output + caplog.text
-    assert "5 keys re-wrapped" in caplog.text
+    assert "7 keys re-wrapped" in caplog.text
     for kek in (old_kek, new_kek):
         assert kek.hex() not in seen.lower() and base64.b64encode(kek).decode() not in seen
     assert PRIVATE_KEY_MARKER not in seen and "-----BEGIN" not in seen
@@ -217,7 +217,7 @@ def test_a_dry_run_changes_nothing(estate, new_kek, new_kek_file):
     output = _rekey(new_kek_file, dry_run=True)
 
     assert _rows() == before
-    assert "Dry run: 5 keys would be re-wrapped" in output and keystore.kek_id(new_kek) in output
+    assert "Dry run: 7 keys would be re-wrapped" in output and keystore.kek_id(new_kek) in output
     assert "nothing was changed" in output
 
 
