@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -333,12 +333,13 @@ X_FRAME_OPTIONS = "DENY"
 # (@xframe_options_sameorigin) gets frame-ancestors 'self' instead of 'none'
 # (portal/csp.py). No form-action: Chromium applies it to the redirect after a
 # POST, and the OIDC consent form redirects to a departmental system.
-# CSP_REPORT_URI, if set, receives the browsers' violation reports.
+# CSP_REPORT_URI, if set, receives the browsers' violation reports (with the
+# first characters of what was blocked: 'report-sample').
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
+        "script-src": [SELF, NONCE, REPORT_SAMPLE],
+        "style-src": [SELF, NONCE, REPORT_SAMPLE],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "object-src": [SELF],

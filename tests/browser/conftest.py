@@ -1,11 +1,14 @@
 """Real-browser tests: Playwright drives Debian's Chromium (no browser download),
-and every page is checked with axe-core from the npm package."""
+every page is checked with axe-core from the npm package, and any
+Content-Security-Policy violation fails the test (tests/browser/csp.py)."""
 
 import json
 import re
 from pathlib import Path
 
 import pytest
+
+from tests.browser import csp
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,6 +36,7 @@ def browser():
                 "--disable-sync",
             ],
         )
+        csp.watch_every_context(browser)
         yield browser
         browser.close()
 
@@ -50,13 +54,17 @@ def page(browser, viewport, live_server):
     page.set_default_timeout(15000)
     page.viewport_name = name
     yield page
-    context.close()
+    try:
+        csp.fail_on_violations()
+    finally:
+        context.close()
 
 
 def axe_check(page, *, label: str = "") -> None:
     """Fail on any serious or critical axe-core violation on the current page."""
     page.wait_for_load_state()  # after a navigation a click started: the new page, its CSS applied
-    page.add_script_tag(content=AXE_JS.read_text())
+    page.evaluate(AXE_JS.read_text())  # not add_script_tag: the page's CSP blocks inline scripts
+    csp.fail_on_violations(page)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     if bad:
