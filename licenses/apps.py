@@ -10,7 +10,7 @@ class LicensesConfig(AppConfig):
         from approvals import hooks
         from licenses import selectors, services, tasks  # noqa: F401  (tasks: registered for queuing by name)
         from licenses.views import verify_upload_panel
-        from seals.services import register_archive
+        from seals.services import on_seal_revoked, register_archive
         from seals.views import register_verify_panel
 
         # /verify/ (the seals page): after the seal report, whether the file is a license we issued.
@@ -23,6 +23,8 @@ class LicensesConfig(AppConfig):
         hooks.on_terms_changed(services.material_licenses_rebind)
         hooks.on_materials_given(selectors.materials_given_by_licenses)
         hooks.on_material_references(selectors.references_for)
+        # A seal revoked for key compromise: what it sealed is re-issued and the holders are told.
+        on_seal_revoked(services.on_seal_revoked)
 
     def office_section(self, request) -> dict:
         """My licenses in "my office"."""

@@ -105,7 +105,10 @@ class ReissueJob(models.Model):
         "services.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
     )
     reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the portal asked for it itself (a seal revoked for key compromise, from a command).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("requested"))
     total = models.PositiveIntegerField(_("licenses"), default=0)
 
@@ -195,6 +198,9 @@ class License(models.Model):
     reissue_job = models.ForeignKey(
         ReissueJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="licenses"
     )
+    # The storage name being written by the claim's worker, until its document is recorded: a
+    # worker that dies in between leaves it here, and whoever takes the work over deletes the file.
+    pending_file = models.CharField(max_length=200, blank=True)
 
     created_at = models.DateTimeField(_("created"))
 

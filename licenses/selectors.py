@@ -234,9 +234,11 @@ APPROVALS_LOOKBACK = datetime.timedelta(days=30)
 def stalled_work(*, at: datetime.datetime) -> tuple[list[int], list[int]]:
     """(license ids, application ids) that no worker is busy with and that need one.
 
-    Licenses waiting for a document with no live claim and no attempt in the
-    last 15 minutes, and applications approved in the last 30 days (but more
-    than 15 minutes ago) whose item produces a license and that have none.
+    Licenses waiting for a document whose claim has run out (its worker died:
+    the lease is over), or with no claim and no attempt in the last 15 minutes
+    (a failed attempt's retries back off up to that long), and applications
+    approved in the last 30 days (but more than 15 minutes ago) whose item
+    produces a license and that have none.
     """
     from approvals.models import Application
     from approvals.workflow import State
@@ -244,8 +246,11 @@ def stalled_work(*, at: datetime.datetime) -> tuple[list[int], list[int]]:
     quiet_since = at - STALLED_AFTER
     licenses = list(
         License.objects.awaiting_production()
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=at))
-        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=quiet_since))
+        .filter(
+            Q(claimed_until__lte=at)
+            | Q(claimed_until__isnull=True, last_attempt_at__isnull=True)
+            | Q(claimed_until__isnull=True, last_attempt_at__lte=quiet_since)
+        )
         .values_list("pk", flat=True)
     )
     applications = list(

@@ -9,13 +9,19 @@ Issuance, exactly once
    row) with its number, holder and validity, in status *pending*.
 2. `license_produce` claims the wanted revision with a conditional update (a
    token and a lease). Only one worker wins; the others return at once.
-3. The winner renders the PDF outside any transaction (the slow part), then in
-   one transaction locks the row, checks that the claim is still its own,
-   seals (`seal_pdf` appends its usage-log entry in this same transaction),
-   stores the file and marks the license valid. A failure anywhere rolls the
-   log entry back with everything else, so a retry seals again and the log
-   still holds one entry per stored document. A worker killed midway leaves
-   only its claim, which the next attempt takes over when the lease runs out.
+3. The winner renders the PDF and seals it with no transaction open:
+   `seal_pdf` appends its usage-log entry in a short transaction of its own
+   (the log's head is locked only for that append), so the log records every
+   signature made, including one whose document is then never stored. The
+   file's name is noted on the claim (`pending_file`) and the file uploaded,
+   still outside any transaction; then one short transaction checks that the
+   claim is still ours and records the document and the license as valid.
+   The holder is told after that commit.
+4. A failure after the upload deletes the file. A worker killed between the
+   upload and the commit leaves its claim and `pending_file`: whoever takes
+   the work over (the redelivered task as soon as the lease runs out, or the
+   resume sweep) deletes the file first, so no sealed PDF stays in storage
+   without a document row.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import calendar
 import datetime
 import hashlib
 import logging
+from io import BytesIO
 
 from celery import current_app
 from django.conf import settings
@@ -184,38 +191,145 @@ def _release(license_id: int, token: str, *, error: BaseException) -> None:
     )
 
 
+def claim_held_until(*, license_id: int, at: datetime.datetime) -> datetime.datetime | None:
+    """When another worker's claim on the license's pending work runs out (None: no live claim,
+    or nothing left to produce). A task that finds the work claimed comes back then: the
+    worker may have died, and its claim can be taken over the moment the lease ends."""
+    return (
+        License.objects.awaiting_production()
+        .filter(pk=license_id, claimed_until__gt=at)
+        .values_list("claimed_until", flat=True)
+        .first()
+    )
+
+
 def license_produce(*, license_id: int, at: datetime.datetime | None = None, seal_at=None) -> License | None:
     """Render, seal and store the wanted revision of a license, unless another worker holds it.
 
     Returns the license when this call produced it, None when there was
-    nothing to do (already produced, revoked, or claimed by a live worker).
+    nothing to do (already produced, revoked, or claimed by a live worker:
+    see `claim_held_until`).
+
+    No transaction is open while the document is signed or uploaded: `seal_pdf`
+    appends its usage-log entry in a transaction of its own (the log's head is
+    locked only for that append), the file is written, and one short
+    transaction records it. A failure after the upload deletes the file; a
+    worker killed after the upload leaves its name in `pending_file`, and the
+    next claimant deletes it (`_remove_abandoned_upload`).
     """
     at = at or timezone.now()
     token = _claim(license_id, at=at)
     if token is None:
         return None
     try:
+        _remove_abandoned_upload(license_id)
         license = License.objects.with_relations().select_related("application__item_version__item").get(pk=license_id)
         revision = license.wanted_revision
         rendered = documents.render(license, revision=revision)
-        return _seal_and_store(license_id=license_id, token=token, rendered=rendered, revision=revision, at=seal_at or at)
+        signed, seal = _seal(license, token=token, rendered=rendered, revision=revision, at=seal_at or at)
+        sha256 = hashlib.sha256(signed).hexdigest()
+        name = _upload(license, token=token, revision=revision, signed=signed, sha256=sha256)
+        try:
+            license = _record(
+                license_id=license_id, token=token, revision=revision, name=name, signed=signed, seal=seal, at=seal_at or at
+            )
+        except BaseException:
+            default_storage.delete(name)
+            License.objects.filter(pk=license_id, pending_file=name).update(pending_file="")
+            raise
     except ClaimLost:
         logger.warning("licenses: the claim on license %s was taken over; this worker stops", license_id)
         return None
     except BaseException as exc:
         _release(license_id, token, error=exc)
         raise
+    if revision == 1:
+        _tell_holder(license, ISSUED_NEWS)
+    return license
+
+
+def _holds_claim(license_id: int, token: str, revision: int) -> bool:
+    return License.objects.filter(pk=license_id, claim_token=token, wanted_revision=revision).exists()
+
+
+def _seal(license: License, *, token: str, rendered: documents.Rendered, revision: int, at):
+    """Seal the rendered PDF with the department's seal in use; `seal_pdf` logs the use and commits."""
+    from seals.selectors import active_seal
+    from seals.services import seal_pdf
+
+    if not _holds_claim(license.pk, token, revision):
+        raise ClaimLost
+    seal = active_seal(department=license.department)
+    if seal is None:
+        raise ValidationError(
+            _("%(department)s has no electronic license seal in use; a seal administrator must issue one.")
+            % {"department": license.department.name}
+        )
+    signed = seal_pdf(
+        rendered.pdf,
+        seal=seal,
+        reason=f"{'核发' if revision == 1 else '换发'}{license.license_type.name_zh} {license.number}",
+        page=rendered.page,
+        box=rendered.box,
+        related=license,
+        task=TASK_NAME,
+        at=at,
+    )
+    return signed, seal
 
 
 def _store(license: License, revision: int, signed: bytes, sha256: str) -> str:
     return default_storage.save(f"licenses/{license.number}/r{revision}-{sha256[:16]}.pdf", ContentFile(signed))
 
 
+def _upload(license: License, *, token: str, revision: int, signed: bytes, sha256: str) -> str:
+    """Write the sealed file, its name noted on the claim first (committed at once, no lock kept)
+    so that it can be found and removed if this worker dies before recording it."""
+    wanted = f"licenses/{license.number}/r{revision}-{sha256[:16]}.pdf"
+    if not License.objects.filter(pk=license.pk, claim_token=token).update(pending_file=wanted):
+        raise ClaimLost
+    name = _store(license, revision, signed, sha256)
+    if name != wanted:  # the storage chose another name: note that one instead
+        License.objects.filter(pk=license.pk, claim_token=token).update(pending_file=name)
+    return name
+
+
+def _remove_abandoned_upload(license_id: int) -> None:
+    """Delete the file a dead worker uploaded but never recorded (its name is still pending)."""
+    name = License.objects.filter(pk=license_id).values_list("pending_file", flat=True).first()
+    if name and not LicenseDocument.objects.filter(file=name).exists():
+        default_storage.delete(name)
+        logger.info("licenses: removed %s, uploaded by a worker that died before recording it", name)
+    if name:
+        License.objects.filter(pk=license_id, pending_file=name).update(pending_file="")
+
+
+def licenses_remove_abandoned_uploads(*, at: datetime.datetime) -> int:
+    """The sweep's half for licenses nobody will produce again (revoked meanwhile): delete the
+    files their dead workers uploaded once the claim has run out. Returns how many."""
+    stale = License.objects.exclude(pending_file="").filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=at))
+    ids = list(stale.values_list("pk", flat=True))
+    for license_id in ids:
+        _remove_abandoned_upload(license_id)
+    return len(ids)
+
+
+def _sealed_revision_hashes(signed: bytes) -> list[str]:
+    """SHA-256 of the file up to the end of each signature, and of the whole file: the usage log
+    records one of these (the signed revision, before validation data and timestamps)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    ends = [len(signed)]
+    for embedded in PdfFileReader(BytesIO(signed)).embedded_regular_signatures:
+        _start, _length, offset, length = (int(v) for v in embedded.byte_range)
+        ends.append(offset + length)
+    return [hashlib.sha256(signed[:end]).hexdigest() for end in ends]
+
+
 @transaction.atomic
-def _seal_and_store(*, license_id: int, token: str, rendered: documents.Rendered, revision: int, at) -> License:
+def _record(*, license_id: int, token: str, revision: int, name: str, signed: bytes, seal, at) -> License:
+    """Record the stored document and make it the license's current one, if the claim is still ours."""
     from seals.models import SealUsage
-    from seals.selectors import active_seal
-    from seals.services import seal_pdf
 
     license = (
         License.objects.select_for_update(of=("self",))
@@ -224,62 +338,42 @@ def _seal_and_store(*, license_id: int, token: str, rendered: documents.Rendered
     )
     if license.claim_token != token or license.wanted_revision != revision:
         raise ClaimLost
-    seal = active_seal(department=license.department)
-    if seal is None:
-        raise ValidationError(
-            _("%(department)s has no electronic license seal in use; a seal administrator must issue one.")
-            % {"department": license.department.name}
-        )
+    sha256 = hashlib.sha256(signed).hexdigest()
     first = license.revision == 0
-    signed = seal_pdf(
-        rendered.pdf,
-        seal=seal,
-        reason=f"{'核发' if first else '换发'}{license.license_type.name_zh} {license.number}",
-        page=rendered.page,
-        box=rendered.box,
-        related=license,
-        task=TASK_NAME,
+    LicenseDocument.objects.create(
+        license=license,
+        revision=revision,
+        file=name,
+        sha256=sha256,
+        size=len(signed),
+        seal_usage=SealUsage.objects.filter(seal=seal, document_sha256__in=_sealed_revision_hashes(signed))
+        .order_by("-seq")
+        .first(),
+        template=license.license_type.template,
+        issued_at=at,
+    )
+    previous = license.status
+    license.revision = revision
+    license.file = name
+    license.sha256 = sha256
+    license.size = len(signed)
+    license.claim_token = ""
+    license.claimed_until = None
+    license.last_error = ""
+    license.pending_file = ""
+    if first:
+        license.status = License.Status.VALID
+        license.issued_at = at
+        license.status_changed_at = at
+    license.save()
+    LicenseEvent.objects.create(
+        license=license,
+        action=LicenseEvent.Action.ISSUED if first else LicenseEvent.Action.REISSUED,
+        from_status=previous,
+        to_status=license.status,
+        note=f"r{revision}",
         at=at,
     )
-    sha256 = hashlib.sha256(signed).hexdigest()
-    name = _store(license, revision, signed, sha256)
-    try:
-        LicenseDocument.objects.create(
-            license=license,
-            revision=revision,
-            file=name,
-            sha256=sha256,
-            size=len(signed),
-            seal_usage=SealUsage.objects.filter(seal=seal, document_sha256=sha256).order_by("-seq").first(),
-            template=license.license_type.template,
-            issued_at=at,
-        )
-        previous = license.status
-        license.revision = revision
-        license.file = name
-        license.sha256 = sha256
-        license.size = len(signed)
-        license.claim_token = ""
-        license.claimed_until = None
-        license.last_error = ""
-        if first:
-            license.status = License.Status.VALID
-            license.issued_at = at
-            license.status_changed_at = at
-        license.save()
-        LicenseEvent.objects.create(
-            license=license,
-            action=LicenseEvent.Action.ISSUED if first else LicenseEvent.Action.REISSUED,
-            from_status=previous,
-            to_status=license.status,
-            note=f"r{revision}",
-            at=at,
-        )
-    except BaseException:
-        default_storage.delete(name)
-        raise
-    if first:
-        _tell_holder(license, ISSUED_NEWS)
     return license
 
 
@@ -497,23 +591,88 @@ def reissue_start(*, actor, license_type: LicenseType, department, reason: str, 
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": _("Say why the licenses are re-issued.")})
-    job = ReissueJob(license_type=license_type, department=department, reason=reason, requested_by=actor, created_at=at)
-    job.full_clean()
-    job.save()
-    # Licenses with a revision still waiting are left to the job that asked for it.
-    job.total = (
-        License.objects.filter(
-            license_type=license_type,
-            department=department,
-            status__in=[License.Status.VALID, License.Status.SUSPENDED],
-            revision=F("wanted_revision"),
-        ).update(wanted_revision=F("revision") + 1, reissue_job=job)
+    job = _reissue(
+        License.objects.filter(license_type=license_type, department=department),
+        license_type_id=license_type.pk,
+        department_id=department.pk,
+        reason=reason,
+        actor=actor,
+        at=at,
     )
     if not job.total:
         raise ValidationError(_("There is no valid or suspended license of this type to re-issue."))
-    job.save(update_fields=["total"])
-    transaction.on_commit(lambda pk=job.pk: _enqueue_reissue(pk), robust=True)
     return job
+
+
+def _reissue(licenses, *, license_type_id: int, department_id: int, reason: str, actor, at) -> ReissueJob:
+    """A job that re-issues the valid and suspended ones among `licenses` (all of one type),
+    queued after the commit. Licenses with a revision still waiting are left to whoever asked
+    for it: that revision is sealed with the seal in use when it is produced."""
+    job = ReissueJob(
+        license_type_id=license_type_id, department_id=department_id, reason=reason, requested_by=actor, created_at=at
+    )
+    job.full_clean()
+    job.save()
+    job.total = licenses.filter(
+        status__in=[License.Status.VALID, License.Status.SUSPENDED], revision=F("wanted_revision")
+    ).update(wanted_revision=F("revision") + 1, reissue_job=job)
+    job.save(update_fields=["total"])
+    if job.total:
+        transaction.on_commit(lambda pk=job.pk: _enqueue_reissue(pk), robust=True)
+    return job
+
+
+RESEALED_NEWS = (
+    gettext_lazy("Your {type} {number} is being sealed again"),
+    gettext_lazy(
+        "The electronic seal of the {department} on your {type} {number} was revoked because its key "
+        "was compromised. Your license itself is unchanged, but the copy you hold may no longer be "
+        "accepted. A newly sealed copy is being issued: download it from your license wallet once it is ready."
+    ),
+)
+
+
+def on_seal_revoked(seal, reason: str) -> list[ReissueJob]:
+    """seals calls this after a revocation commits (registered in `LicensesConfig.ready()`).
+    A key compromise re-issues what the seal sealed; other reasons leave documents valid."""
+    from seals.models import Seal
+
+    if reason != Seal.RevocationReason.KEY_COMPROMISE:
+        return []
+    return licenses_reseal(seal=seal)
+
+
+@transaction.atomic
+def licenses_reseal(*, seal, at=None) -> list[ReissueJob]:
+    """Re-issue every valid or suspended license whose current document `seal` sealed (one job
+    per license type, under the department's seal in use when each is produced), and tell
+    their holders."""
+    at = at or timezone.now()
+    sealed = LicenseDocument.objects.filter(seal_usage__seal=seal, revision=F("license__revision"))
+    licenses = License.objects.filter(
+        pk__in=sealed.values("license_id"), status__in=[License.Status.VALID, License.Status.SUSPENDED]
+    )
+    reason = f"{seal.name_zh}印章（证书序列号 {seal.serial_number[:16]}）因密钥泄露被撤销，用新印章重新加盖"
+    type_ids = sorted(set(licenses.values_list("license_type_id", flat=True)))
+    jobs = [
+        _reissue(
+            licenses.filter(license_type_id=type_id),
+            license_type_id=type_id,
+            department_id=seal.department_id,
+            reason=reason,
+            actor=seal.revoked_by,
+            at=at,
+        )
+        for type_id in type_ids
+    ]
+    for license in licenses.with_relations():
+        _tell_holder(license, RESEALED_NEWS)
+    logger.warning(
+        "licenses: %d licenses sealed by revoked seal %s queued for re-issue",
+        sum(job.total for job in jobs),
+        seal.serial_number,
+    )
+    return jobs
 
 
 def _enqueue_reissue(job_id: int) -> None:

@@ -4,6 +4,8 @@ the services' claims make duplicates and retries harmless.
 The tasks depend on the services, not the other way round: a service that
 queues a task imports it only when it queues it, after its commit."""
 
+import math
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -19,20 +21,33 @@ RETRY = {
 }
 
 
-@shared_task(**RETRY)
-def issue_license(application_id: int) -> str | None:
+def _produce(task, license_id: int) -> bool:
+    """Produce the license; if another worker's claim is in the way, come back when its lease
+    ends. That worker may be dead (this is then the redelivery of its task): the claim is
+    taken over the moment the lease runs out, not at the next sweep."""
+    if services.license_produce(license_id=license_id) is not None:
+        return True
+    now = timezone.now()
+    until = services.claim_held_until(license_id=license_id, at=now)
+    if until is not None:
+        raise task.retry(countdown=math.ceil((until - now).total_seconds()) + 1)
+    return False
+
+
+@shared_task(bind=True, **RETRY)
+def issue_license(self, application_id: int) -> str | None:
     """After approval: open the application's license (once) and produce it (once)."""
     license = services.license_open(application_id=application_id)
     if license is None:
         return None
-    services.license_produce(license_id=license.pk)
+    _produce(self, license.pk)
     return license.number
 
 
-@shared_task(**RETRY)
-def produce_license(license_id: int) -> bool:
+@shared_task(bind=True, **RETRY)
+def produce_license(self, license_id: int) -> bool:
     """Produce the wanted revision of a license (a re-issue, a retry asked for by staff)."""
-    return services.license_produce(license_id=license_id) is not None
+    return _produce(self, license_id)
 
 
 @shared_task
@@ -60,9 +75,13 @@ def resume_license_work() -> int:
 
     That is a license whose worker died (its claim's lease ran out) or whose
     retries were used up, and an approved application whose issuing task was
-    never queued (the broker was down at the commit). Returns how many.
+    never queued (the broker was down at the commit). Files uploaded by dead
+    workers of licenses revoked meanwhile are removed. Returns how many tasks
+    were queued.
     """
-    license_ids, application_ids = selectors.stalled_work(at=timezone.now())
+    now = timezone.now()
+    services.licenses_remove_abandoned_uploads(at=now)
+    license_ids, application_ids = selectors.stalled_work(at=now)
     for license_id in license_ids:
         produce_license.delay(license_id)
     for application_id in application_ids:

@@ -60,12 +60,24 @@ app.conf.beat_schedule = {
         "task": "licenses.tasks.expire_licenses",
         "schedule": crontab(hour=0, minute=10),
     },
-    # Every 10 minutes: re-enqueue license work nobody is doing (a worker
-    # killed mid-issue whose claim ran out, retries used up, an approval whose
-    # issuing task was never queued). Claims make a duplicate harmless.
+    # Every 5 minutes: re-enqueue license work nobody is doing (a worker killed
+    # mid-issue whose claim's 6-minute lease ran out, retries used up, an
+    # approval whose issuing task was never queued) and delete files that dead
+    # workers uploaded but never recorded. A redelivered task already takes an
+    # expired claim over itself; this is the backstop. Claims make a duplicate
+    # harmless.
     "licenses-resume": {
         "task": "licenses.tasks.resume_license_work",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every night at 23:50 Shanghai time, when the day's sealing is done: check
+    # the seal-usage log's whole hash chain (as manage.py seals_audit does) and,
+    # if it is intact, anchor its head for the day with an RFC 3161 token from
+    # the portal TSA (the daily row the half-monthly report reads). A broken log
+    # is logged as critical and not anchored.
+    "seals-audit-and-anchor-usage-log": {
+        "task": "seals.tasks.audit_and_anchor_usage_log",
+        "schedule": crontab(hour=23, minute=50),
     },
     # Hourly at minute 20: a worker signs the root's and the issuing CA's CRLs afresh
     # (valid 7 days) and stores them; the web only serves the stored bytes. A

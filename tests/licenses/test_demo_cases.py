@@ -113,7 +113,8 @@ def test_his_approved_application_produced_a_sealed_license_in_his_wallet(seeded
     stored = default_storage.open(license.file.name).read()
     assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == license.sha256
     assert LicenseDocument.objects.filter(license=license, sha256=license.sha256).exists()
-    assert SealUsage.objects.filter(document_sha256=license.sha256).count() == 1
+    assert SealUsage.objects.filter(related_type="licenses.license", related_id=str(license.pk)).count() == 1
+    assert license.documents.get().seal_usage.related_id == str(license.pk)
     assert license.number in seeded
 
     client.force_login(user("citizen@demo.onegate"))
