@@ -7,10 +7,20 @@ deleting entries from the end is caught as well as editing or deleting any
 other entry.
 """
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from asn1crypto import cms
+from django.db import IntegrityError, transaction
+from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
+
+from seals.models import SealLogAnchor, SealLogHead
+from seals.signing import outside_event_loop
 
 GENESIS = "0" * 64
 
@@ -139,15 +149,6 @@ def token_time(token_der: bytes, *, seq: int, head_hash: str, trust_roots) -> da
     """The time an RFC 3161 token (a CMS ContentInfo, DER) gives this head, if the token is
     intact, covers exactly this head, and comes from a TSA that chains to `trust_roots`
     (asn1crypto certificates). None otherwise."""
-    import asyncio
-
-    from asn1crypto import cms
-    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
-    from pyhanko_certvalidator import ValidationContext
-    from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
-
-    from seals.signing import outside_event_loop
-
     if not trust_roots:
         return None
     digest = anchor_digest(seq=seq, head_hash=head_hash)
@@ -175,10 +176,6 @@ def token_time(token_der: bytes, *, seq: int, head_hash: str, trust_roots) -> da
 
 def request_token(timestamper, *, seq: int, head_hash: str) -> bytes:
     """Ask `timestamper` (a pyHanko TimeStamper) for a token over this head; the token as DER."""
-    import asyncio
-
-    from seals.signing import outside_event_loop
-
     digest = anchor_digest(seq=seq, head_hash=head_hash)
     return outside_event_loop(asyncio.run, timestamper.async_timestamp(digest, ANCHOR_HASH)).dump()
 
@@ -192,18 +189,12 @@ def anchor_create(*, timestamper, day, at=None):
     go on meanwhile, and the anchor records the head as it was read. A second
     call for the same day returns the first anchor.
     """
-    from django.db import IntegrityError, transaction
-
-    from seals.models import SealLogAnchor, SealLogHead
-
     existing = SealLogAnchor.objects.filter(day=day).first()
     if existing is not None:
         return existing
     head = SealLogHead.objects.filter(pk=1).first()
     seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
     token = request_token(timestamper, seq=seq, head_hash=head_hash)
-    from asn1crypto import cms
-
     gen_time = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"].parsed["gen_time"].native
     anchor = SealLogAnchor(day=day, seq=seq, head_hash=head_hash, token=token, anchored_at=gen_time or at)
     anchor.full_clean(validate_unique=False)

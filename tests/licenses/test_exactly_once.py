@@ -179,9 +179,14 @@ def test_concurrent_tasks_issue_once(item, applicant, approver, seal):
     for thread in threads:
         thread.join(timeout=120)
 
-    assert not errors, errors
+    # The workers that found the work claimed come back when the claim's lease would end …
+    assert all(isinstance(e, Retry) for e in errors), errors
+    assert len(results) + len(errors) == workers and results
     license = _assert_issued_exactly_once(application)
-    assert results == [license.number] * workers
+    assert results == [license.number] * len(results)
+    for _ in errors:  # … and find nothing left to do
+        assert issue_license.apply(args=[application.pk]).get() == license.number
+    _assert_issued_exactly_once(application)
 
 
 @pytest.mark.django_db(transaction=True)
