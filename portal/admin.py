@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Enterprise, Membership, Person, StaffRole, User
+
+# The admin has no sign-in of its own: the portal's (with its second factor
+# and its lockout after wrong passwords) signs staff in, then sends them back.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class StaffRoleInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from portal.permissions import needs_mfa_enrolment
+from portal.permissions import act_without_staff_roles, needs_mfa_enrolment, needs_second_factor
 
 # -- staff areas ---------------------------------------------------------------------
 #
@@ -94,14 +94,20 @@ class LanguageMiddleware:
 
 
 class StaffMFAMiddleware:
-    """Send staff without a second factor to enrol before any staff page."""
+    """Staff act as staff only in a session that passed the second factor.
+
+    On a staff page, staff without a second factor are sent to enrol one, and
+    staff whose session did not pass it (signed in some other way) are asked
+    for a code. Elsewhere such a session holds no staff role.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(staff_path_prefixes()) and request.user.is_authenticated:
-            if needs_mfa_enrolment(request.user):
-                url = reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
-                return redirect(url)
+        if request.user.is_authenticated and needs_second_factor(request):
+            if request.path_info.startswith(staff_path_prefixes()):
+                step = "mfa_activate_totp" if needs_mfa_enrolment(request.user) else "mfa_reauthenticate"
+                return redirect(reverse(step) + "?" + urlencode({"next": request.get_full_path()}))
+            act_without_staff_roles(request.user)
         return self.get_response(request)

@@ -64,6 +64,27 @@ def needs_mfa_enrolment(user) -> bool:
     return is_staff_member(user) and not mfa_enrolled(user)
 
 
+def passed_second_factor(request) -> bool:
+    """Whether the sign-in of this session included a second factor.
+
+    allauth records each step of a sign-in in the session; a factor merely
+    enrolled on the account proves nothing about how this session began.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def needs_second_factor(request) -> bool:
+    """Staff act as staff only in a session that passed the second factor."""
+    return is_staff_member(request.user) and not passed_second_factor(request)
+
+
+def act_without_staff_roles(user) -> None:
+    """For the rest of this request `user` holds no staff role (has_role and friends say no)."""
+    user._onegate_roles = []
+
+
 def membership_role(user, enterprise: Enterprise) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None

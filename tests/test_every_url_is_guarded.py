@@ -47,6 +47,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.mfa import sign_in
 
 PROJECT_APPS = ("portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision")
 # Framework routes checked as the representative of an area the project guards
@@ -728,7 +729,7 @@ def client_for(user=None, *, csrf=False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

@@ -7,6 +7,7 @@ import pytest
 from deadlines.selectors import stored_calendar
 from deadlines.models import CalendarChange, CalendarDay, CalendarSource
 from tests.factories import UserFactory, enrol_totp
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def superuser(db):
 
 
 def test_adding_a_day_records_an_administrators_entry(client, seeded, now, superuser):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     response = client.post(
         "/admin/deadlines/calendarday/add/",
         {"date": "2026-12-31", "name_zh": "临时休假", "name_en": "Extra day off"},
@@ -31,7 +32,7 @@ def test_adding_a_day_records_an_administrators_entry(client, seeded, now, super
 
 
 def test_changing_a_package_day_makes_it_the_administrators(client, seeded, now, superuser):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     day = CalendarDay.objects.get(date=date(2025, 10, 8))
     assert day.source == CalendarSource.CHINESECALENDAR
     response = client.post(
@@ -45,7 +46,7 @@ def test_changing_a_package_day_makes_it_the_administrators(client, seeded, now,
 
 
 def test_deleting_days_goes_through_the_service(client, seeded, now, superuser):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     one = CalendarDay.objects.get(date=date(2026, 10, 7))
     assert client.post(f"/admin/deadlines/calendarday/{one.pk}/delete/", {"post": "yes"}).status_code == 302
     assert stored_calendar().is_working_day(date(2026, 10, 7))
@@ -60,7 +61,7 @@ def test_deleting_days_goes_through_the_service(client, seeded, now, superuser):
 
 
 def test_the_years_and_clocks_are_read_only(client, seeded, superuser):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     assert client.get("/admin/deadlines/calendaryear/").status_code == 200
     assert client.get("/admin/deadlines/calendaryear/add/").status_code == 403
     assert client.get("/admin/deadlines/clock/").status_code == 200
@@ -70,6 +71,6 @@ def test_the_years_and_clocks_are_read_only(client, seeded, superuser):
 def test_the_admin_is_closed_to_staff_without_admin_rights(client, seeded):
     from tests.factories import staff
 
-    client.force_login(staff("supervisor"))
+    sign_in(client, staff("supervisor"))
     response = client.get("/admin/deadlines/calendarday/")
     assert response.status_code == 302 and "/admin/login/" in response.url

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 
 from deadlines.models import CalendarDay, CalendarYear
 from tests.factories import DepartmentFactory, citizen, staff
+from tests.mfa import sign_in
 
 from .conftest import NOTICE_2027, at
 
@@ -102,7 +103,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, seeded, url):
 @pytest.mark.parametrize("kind", OUTSIDERS)
 @pytest.mark.parametrize("url", ["/staff/calendar/", "/staff/calendar/notice/"])
 def test_outsiders_get_nothing(client, seeded, kind, url):
-    client.force_login(outsider(kind))
+    sign_in(client, outsider(kind))
     assert client.get(url).status_code == 403
     response = client.post("/staff/calendar/notice/", notice_post(NOTICE_2027, action="save"))
     assert response.status_code == 403
@@ -111,7 +112,7 @@ def test_outsiders_get_nothing(client, seeded, kind, url):
 
 @pytest.mark.parametrize("role", ["list_admin", "supervisor"])
 def test_administrators_and_supervisors_see_the_years(client, seeded, now, role):
-    client.force_login(staff(role, DepartmentFactory() if role == "list_admin" else None))
+    sign_in(client, staff(role, DepartmentFactory() if role == "list_admin" else None))
     response = english(client).get("/staff/calendar/")
     assert response.status_code == 200
     years = response.context["years"]
@@ -120,7 +121,7 @@ def test_administrators_and_supervisors_see_the_years(client, seeded, now, role)
 
 
 def test_the_warning_appears_sixty_days_before_the_official_range_ends(client, seeded, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     english(client)
     with time_machine.travel(at(2026, 10, 31), tick=False):
         assert "The official working-day calendar ends" not in client.get("/staff/calendar/").content.decode()
@@ -144,7 +145,7 @@ def test_dashboards_show_the_warning_only_to_those_who_can_act(seeded, list_admi
 
 
 def test_the_notice_form_starts_with_next_year(client, seeded, now, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.get("/staff/calendar/notice/")
     assert response.status_code == 200
     assert response.context["form"].initial["year"] == 2027
@@ -152,7 +153,7 @@ def test_the_notice_form_starts_with_next_year(client, seeded, now, list_admin):
 
 
 def test_the_notice_form_offers_a_years_entries_for_correction(client, seeded, now, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.get("/staff/calendar/notice/?year=2026")
     initial = response.context["holiday_rows"].initial
     assert {"name_zh": "春节", "name_en": "Spring Festival", "first_day": date(2026, 2, 15), "last_day": date(2026, 2, 23)} in initial
@@ -162,7 +163,7 @@ def test_the_notice_form_offers_a_years_entries_for_correction(client, seeded, n
 
 
 def test_the_preview_shows_the_year_without_saving(client, seeded, now, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = english(client).post("/staff/calendar/notice/", notice_post(NOTICE_2027))
     assert response.status_code == 200
     preview = response.context["preview"]
@@ -175,7 +176,7 @@ def test_the_preview_shows_the_year_without_saving(client, seeded, now, list_adm
 
 
 def test_saving_makes_the_year_official(client, seeded, now, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.post("/staff/calendar/notice/", notice_post(NOTICE_2027, action="save"))
     assert response.status_code == 302 and response.url == "/calendar/2027/"
     assert CalendarYear.objects.get(year=2027).entered_by == list_admin
@@ -185,7 +186,7 @@ def test_saving_makes_the_year_official(client, seeded, now, list_admin):
 
 
 def test_mistakes_are_listed_at_the_top(client, seeded, now, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     data = notice_post(NOTICE_2027)
     data["year"] = "2028"
     data["working-0-day"] = "2027-02-17"  # a Wednesday
@@ -199,7 +200,7 @@ def test_mistakes_are_listed_at_the_top(client, seeded, now, list_admin):
 
 
 def test_service_checks_reach_the_page(client, seeded, now, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     data = notice_post(NOTICE_2027)
     data["year"] = "2028"
     data["working-0-day"] = "2027-02-06"  # a Saturday inside the holiday

@@ -6,6 +6,7 @@ from django.urls import reverse
 from licenses.models import License
 from licenses.tasks import issue_license
 from portal.models import User
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def admin_client(client):
     from tests.factories import enrol_totp
 
     enrol_totp(user)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

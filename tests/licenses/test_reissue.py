@@ -11,6 +11,7 @@ from licenses.selectors import license_for_pdf, reissue_progress
 from licenses.tasks import issue_license, run_reissue_job
 from seals.models import SealUsage
 from tests.licenses.conftest import approve
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_the_earlier_copy_is_reported_as_superseded(client, licenses, approver, 
 
 
 def test_the_approver_follows_the_progress(client, licenses, approver, business_license, department):
-    client.force_login(approver)
+    sign_in(client, approver)
     response = client.post(
         reverse("staff_reissue"),
         {"license_type": business_license.pk, "department": department.pk, "reason": "模板更正"},
@@ -86,7 +87,7 @@ def test_a_reason_is_required_and_an_empty_job_is_refused(licenses, approver, bu
 
 def test_another_department_cannot_see_the_job(client, licenses, approver, other_approver, business_license, department):
     job = services.reissue_start(actor=approver, license_type=business_license, department=department, reason="模板更正")
-    client.force_login(other_approver)
+    sign_in(client, other_approver)
     assert client.get(reverse("staff_reissue_job", args=[job.pk])).status_code == 404
 
 

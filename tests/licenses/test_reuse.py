@@ -14,6 +14,7 @@ from licenses.tasks import issue_license
 from services.services import MaterialInput
 from tests.licenses.conftest import pdf_upload
 from tests.services.factories import make_item, publish
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_a_submitted_application_cannot_change_its_materials(draft, applicant, l
 
 def test_the_applicant_uses_and_drops_the_license_from_the_materials_page(client, draft, applicant, license):
     material = _license_material(draft)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     url = reverse("material_license", args=[draft.uid, material.pk])
 
     response = client.post(url, {"license": license.pk, "next": "/me/applications/"})
@@ -129,7 +130,7 @@ def test_the_applicant_uses_and_drops_the_license_from_the_materials_page(client
 
 
 def test_a_missing_or_malformed_choice_is_an_error_message(client, draft, applicant):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     url = reverse("material_license", args=[draft.uid, _license_material(draft).pk])
     for value in ["", "abc", "99999"]:
         response = client.post(url, {"license": value}, follow=True)
@@ -141,7 +142,7 @@ def test_outsiders_cannot_post_to_someone_else_s_application(client, draft, lice
     url = reverse("material_license", args=[draft.uid, _license_material(draft).pk])
     assert client.post(url, {"license": license.pk}).status_code == 302  # anonymous: sign in
     for user in [outsider, other_approver]:
-        client.force_login(user)
+        sign_in(client, user)
         assert client.post(url, {"license": license.pk}).status_code == 404
     assert not MaterialLicense.objects.exists()
 
@@ -192,7 +193,7 @@ def test_the_desk_page_shows_the_license_given_with_its_status_now(client, draft
     material = _license_material(draft)
     services.use_license_for_material(application=draft, actor=applicant, material=material, license=license)
     submitted = workflow.application_submit(application=draft, actor=applicant, declaration=True)
-    client.force_login(approver)
+    sign_in(client, approver)
     url = reverse("desk_application", args=[submitted.tracking_number])
 
     page = client.get(url).content.decode()
@@ -204,12 +205,12 @@ def test_the_desk_page_shows_the_license_given_with_its_status_now(client, draft
 
 
 def test_the_applicant_s_page_and_the_desk_show_the_license_an_approval_produced(client, approved, license, applicant, approver):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(reverse("my_application", args=[approved.uid])).content.decode()
     assert license.number in page and reverse("wallet_license", args=[license.number]) in page
     assert reverse("staff_license", args=[license.number]) not in page
 
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(reverse("desk_application", args=[approved.tracking_number])).content.decode()
     assert license.number in page and reverse("staff_license", args=[license.number]) in page
 
@@ -243,7 +244,7 @@ def test_a_license_given_in_a_draft_follows_it_to_newer_terms(client, draft, app
     assert new_material.pk != old_material.pk
     assert MaterialLicense.objects.get(application=submitted).material == new_material
 
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(reverse("desk_application", args=[submitted.tracking_number])).content.decode()
     assert f"Given by the electronic business license {license.number}" in page
     assert "Not given." not in page

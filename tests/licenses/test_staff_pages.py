@@ -8,6 +8,7 @@ from licenses.services import license_open
 from licenses.tasks import issue_license
 from portal.models import StaffRole
 from tests.factories import staff
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -26,14 +27,14 @@ def _urls(license):
 
 
 def test_the_approver_sees_the_list_the_license_and_its_document(client, license, approver):
-    client.force_login(approver)
+    sign_in(client, approver)
     for url in _urls(license):
         assert client.get(url).status_code == 200, url
     assert license.number in client.get(reverse("staff_licenses")).content.decode()
 
 
 def test_the_head_revokes_with_a_reason_from_the_page(client, license, head):
-    client.force_login(head)
+    sign_in(client, head)
     url = reverse("staff_license_action", args=[license.number, "revoke"])
 
     refused = client.post(url, {"revoke-reason": ""})
@@ -46,7 +47,7 @@ def test_the_head_revokes_with_a_reason_from_the_page(client, license, head):
 
 
 def test_suspend_and_reinstate_from_the_page(client, license, approver):
-    client.force_login(approver)
+    sign_in(client, approver)
     client.post(reverse("staff_license_action", args=[license.number, "suspend"]), {"suspend-reason": "整改"})
     license.refresh_from_db()
     assert license.status == License.Status.SUSPENDED
@@ -66,7 +67,7 @@ def test_failing_issuance_is_visible_and_can_be_retried(client, item, applicant,
     with mock.patch.object(services, "_store", side_effect=OSError("storage unreachable")):
         with pytest.raises(OSError):
             services.license_produce(license_id=pending.pk)
-    client.force_login(approver)
+    sign_in(client, approver)
 
     listing = client.get(reverse("staff_licenses")).content.decode()
     assert "storage unreachable" in listing and pending.number in listing
@@ -82,7 +83,7 @@ def test_failing_issuance_is_visible_and_can_be_retried(client, item, applicant,
 
 
 def test_another_department_s_approver_gets_nothing(client, license, other_approver):
-    client.force_login(other_approver)
+    sign_in(client, other_approver)
     assert license.number not in client.get(reverse("staff_licenses")).content.decode()
     for url in _urls(license)[1:3]:
         assert client.get(url).status_code == 404
@@ -94,7 +95,7 @@ def test_another_department_s_approver_gets_nothing(client, license, other_appro
 @pytest.mark.parametrize("role", [None, StaffRole.Role.CLERK, StaffRole.Role.SUPERVISOR, StaffRole.Role.LIST_ADMIN])
 def test_citizens_and_other_roles_are_refused(client, license, role, applicant, department):
     user = applicant if role is None else staff(role, department if role == StaffRole.Role.LIST_ADMIN else None)
-    client.force_login(user)
+    sign_in(client, user)
     for url in _urls(license):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("staff_license_action", args=[license.number, "revoke"]), {"revoke-reason": "x"}).status_code == 403
@@ -108,6 +109,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, license):
 
 def test_staff_without_a_second_factor_enrol_first(client, license, department):
     user = staff(StaffRole.Role.APPROVER, department, mfa=False)
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("staff_licenses"))
     assert response.status_code == 302 and "/accounts/2fa/totp/activate/" in response["Location"]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from seals.models import Seal
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -11,7 +12,7 @@ def admin(client, admin_user):
     from tests.factories import enrol_totp
 
     enrol_totp(admin_user)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 

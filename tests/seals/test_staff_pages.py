@@ -7,6 +7,7 @@ from django.urls import reverse
 from portal.models import StaffRole
 from seals import services
 from tests.factories import DepartmentFactory, citizen, staff
+from tests.mfa import sign_in
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def two_departments(seal, one_page_pdf):
 
 def test_a_head_sees_their_departments_log_only(client, two_departments):
     market_seal, housing_seal = two_departments
-    client.force_login(staff(StaffRole.Role.HEAD, market_seal.department))
+    sign_in(client, staff(StaffRole.Role.HEAD, market_seal.department))
 
     page = client.get(reverse("seal_usage")).content.decode()
 
@@ -30,7 +31,7 @@ def test_a_head_sees_their_departments_log_only(client, two_departments):
 
 def test_a_head_sees_their_departments_seals_only(client, two_departments):
     market_seal, housing_seal = two_departments
-    client.force_login(staff(StaffRole.Role.HEAD, market_seal.department))
+    sign_in(client, staff(StaffRole.Role.HEAD, market_seal.department))
 
     page = client.get(reverse("seal_list")).content.decode()
 
@@ -39,7 +40,7 @@ def test_a_head_sees_their_departments_seals_only(client, two_departments):
 
 
 def test_a_supervisor_sees_every_department(client, two_departments):
-    client.force_login(staff(StaffRole.Role.SUPERVISOR))
+    sign_in(client, staff(StaffRole.Role.SUPERVISOR))
 
     page = client.get(reverse("seal_usage")).content.decode()
 
@@ -48,7 +49,7 @@ def test_a_supervisor_sees_every_department(client, two_departments):
 
 def test_a_head_can_filter_by_their_seal(client, two_departments):
     market_seal, _housing_seal = two_departments
-    client.force_login(staff(StaffRole.Role.HEAD, market_seal.department))
+    sign_in(client, staff(StaffRole.Role.HEAD, market_seal.department))
 
     response = client.get(reverse("seal_usage"), {"seal": market_seal.pk})
 
@@ -58,7 +59,7 @@ def test_a_head_can_filter_by_their_seal(client, two_departments):
 
 def test_another_departments_head_gets_nothing(client, two_departments):
     market_seal, housing_seal = two_departments
-    client.force_login(staff(StaffRole.Role.HEAD, housing_seal.department))
+    sign_in(client, staff(StaffRole.Role.HEAD, housing_seal.department))
 
     assert client.get(reverse("seal_usage"), {"seal": market_seal.pk}).status_code == 404
     page = client.get(reverse("seal_usage")).content.decode()
@@ -69,7 +70,7 @@ def test_another_departments_head_gets_nothing(client, two_departments):
 def test_other_roles_get_nothing(client, two_departments, who):
     market_seal, _ = two_departments
     user = citizen() if who == "citizen" else staff(who, market_seal.department if who != "clerk" else None)
-    client.force_login(user)
+    sign_in(client, user)
 
     for url in (reverse("seal_usage"), reverse("seal_list")):
         response = client.get(url)
@@ -88,7 +89,7 @@ def test_the_log_page_runs_a_fixed_number_of_queries(client, two_departments, on
     market_seal, _ = two_departments
     for _ in range(5):
         services.seal_pdf(one_page_pdf, seal=market_seal, reason="核发营业执照", task="licenses.issue")
-    client.force_login(staff(StaffRole.Role.SUPERVISOR))
+    sign_in(client, staff(StaffRole.Role.SUPERVISOR))
     client.get(reverse("seal_usage"))
 
     with django_assert_max_num_queries(12):

@@ -9,6 +9,7 @@ from portal.models import StaffRole
 from services.models import ImportJob, ItemVersion, ListChange, ListVersion, ServiceItem
 from tests.factories import citizen, staff
 from tests.services.factories import LicenseTypeFactory, LifeEventFactory, make_item, publish
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, pages):
 @pytest.mark.parametrize("who", ["citizen", "approver", "clerk"])
 def test_people_who_are_not_list_admins_get_nothing(client, pages, department, who):
     user = citizen() if who == "citizen" else staff(who, department if who == "approver" else None)
-    client.force_login(user)
+    sign_in(client, user)
     for method, url in pages:
         assert getattr(client, method)(url).status_code == 403, url
 
 
 def test_another_departments_list_admin_cannot_see_or_touch_the_item(client, item, other_list_admin):
-    client.force_login(other_list_admin)
+    sign_in(client, other_list_admin)
     for method, name in [("get", "list_admin_item"), ("get", "list_admin_item_retire"), ("post", "list_admin_item_retire"),
                          ("post", "list_admin_item_restore")]:
         assert getattr(client, method)(reverse(name, args=[item.code])).status_code == 404
@@ -66,7 +67,7 @@ def test_another_departments_list_admin_cannot_see_or_touch_the_item(client, ite
 
 def test_another_departments_import_job_is_hidden(client, list_admin, other_list_admin):
     job = ImportJob.objects.create(actor=list_admin, file_name="a.csv", file_format="csv", created_at="2026-01-01T00:00Z")
-    client.force_login(other_list_admin)
+    sign_in(client, other_list_admin)
     assert client.get(reverse("list_admin_import_job", args=[job.pk])).status_code == 404
 
 
@@ -112,7 +113,7 @@ def _item_post(**overrides):
 
 
 def test_a_list_admin_creates_an_item_with_materials_and_fields(client, list_admin, department):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.post(reverse("list_admin_item_create"), _item_post(department=department.pk))
     assert response.status_code == 302, response.content.decode()[:3000]
     draft = ItemVersion.objects.drafts().with_terms().get(item__code="MKT-050")
@@ -123,7 +124,7 @@ def test_a_list_admin_creates_an_item_with_materials_and_fields(client, list_adm
 
 
 def test_the_create_form_refuses_a_promise_beyond_the_statutory_limit(client, list_admin, department):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.post(
         reverse("list_admin_item_create"), _item_post(department=department.pk, promised_limit_days="25")
     )
@@ -133,14 +134,14 @@ def test_the_create_form_refuses_a_promise_beyond_the_statutory_limit(client, li
 
 
 def test_a_list_admin_cannot_create_for_another_department(client, list_admin, other_department):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.post(reverse("list_admin_item_create"), _item_post(department=other_department.pk))
     assert response.status_code == 200
     assert not ServiceItem.objects.exists()
 
 
 def test_the_edit_form_shows_and_saves_the_draft(client, list_admin, item):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     page = client.get(reverse("list_admin_item", args=[item.code]))
     assert page.status_code == 200
     draft = ItemVersion.objects.drafts().get(item=item)
@@ -159,7 +160,7 @@ def test_the_edit_form_shows_and_saves_the_draft(client, list_admin, item):
 
 
 def test_retire_restore_and_publish_through_the_pages(client, list_admin, item, department):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     publish("v1")
     assert client.post(reverse("list_admin_item_retire", args=[item.code])).status_code == 302
     page = client.get(reverse("list_admin_publish")).content.decode()
@@ -179,7 +180,7 @@ def test_the_diff_shows_before_and_after(client, list_admin, item):
 
     publish("v1")
     services.item_update(actor=list_admin, item=item, terms=terms(promised_limit_days=2, name_en="Faster"))
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     page = client.get(reverse("list_admin_publish")).content.decode()
     assert "Changed (1)" in page
     assert "Promised time limit (working days)" in page and "<ins>" in page and "Faster" in page
@@ -189,7 +190,7 @@ def test_the_diff_shows_before_and_after(client, list_admin, item):
 
 def test_publishing_with_no_changes_says_so(client, list_admin, item):
     publish("v1")
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.post(reverse("list_admin_publish"), {"note": "nothing"})
     assert response.status_code == 200 and "There are no changes to publish" in response.content.decode()
 
@@ -199,7 +200,7 @@ def test_the_import_page_imports_and_reports(client, list_admin, department):
     LifeEventFactory(code="start-business")
     from tests.services.test_import import as_csv, row
 
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     bad = as_csv([row(1), row(2, statutory_limit_days="x")])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -218,13 +219,13 @@ def test_the_import_page_imports_and_reports(client, list_admin, department):
 def test_a_running_import_page_polls_and_refreshes_without_javascript(client, list_admin):
     job = ImportJob.objects.create(actor=list_admin, file_name="a.csv", file_format="csv", created_at="2026-01-01T00:00Z",
                                    status="checking", total_rows=200, processed_rows=50)
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     page = client.get(reverse("list_admin_import_job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and 'http-equiv="refresh"' in page and 'value="25"' in page
 
 
 def test_the_export_round_trips_the_drafts(client, list_admin, item):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     response = client.get(reverse("list_admin_export", args=["xlsx"]))
     assert response.status_code == 200 and response.content.startswith(b"PK")
     csv_text = client.get(reverse("list_admin_export", args=["csv"])).content.decode("utf-8-sig")
@@ -239,6 +240,6 @@ def test_the_api_returns_published_terms_as_json(client, item):
 
 
 def test_staff_nav_links_the_list_admin(client, list_admin):
-    client.force_login(list_admin)
+    sign_in(client, list_admin)
     assert reverse("list_admin") in client.get(reverse("catalogue")).content.decode()
     assert StaffRole.objects.filter(user=list_admin).exists()

@@ -20,6 +20,7 @@ from supervision.overdue_selectors import open_work_by_department, overdue_appli
 from supervision.selectors import VisitTally, percentage
 from tests.factories import staff
 from tests.supervision.conftest import TODAY, at, make_application
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def _calendar():
 
 
 def _page(client, user, params=None) -> str:
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(URL, params or {})
     assert response.status_code == 200
     return html.unescape(response.content.decode())
@@ -278,7 +279,7 @@ def test_the_page_speaks_chinese_by_default(client, supervisor, work):
 
 
 def test_the_visits_page_and_the_navigation_link_it(english, supervisor):
-    english.force_login(supervisor)
+    sign_in(english, supervisor)
     page = english.get(reverse("supervision_visits")).content.decode()
     assert page.count(f'href="{URL}"') == 2  # the navigation and the page
     assert reverse("supervision_overdue") == URL
@@ -292,7 +293,7 @@ def test_nobody_else_sees_it(client, work, approver, head, clerk, outsider):
         staff(StaffRole.Role.LIST_ADMIN, work["h_late"].department),
     )
     for user in others:
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(URL).status_code == 403, user
         page = client.get(reverse("home")).content.decode()
         assert f'href="{URL}"' not in page  # nor in their navigation
@@ -333,11 +334,11 @@ def test_it_runs_a_fixed_number_of_queries(client, supervisor, item, other_item,
                                            django_assert_num_queries):
     approvers = [staff(StaffRole.Role.APPROVER, department) for _ in range(2)]
     _seed(item, other_item, applicant, approvers, 0, count)
-    client.force_login(supervisor)
+    sign_in(client, supervisor)
     client.get(URL)  # warm the calendar index
-    # Session, user, roles, MFA; calendar version; now; the period's decisions and its
+    # Session, user, roles; calendar version; now; the period's decisions and its
     # escalations; the overdue list's count, its rows and their escalations.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert response.status_code == 200
     assert response.context["overdue"].total == len(range(0, count, 5))

@@ -11,6 +11,7 @@ from services.services import MaterialInput
 from tests.factories import EnterpriseFactory, MembershipFactory, citizen, staff
 from tests.services.factories import make_item, publish
 from tests.approvals.conftest import ANSWERS, PDF, fill
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ OUTSIDERS = ["anonymous", "citizen", "other department's approver"]
 
 def _as(client, cast, who):
     if who != "anonymous":
-        client.force_login(cast[who])
+        sign_in(client, cast[who])
     return client
 
 
@@ -78,7 +79,7 @@ def test_outsiders_get_nothing_from_a_submitted_application(client, submitted, c
 
 
 def test_the_departments_approver_reads_the_desk_not_the_applicants_pages(client, submitted, approver):
-    client.force_login(approver)
+    sign_in(client, approver)
     assert client.get(reverse("my_application", args=[submitted.uid])).status_code == 404
 
 
@@ -96,7 +97,7 @@ def test_outsiders_get_nothing_from_the_files(client, submitted, cast, who):
 
 def test_a_file_url_with_another_applications_uid_finds_nothing(client, submitted, item, outsider):
     other = fill(workflow.application_start(actor=outsider, item_code=item.code), outsider)
-    client.force_login(outsider)
+    sign_in(client, outsider)
     attachment = submitted.attachments.get()
     assert client.get(reverse("application_file", args=[other.uid, attachment.pk])).status_code == 404
 
@@ -109,7 +110,7 @@ def test_the_applicant_and_the_departments_staff_get_the_file(client, submitted,
         user = staff(StaffRole.Role.SUPERVISOR)
     else:
         user = cast[who]
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(_file_url(submitted))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
@@ -120,11 +121,10 @@ def test_the_applicant_and_the_departments_staff_get_the_file(client, submitted,
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
-def test_staff_without_a_second_factor_are_sent_to_enrol_first(client, submitted, department):
+def test_staff_whose_session_passed_no_second_factor_get_nothing(client, submitted, department):
     user = staff(StaffRole.Role.APPROVER, department, mfa=False)
-    client.force_login(user)
-    response = client.get(_file_url(submitted))
-    assert response.status_code == 302 and "/2fa/totp/activate/" in response.url
+    sign_in(client, user)
+    assert client.get(_file_url(submitted)).status_code == 404
 
 
 def test_an_image_is_served_inline_with_its_real_type(client, draft, applicant):
@@ -135,7 +135,7 @@ def test_an_image_is_served_inline_with_its_real_type(client, draft, applicant):
     attachment = workflow.attachment_add(
         application=draft, actor=applicant, material=material, upload=SimpleUploadedFile("photo.pdf", png)
     )
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.get(reverse("application_file", args=[draft.uid, attachment.pk]))
     assert response["Content-Type"] == "image/png"  # from the content, whatever the name said
     assert response["Content-Disposition"].startswith("inline")
@@ -156,7 +156,7 @@ def enterprise_application(department):
 
 def test_an_enterprise_co_member_gets_the_application_and_its_files(client, enterprise_application):
     application, _agent, colleague, _enterprise = enterprise_application
-    client.force_login(colleague)
+    sign_in(client, colleague)
     assert client.get(reverse("my_application", args=[application.uid])).status_code == 200
     assert client.get(_file_url(application)).status_code == 200
 
@@ -164,13 +164,13 @@ def test_an_enterprise_co_member_gets_the_application_and_its_files(client, ente
 def test_a_former_member_of_the_enterprise_gets_nothing(client, enterprise_application):
     application, _agent, colleague, enterprise = enterprise_application
     enterprise.memberships.filter(user=colleague).delete()
-    client.force_login(colleague)
+    sign_in(client, colleague)
     assert client.get(reverse("my_application", args=[application.uid])).status_code == 404
     assert client.get(_file_url(application)).status_code == 404
 
 
 def test_a_stranger_sees_no_trace_of_an_enterprise_application(client, enterprise_application, outsider):
     application, agent, _colleague, _enterprise = enterprise_application
-    client.force_login(outsider)
+    sign_in(client, outsider)
     assert application.tracking_number not in client.get(reverse("me")).content.decode()
     assert client.get(reverse("my_application", args=[application.uid])).status_code == 404

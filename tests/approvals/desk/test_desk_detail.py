@@ -12,6 +12,7 @@ from approvals.workflow import State
 from services.services import MaterialInput
 from tests.services.factories import make_item, publish
 from tests.approvals.conftest import fill
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def _action(application, action):
 
 
 def test_it_shows_the_application(english, submitted, approver, applicant):
-    english.force_login(approver)
+    sign_in(english, approver)
     response = english.get(_page(submitted))
     assert response.status_code == 200
     page = response.content.decode()
@@ -46,7 +47,7 @@ def test_it_shows_the_application(english, submitted, approver, applicant):
 
 
 def test_it_offers_only_the_actions_allowed_now(english, submitted, approver, head):
-    english.force_login(approver)
+    sign_in(english, approver)
     response = english.get(_page(submitted))
     assert [entry["action"] for entry in response.context["actions"]] == ["accept", "not_accept", "request_correction"]
     page = response.content.decode()
@@ -57,14 +58,14 @@ def test_it_offers_only_the_actions_allowed_now(english, submitted, approver, he
     assert [entry["action"] for entry in response.context["actions"]] == [
         "start_review", "request_correction", "suspend", "approve", "deny",
     ]
-    english.force_login(head)
+    sign_in(english, head)
     response = english.get(_page(application))
     assert "extend" in [entry["action"] for entry in response.context["actions"]]
     assert "by up to 15 working days" in response.content.decode()
 
 
 def test_it_accepts_and_redirects_back(english, submitted, approver):
-    english.force_login(approver)
+    sign_in(english, approver)
     response = english.post(_action(submitted, "accept"))
     assert response.status_code == 302 and response["Location"] == _page(submitted)
     submitted.refresh_from_db()
@@ -95,7 +96,7 @@ def test_it_requests_a_correction_of_two_items_at_once(english, department, appl
         workflow.attachment_add(application=draft, actor=applicant, material=material, upload=pdf())
     application = workflow.application_submit(application=draft, actor=applicant, declaration=True)
     premises, identity = application.item_version.materials.all()
-    english.force_login(approver)
+    sign_in(english, approver)
     page = english.get(_page(application)).content.decode()
     assert "Proof of premises" in page and "Proof of identity" in page
     response = english.post(
@@ -123,7 +124,7 @@ def test_it_requests_a_correction_of_two_items_at_once(english, department, appl
 
 
 def test_a_correction_needs_an_item_and_keeps_what_was_typed(english, submitted, approver):
-    english.force_login(approver)
+    sign_in(english, approver)
     material = submitted.item_version.materials.get()
     response = english.post(
         _action(submitted, "request_correction"),
@@ -141,7 +142,7 @@ def test_a_correction_needs_an_item_and_keeps_what_was_typed(english, submitted,
 
 def test_it_approves(english, submitted, approver):
     application = workflow.application_accept(application=submitted, actor=approver)
-    english.force_login(approver)
+    sign_in(english, approver)
     response = english.post(_action(application, "approve"), {"approve-note": ""})
     assert response.status_code == 302
     application.refresh_from_db()
@@ -151,7 +152,7 @@ def test_it_approves(english, submitted, approver):
 
 def test_it_denies_with_a_reason_only(english, submitted, approver):
     application = workflow.application_accept(application=submitted, actor=approver)
-    english.force_login(approver)
+    sign_in(english, approver)
     response = english.post(_action(application, "deny"), {"deny-note": "  "})
     assert response.status_code == 400
     application.refresh_from_db()
@@ -166,7 +167,7 @@ def test_it_denies_with_a_reason_only(english, submitted, approver):
 def test_the_head_extends_up_to_the_statutory_limit_once(english, submitted, approver, head):
     application = workflow.application_accept(application=submitted, actor=approver)
     due = application.due_on
-    english.force_login(head)
+    sign_in(english, head)
     # 5 promised, 20 statutory: 15 working days at most.
     response = english.post(_action(application, "extend"), {"extend-days": "16", "extend-note": "情况复杂"})
     assert response.status_code == 400
@@ -188,7 +189,7 @@ def test_the_head_extends_up_to_the_statutory_limit_once(english, submitted, app
 
 def test_an_approver_cannot_extend(english, submitted, approver):
     application = workflow.application_accept(application=submitted, actor=approver)
-    english.force_login(approver)
+    sign_in(english, approver)
     response = english.post(_action(application, "extend"), {"extend-days": "3", "extend-note": "情况复杂"})
     assert response.status_code == 403
     application.refresh_from_db()
@@ -196,7 +197,7 @@ def test_an_approver_cannot_extend(english, submitted, approver):
 
 
 def test_a_step_that_is_no_longer_possible_is_explained(english, submitted, approver):
-    english.force_login(approver)
+    sign_in(english, approver)
     workflow.application_not_accept(application=submitted, actor=approver, note="不属于本部门职责")
     response = english.post(_action(submitted, "accept"))
     assert response.status_code == 400
@@ -208,7 +209,7 @@ def test_a_step_that_is_no_longer_possible_is_explained(english, submitted, appr
 
 def test_suspend_and_resume(english, submitted, approver):
     application = workflow.application_accept(application=submitted, actor=approver)
-    english.force_login(approver)
+    sign_in(english, approver)
     assert english.post(_action(application, "suspend"), {"suspend-note": "专家评审"}).status_code == 302
     application.refresh_from_db()
     assert application.state == State.SUSPENDED and application.due_on is None
@@ -220,7 +221,7 @@ def test_suspend_and_resume(english, submitted, approver):
 
 
 def test_unknown_actions_and_gets_are_refused(client, submitted, approver):
-    client.force_login(approver)
+    sign_in(client, approver)
     assert client.post(_action(submitted, "withdraw")).status_code == 404
     assert client.post(_action(submitted, "explode")).status_code == 404
     assert client.get(_action(submitted, "accept")).status_code == 405
@@ -239,7 +240,7 @@ def test_it_shows_an_enterprise_applicant_with_a_masked_code(english, department
     PersonFactory(user=membership.user)
     draft = workflow.application_start(actor=membership.user, item_code="MKT-020", enterprise=membership.enterprise)
     application = workflow.application_submit(application=fill(draft, membership.user), actor=membership.user, declaration=True)
-    english.force_login(approver)
+    sign_in(english, approver)
     page = english.get(_page(application)).content.decode()
     assert "海滨餐饮有限公司" in page
     assert membership.enterprise.masked_code in page and membership.enterprise.credit_code not in page

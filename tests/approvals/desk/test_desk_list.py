@@ -17,6 +17,7 @@ from services.models import ItemVersion
 from tests.factories import DepartmentFactory, EnterpriseFactory, citizen, staff
 from tests.services.factories import make_item, publish
 from tests.approvals.conftest import NOW
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_it_lists_only_my_departments_applications(client, item, applicant, appr
     other_item = make_item(other_department, code="HOU-001", audience="person")
     publish()
     theirs = make_application(other_item, applicant)
-    client.force_login(approver)
+    sign_in(client, approver)
     response = client.get(reverse("desk"))
     assert response.status_code == 200
     assert _numbers(response) == [mine.tracking_number]
@@ -68,7 +69,7 @@ def test_it_lists_only_my_departments_applications(client, item, applicant, appr
 def test_it_leaves_out_drafts_and_by_default_decided_work(client, item, applicant, approver, draft):
     open_one = make_application(item, applicant, State.IN_REVIEW)
     make_application(item, applicant, State.APPROVED, due_on=TODAY)
-    client.force_login(approver)
+    sign_in(client, approver)
     assert _numbers(client.get(reverse("desk"))) == [open_one.tracking_number]
     decided = client.get(reverse("desk"), {"state": "decided"})
     assert [a.state for a in _rows(decided)] == [State.APPROVED]
@@ -81,7 +82,7 @@ def test_it_puts_the_most_urgent_first(client, item, applicant, approver):
     waiting = make_application(item, applicant, State.SUBMITTED)
     correction = make_application(item, applicant, State.CORRECTION)
     soon = make_application(item, applicant, State.ACCEPTED, due_on=TODAY + timedelta(days=1))
-    client.force_login(approver)
+    sign_in(client, approver)
     response = client.get(reverse("desk"))
     # Waiting for acceptance first, then by due date across accepted and in review, paused work last.
     assert _rows(response) == [waiting, overdue, soon, later, suspended, correction]
@@ -93,7 +94,7 @@ def test_it_shows_due_dates_working_days_and_badges(client, item, applicant, app
     make_application(item, applicant, State.ACCEPTED, due_on=date(2026, 11, 27))
     make_application(item, applicant, State.IN_REVIEW, due_on=date(2026, 12, 3), due_provisional=True)
     make_application(item, applicant, State.IN_REVIEW, due_on=date(2026, 11, 24))
-    client.force_login(approver)
+    sign_in(client, approver)
     client.cookies["django_language"] = "en"
     response = client.get(reverse("desk"))
     page = response.content.decode()
@@ -108,7 +109,7 @@ def test_it_shows_applicants_with_masked_ids(client, item, applicant, approver):
     enterprise = EnterpriseFactory(name="海滨餐饮有限公司")
     make_application(item, applicant, applicant_enterprise=enterprise)
     make_application(item, applicant)
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(reverse("desk")).content.decode()
     assert "海滨餐饮有限公司" in page and applicant.person.real_name in page
     assert enterprise.credit_code not in page and enterprise.masked_code in page
@@ -122,7 +123,7 @@ def test_it_filters_by_state_item_sla_and_channel(client, item, applicant, appro
     overdue = make_application(item, applicant, State.IN_REVIEW, due_on=TODAY - timedelta(days=3))
     other = make_application(other_item, applicant, State.ACCEPTED, due_on=TODAY + timedelta(days=1))
     window = make_application(item, applicant, State.SUBMITTED, channel="window", clerk=clerk)
-    client.force_login(approver)
+    sign_in(client, approver)
     url = reverse("desk")
     assert _rows(client.get(url, {"state": "accepted"})) == [other, accepted]
     assert _rows(client.get(url, {"item": item.pk})) == [window, overdue, accepted]
@@ -141,7 +142,7 @@ def test_it_filters_by_approver(client, item, applicant, approver, department):
     mine = make_application(item, applicant, State.IN_REVIEW, assignee=approver)
     theirs = make_application(item, applicant, State.IN_REVIEW, assignee=colleague)
     nobody = make_application(item, applicant, State.SUBMITTED)
-    client.force_login(approver)
+    sign_in(client, approver)
     url = reverse("desk")
     assert _rows(client.get(url, {"assignee": approver.pk})) == [mine]
     assert _rows(client.get(url, {"assignee": colleague.pk})) == [theirs]
@@ -155,7 +156,7 @@ def test_it_counts_per_state_and_time_limit(client, item, applicant, approver):
     make_application(item, applicant, State.ACCEPTED, due_on=TODAY - timedelta(days=1))
     make_application(item, applicant, State.IN_REVIEW, due_on=TODAY)
     make_application(item, applicant, State.IN_REVIEW, due_on=TODAY + timedelta(days=14))
-    client.force_login(approver)
+    sign_in(client, approver)
     client.cookies["django_language"] = "en"
     response = client.get(reverse("desk"), {"sla": "overdue"})
     counts = response.context["counts"]
@@ -177,7 +178,7 @@ def test_it_pages_through_everything_once_in_order(client, item, applicant, appr
     made += [make_application(item, applicant, State.SUSPENDED) for _ in range(2)]
     made += [make_application(item, applicant, State.APPROVED, due_on=TODAY - timedelta(days=d)) for d in (1, 1, 3)]
     made += [make_application(item, applicant, State.WITHDRAWN)]
-    client.force_login(approver)
+    sign_in(client, approver)
     seen, url, pages = [], reverse("desk") + "?state=all", 0
     while url:
         response = client.get(url)
@@ -217,7 +218,7 @@ def _count_queries(client, params=None):
 
 
 def test_it_runs_a_fixed_number_of_queries_with_5_or_60_applications(client, item, approver, department):
-    client.force_login(approver)
+    sign_in(client, approver)
     _seed(item, department, 0, 5)
     client.get(reverse("desk"))  # warm the calendar index
     small, small_sql = _count_queries(client)
@@ -242,7 +243,7 @@ def test_a_person_in_two_departments_switches_between_them(client, item, applica
     publish()
     here = make_application(item, applicant)
     there = make_application(other_item, applicant)
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("desk"))
     assert response.context["department"] == department
     assert _rows(response) == [here]

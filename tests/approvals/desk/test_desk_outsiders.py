@@ -9,6 +9,7 @@ from approvals.models import ApplicationEvent
 from approvals.workflow import State
 from portal.models import StaffRole
 from tests.factories import staff
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, submitted):
 
 @pytest.mark.parametrize("who", ["outsider", "applicant", "clerk"])
 def test_people_without_a_desk_role_are_refused(client, submitted, request, who):
-    client.force_login(request.getfixturevalue(who))
+    sign_in(client, request.getfixturevalue(who))
     for url in _urls(submitted).values():
         response = client.get(url)
         assert response.status_code == 403
@@ -66,7 +67,7 @@ def test_people_without_a_desk_role_are_refused(client, submitted, request, who)
 @pytest.mark.parametrize("who", ["other_approver", "other_head"])
 def test_another_departments_staff_see_nothing_of_ours(client, submitted, approver, request, who):
     application = workflow.application_accept(application=submitted, actor=approver)
-    client.force_login(request.getfixturevalue(who))
+    sign_in(client, request.getfixturevalue(who))
     response = client.get(reverse("desk"))
     assert response.status_code == 200
     _assert_nothing_leaks(response, application)
@@ -90,18 +91,18 @@ def test_another_departments_staff_see_nothing_of_ours(client, submitted, approv
 
 
 def test_an_approver_does_not_see_the_team_view(client, approver):
-    client.force_login(approver)
+    sign_in(client, approver)
     assert client.get(reverse("desk_team")).status_code == 403
 
 
 def test_drafts_are_not_on_the_desk(client, draft, approver):
-    client.force_login(approver)
+    sign_in(client, approver)
     assert client.get(reverse("desk")).context["page"].rows == []
 
 
 def test_staff_without_a_second_factor_enrol_first(client, department, submitted):
     approver = staff(StaffRole.Role.APPROVER, department, mfa=False)
-    client.force_login(approver)
+    sign_in(client, approver)
     for url in _urls(submitted).values():
         response = client.get(url)
         assert response.status_code == 302 and reverse("mfa_activate_totp") in response["Location"]

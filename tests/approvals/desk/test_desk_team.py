@@ -10,6 +10,7 @@ from approvals.workflow import State
 from portal.models import StaffRole
 from tests.factories import staff
 from tests.approvals.desk.test_desk_list import TODAY, make_application
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_it_groups_open_work_by_approver(client, item, applicant, approver, head
     make_application(item, applicant, State.APPROVED, assignee=approver, due_on=TODAY)  # decided: not open work
     make_application(item, applicant, State.SUBMITTED)
     make_application(item, applicant, State.SUBMITTED)
-    client.force_login(head)
+    sign_in(client, head)
     response = client.get(reverse("desk_team"))
     assert response.status_code == 200
     rows = {row.user: row for row in response.context["rows"]}
@@ -39,7 +40,7 @@ def test_its_links_lead_to_the_filtered_list(client, item, applicant, approver, 
     overdue = make_application(item, applicant, State.IN_REVIEW, assignee=approver, due_on=TODAY - timedelta(days=1))
     make_application(item, applicant, State.IN_REVIEW, assignee=approver, due_on=TODAY + timedelta(days=9))
     make_application(item, applicant, State.IN_REVIEW, due_on=TODAY - timedelta(days=1))
-    client.force_login(head)
+    sign_in(client, head)
     row = next(r for r in client.get(reverse("desk_team")).context["rows"] if r.user == approver)
     assert row.links["overdue"].startswith(reverse("desk") + "?")
     response = client.get(row.links["overdue"])
@@ -47,7 +48,7 @@ def test_its_links_lead_to_the_filtered_list(client, item, applicant, approver, 
 
 
 def test_the_desk_links_heads_to_it(client, head, approver):
-    client.force_login(head)
+    sign_in(client, head)
     assert reverse("desk_team") in client.get(reverse("desk")).content.decode()
-    client.force_login(approver)
+    sign_in(client, approver)
     assert reverse("desk_team") not in client.get(reverse("desk")).content.decode()

@@ -19,6 +19,7 @@ from portal import services as identity
 from portal.identifiers import resident_id_check_char
 from tests.factories import UserFactory, make_resident_id
 from tests.approvals.window.conftest import ANSWERS, DUE, NOW, fill, window_draft
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +121,9 @@ def _errors_on_page(response) -> list[str]:
 def test_the_window_page_and_the_online_page_show_the_same_errors(english, drafts, answers):
     (online, applicant), (window, clerk) = drafts["online"], drafts["window"]
     online_url = reverse("apply_answers", args=[online.uid])
-    english.force_login(applicant)
+    sign_in(english, applicant)
     online_page = english.post(online_url, answers)
-    english.force_login(clerk)
+    sign_in(english, clerk)
     window_page = english.post(
         reverse("window_application", args=[window.uid]),
         {**{f"answers-{k}": v for k, v in answers.items()}, "delivery": "electronic", "action": "save"},

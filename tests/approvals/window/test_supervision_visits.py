@@ -14,6 +14,7 @@ from supervision.selectors import recent_violations, visit_violations_by_departm
 from tests.factories import PersonFactory
 from tests.services.factories import make_item, publish
 from tests.approvals.window.conftest import NOW, fill, window_draft
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_it_filters_by_period(ledger):
 
 
 def test_the_supervisor_sees_the_counts(english, supervisor, ledger):
-    english.force_login(supervisor)
+    sign_in(english, supervisor)
     response = english.get(reverse("supervision_visits"))
     assert response.status_code == 200
     page = html.unescape(response.content.decode())
@@ -95,7 +96,7 @@ def test_the_supervisor_sees_the_counts(english, supervisor, ledger):
 
 
 def test_a_bad_period_is_explained(english, supervisor):
-    english.force_login(supervisor)
+    sign_in(english, supervisor)
     response = english.get(reverse("supervision_visits"), {"since": "2026-12-01", "until": "2026-11-01"})
     assert "The end of the period cannot be before its start." in html.unescape(response.content.decode())
 
@@ -108,5 +109,5 @@ def test_nobody_else_sees_them(client, ledger, clerk, approver, outsider, depart
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     for user in (clerk, approver, outsider, staff(StaffRole.Role.HEAD, department)):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(url).status_code == 403

@@ -16,12 +16,13 @@ from portal.models import Enterprise, Person
 from services import services as list_services
 from tests.factories import make_credit_code, make_resident_id
 from tests.approvals.window.conftest import ANSWERS, DUE, NOW, fill, pdf, png, window_draft
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _as(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
