@@ -28,6 +28,7 @@ from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
 from tests.factories import enrol_totp
+from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_his_approved_application_produced_a_sealed_license_in_his_wallet(seeded
     assert license.documents.get().seal_usage.related_id == str(license.pk)
     assert license.number in seeded
 
-    client.force_login(user("citizen@demo.onegate"))
+    sign_in(client, user("citizen@demo.onegate"))
     assert license.number in client.get(reverse("wallet")).content.decode()
     verify = client.get(reverse("license_verify", args=[license.number]))
     assert verify.status_code == 200 and "王*明" in verify.content.decode()
@@ -130,7 +131,7 @@ def test_the_market_desk_lists_the_market_applications_and_the_housing_desk_its_
 
     approver = user("approver@demo.onegate")
     enrol_totp(approver)
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(reverse("desk"))
     assert page.status_code == 200
     body = page.content.decode()
@@ -143,7 +144,7 @@ def test_the_market_desk_lists_the_market_applications_and_the_housing_desk_its_
 
     housing_approver = user("housing-approver@demo.onegate")
     enrol_totp(housing_approver)
-    client.force_login(housing_approver)
+    sign_in(client, housing_approver)
     body = client.get(reverse("desk")).content.decode()
     assert housing.tracking_number in body and housing.state == State.IN_REVIEW
     assert not any(application.tracking_number in body for application in market)
@@ -166,7 +167,7 @@ def test_the_agent_s_enterprise_holds_a_business_license_used_and_offered_instea
     offered = [offer for offer in offers_for(draft).values() if offer.licenses]
     assert [o.licenses for o in offered] == [[license]] and offered[0].current is None
 
-    client.force_login(agent)
+    sign_in(client, agent)
     assert license.number in client.get(reverse("wallet")).content.decode()
     materials = client.get(reverse("apply_materials", args=[draft.uid]))
     assert materials.status_code == 200 and license.number in materials.content.decode()
