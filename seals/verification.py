@@ -106,8 +106,8 @@ def _messages() -> dict[str, str]:
         ),
         "untouched": _("Nothing was added to the document after it was sealed."),
         "signatures_added": _(
-            "After sealing, only further portal seals, validation data or timestamps were added, "
-            "each covered by a trusted signature."
+            "After sealing, only validation data, trusted timestamps or further portal seals were added; "
+            "none of them changes what the document shows."
         ),
         MODIFIED: _("The document was changed after it was sealed: an update appended later alters its content."),
         "sealed_by": _("Sealed by %(department)s."),
