@@ -231,7 +231,13 @@ def license_produce(*, license_id: int, at: datetime.datetime | None = None, sea
         name = _upload(license, token=token, revision=revision, signed=signed, sha256=sha256)
         try:
             license = _record(
-                license_id=license_id, token=token, revision=revision, name=name, signed=signed, seal=seal, at=seal_at or at
+                license_id=license_id,
+                token=token,
+                revision=revision,
+                name=name,
+                signed=signed,
+                seal=seal,
+                at=seal_at or at,
             )
         except BaseException:
             default_storage.delete(name)

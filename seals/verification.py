@@ -488,7 +488,9 @@ def _trusted_timestamp_revisions(reader, trust: _Trust, at: datetime) -> set[int
     return revisions
 
 
-def _additions_vouched(signed_revision: int, revisions: _Revisions, *, sealed: set[int], stamped: set[int], fields) -> bool:
+def _additions_vouched(
+    signed_revision: int, revisions: _Revisions, *, sealed: set[int], stamped: set[int], fields
+) -> bool:
     """Whether every revision after `signed_revision` is harmless.
 
     A revision that holds validation data only (pyHanko's LTA updates) is

@@ -104,7 +104,11 @@ def _appearance(writer, width=300, height=40):
             generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
             generic.pdf_name("/BBox"): generic.ArrayObject(map(generic.NumberObject, (0, 0, width, height))),
             generic.pdf_name("/Resources"): generic.DictionaryObject(
-                {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): writer.add_object(font)})}
+                {
+                    generic.pdf_name("/Font"): generic.DictionaryObject(
+                        {generic.pdf_name("/F1"): writer.add_object(font)}
+                    )
+                }
             ),
         },
         stream_data=FORGED_OPERATORS,
@@ -143,7 +147,8 @@ def add_unsigned_signature_field(pdf: bytes) -> bytes:
         _annotate(page, widget_ref)
         form = writer.root["/AcroForm"]
         form["/Fields"].append(widget_ref)
-        writer.update_container(form["/Fields"] if isinstance(form.raw_get("/Fields"), generic.IndirectObject) else form)
+        fields_are_indirect = isinstance(form.raw_get("/Fields"), generic.IndirectObject)
+        writer.update_container(form["/Fields"] if fields_are_indirect else form)
 
     return _append(pdf, change)
 

@@ -36,7 +36,8 @@ def test_it_anchors_the_head_once_a_day_with_a_token_from_the_portal_tsa(seal, o
     assert anchor.day == timezone.localdate() and anchor.seq == 2
     roots = selectors.timestamp_trust_roots()
     assert ledger.token_time(anchor.token, seq=2, head_hash=anchor.head_hash, trust_roots=roots) == anchor.anchored_at
-    assert ledger.token_time(anchor.token, seq=2, head_hash="f" * 64, trust_roots=roots) is None  # it covers this head only
+    # The token covers this head only.
+    assert ledger.token_time(anchor.token, seq=2, head_hash="f" * 64, trust_roots=roots) is None
 
 
 def test_the_report_reads_the_anchors_of_a_period(seal, one_page_pdf):
