@@ -638,40 +638,42 @@ RESEALED_NEWS = (
 )
 
 
-def on_seal_revoked(seal, reason: str) -> list[ReissueJob]:
+def on_seal_revoked(seal, reason: str) -> None:
     """seals calls this after a revocation commits (registered in `LicensesConfig.ready()`).
-    A key compromise re-issues what the seal sealed; other reasons leave documents valid."""
+    A key compromise re-issues what the seal sealed, in a task that retries; other reasons
+    leave the documents valid (their timestamps place them before the revocation)."""
     from seals.models import Seal
 
-    if reason != Seal.RevocationReason.KEY_COMPROMISE:
-        return []
-    return licenses_reseal(seal=seal)
+    if reason == Seal.RevocationReason.KEY_COMPROMISE:
+        _enqueue("licenses.tasks.reseal_licenses", seal.pk)
 
 
 @transaction.atomic
 def licenses_reseal(*, seal, at=None) -> list[ReissueJob]:
     """Re-issue every valid or suspended license whose current document `seal` sealed (one job
     per license type, under the department's seal in use when each is produced), and tell
-    their holders."""
+    their holders. Running it again queues and tells nobody twice."""
     at = at or timezone.now()
     sealed = LicenseDocument.objects.filter(seal_usage__seal=seal, revision=F("license__revision"))
-    licenses = License.objects.filter(
-        pk__in=sealed.values("license_id"), status__in=[License.Status.VALID, License.Status.SUSPENDED]
+    waiting = License.objects.filter(
+        pk__in=sealed.values("license_id"),
+        status__in=[License.Status.VALID, License.Status.SUSPENDED],
+        revision=F("wanted_revision"),
     )
+    queued = list(waiting.values_list("pk", "license_type_id"))
     reason = f"{seal.name_zh}印章（证书序列号 {seal.serial_number[:16]}）因密钥泄露被撤销，用新印章重新加盖"
-    type_ids = sorted(set(licenses.values_list("license_type_id", flat=True)))
     jobs = [
         _reissue(
-            licenses.filter(license_type_id=type_id),
-            license_type_id=type_id,
+            License.objects.filter(pk__in=[pk for pk, type_id in queued if type_id == license_type_id]),
+            license_type_id=license_type_id,
             department_id=seal.department_id,
             reason=reason,
             actor=seal.revoked_by,
             at=at,
         )
-        for type_id in type_ids
+        for license_type_id in sorted({type_id for _pk, type_id in queued})
     ]
-    for license in licenses.with_relations():
+    for license in License.objects.with_relations().filter(pk__in=[pk for pk, _type_id in queued]):
         _tell_holder(license, RESEALED_NEWS)
     logger.warning(
         "licenses: %d licenses sealed by revoked seal %s queued for re-issue",

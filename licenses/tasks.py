@@ -62,6 +62,15 @@ def run_reissue_job(job_id: int) -> int:
     return len(ids)
 
 
+@shared_task(**RETRY)
+def reseal_licenses(seal_id: int) -> int:
+    """After a seal was revoked for key compromise: re-issue what it sealed; returns how many."""
+    from seals.models import Seal
+
+    seal = Seal.objects.select_related("department").get(pk=seal_id)
+    return sum(job.total for job in services.licenses_reseal(seal=seal))
+
+
 @shared_task
 def expire_licenses() -> int:
     """Nightly: mark licenses past their last day as expired; returns how many."""

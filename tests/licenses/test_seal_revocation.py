@@ -46,6 +46,17 @@ def test_a_key_compromise_reissues_every_license_the_seal_sealed_under_the_new_s
     assert all(m.subject.startswith("您的营业执照") and "重新加盖" in m.subject for m in news)  # in their language
 
 
+def test_running_it_again_queues_and_tells_nobody_twice(issued, seal, applicant, django_capture_on_commit_callbacks):
+    from licenses.services import licenses_reseal
+
+    seal_services.seal_rotate(seal=seal)
+    _revoke(seal, "key_compromise", django_capture_on_commit_callbacks)
+    told = Message.objects.filter(recipient=applicant).count()
+
+    assert licenses_reseal(seal=seal) == []
+    assert ReissueJob.objects.count() == 1 and Message.objects.filter(recipient=applicant).count() == told
+
+
 @pytest.mark.parametrize("reason", ["superseded", "affiliation_changed", "cessation_of_operation"])
 def test_other_reasons_leave_the_licenses_alone(issued, seal, reason, django_capture_on_commit_callbacks):
     _revoke(seal, reason, django_capture_on_commit_callbacks)
