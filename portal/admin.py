@@ -1,9 +1,11 @@
 from allauth.account.decorators import secure_admin_login
+from allauth.idp.oidc.admin import ClientAdmin as BaseClientAdmin
+from allauth.idp.oidc.models import Client
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Enterprise, Membership, Person, StaffRole, User
+from portal.models import Enterprise, Membership, OIDCClientPolicy, Person, StaffRole, User
 
 # The admin has no sign-in of its own: the portal's (with its second factor
 # and its lockout after wrong passwords) signs staff in, then sends them back.
@@ -58,3 +60,18 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["name", "masked_code", "created_at"]
     search_fields = ["name", "credit_code"]
     inlines = [MembershipInline]
+
+
+class OIDCClientPolicyInline(admin.StackedInline):
+    model = OIDCClientPolicy
+    can_delete = False
+
+
+admin.site.unregister(Client)
+
+
+@admin.register(Client)
+class ClientAdmin(BaseClientAdmin):
+    """allauth's departmental-system form, with OneGate's sign-in policy (staff only) below it."""
+
+    inlines = [*BaseClientAdmin.inlines, OIDCClientPolicyInline]

@@ -202,3 +202,43 @@ class Message(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class OIDCClientPolicy(models.Model):
+    """What OneGate asks of the sign-ins of one departmental system (an allauth OIDC client)."""
+
+    client = models.OneToOneField(
+        "allauth_idp_oidc.Client", on_delete=models.CASCADE, primary_key=True, related_name="onegate_policy"
+    )
+    staff_only = models.BooleanField(
+        _("staff only"),
+        default=False,
+        help_text=_("Only staff who signed in with their authenticator app may sign in to this system."),
+    )
+
+    class Meta:
+        verbose_name = _("sign-in policy")
+        verbose_name_plural = _("sign-in policies")
+
+    def __str__(self):
+        return str(self.client)
+
+    @classmethod
+    def is_staff_only(cls, client_id: str) -> bool:
+        return cls.objects.filter(client_id=client_id, staff_only=True).exists()
+
+
+class OIDCSignIn(models.Model):
+    """How the user signed in when they authorized a grant: its ID tokens say so (amr, acr),
+    also those issued later from its refresh tokens, when the session is long gone."""
+
+    grant_id = models.CharField(max_length=64, unique=True)
+    amr = models.JSONField(help_text="Authentication method references (RFC 8176), e.g. [\"pwd\", \"otp\"].")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("OIDC sign-in")
+        verbose_name_plural = _("OIDC sign-ins")
+
+    def __str__(self):
+        return self.grant_id

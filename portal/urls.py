@@ -17,6 +17,8 @@ urlpatterns = [
     path("me/messages/", views.message_list, name="messages"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    # allauth's authorization endpoint, at its own address, with OneGate's rules (see the view).
+    path("identity/o/authorize", views.oidc_authorization, name="oidc_authorization"),
     path("", include("allauth.idp.urls")),
     path("admin/", admin.site.urls),
     path("", include("services.urls")),

@@ -1,8 +1,16 @@
+from urllib.parse import urlencode
+
+from allauth.idp.oidc import views as oidc_views
+from allauth.idp.oidc.internal.oauthlib.server import get_server
+from allauth.idp.oidc.internal.oauthlib.utils import extract_params, get_validator_context
+from allauth.idp.oidc.models import Client
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from oauthlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils import timezone
@@ -10,9 +18,10 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from portal import selectors, services
+from portal.adapter import session_amr
 from portal.forms import EnterpriseForm, MemberForm, ProfileForm
-from portal.models import Enterprise, Membership, Message, User
-from portal.permissions import membership_role
+from portal.models import Enterprise, Membership, Message, OIDCClientPolicy, OIDCSignIn, User
+from portal.permissions import is_staff_member, membership_role, mfa_enrolled, passed_second_factor
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -170,3 +179,71 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+# -- OpenID Connect authorization -------------------------------------------------------------
+
+
+class OIDCAuthorizationView(oidc_views.AuthorizationView):
+    """allauth's authorization endpoint, with two rules of ours.
+
+    A staff-only system (OIDCClientPolicy) accepts only staff whose session
+    passed the second factor: staff with an authenticator are asked for a
+    code first, others are told to set one up, and the system hears
+    `access_denied` when no one can be asked. Each grant keeps how the user
+    signed in (OIDCSignIn), for the `amr` and `acr` of its ID tokens.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        grant_id = get_validator_context().grant_id  # set when this request issued a code
+        if grant_id is not None:
+            OIDCSignIn.objects.create(grant_id=grant_id, amr=session_amr(request))
+        return response
+
+    def get(self, request, *args, **kwargs):
+        prompts = request.GET.get("prompt", "").split()
+        if request.user.is_authenticated and "login" not in prompts:  # allauth signs in again first
+            try:
+                _scopes, info = get_server().validate_authorization_request(*extract_params(request))
+            except (OAuth2Error, ValidationError):
+                pass  # allauth answers an invalid request its own way
+            else:
+                refusal = self.staff_only_refusal(info, may_ask="none" not in prompts)
+                if refusal is not None:
+                    return refusal
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        return self.staff_only_refusal(self._request_info, may_ask=False) or super().form_valid(form)
+
+    def staff_only_refusal(self, info: dict, *, may_ask: bool) -> HttpResponse | None:
+        if not OIDCClientPolicy.is_staff_only(info["client_id"]):
+            return None
+        request, user = self.request, self.request.user
+        if not passed_second_factor(request):
+            if not may_ask:
+                return _access_denied(info, "This system requires a sign-in with a second factor.")
+            next_url = {"next": request.get_full_path()}
+            if mfa_enrolled(user):
+                return redirect(reverse("mfa_reauthenticate") + "?" + urlencode(next_url))
+            context = {
+                "client": Client.objects.get(id=info["client_id"]),
+                "enrol_url": reverse("mfa_activate_totp") + "?" + urlencode(next_url),
+                "return_url": _access_denied(info, "The user has no second factor.")["Location"],
+            }
+            return render(request, "portal/oidc_second_factor_required.html", context, status=403)
+        if not is_staff_member(user):
+            return _access_denied(info, "This system is for staff only.")
+        return None
+
+
+def _access_denied(info: dict, description: str) -> HttpResponse:
+    """Send the user back to the system with `access_denied` (not a redirect class: apps' schemes are allowed)."""
+    error = AccessDeniedError(description=description, state=info.get("state"))
+    response = HttpResponse(status=302)
+    response["Location"] = error.in_uri(info["redirect_uri"])
+    return response
+
+
+oidc_authorization = OIDCAuthorizationView.as_view()

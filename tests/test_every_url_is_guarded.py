@@ -377,6 +377,9 @@ PROTECTED: dict[str, Guarded] = {
     # -- supervision -----------------------------------------------------------------------------------------
     "supervision_visits": Guarded("supervisor", outsiders=("other_citizen", "approver", "clerk")),
     "supervision_overdue": Guarded("supervisor", outsiders=("other_citizen", "approver", "head", "clerk")),
+    # -- OpenID Connect: allauth's authorization endpoint with the portal's rules; without a client's request
+    # the signed-in user gets allauth's error page ---------------------------------------------------------
+    "oidc_authorization": Guarded("citizen"),
     # -- the admin (the project's own admin views, and the area as a whole) -----------------------------------
     "admin:index": Guarded("superuser", outsiders=("other_citizen", "approver", "supervisor")),
     "admin:seals_seal_issue": Guarded(
