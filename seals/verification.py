@@ -286,7 +286,11 @@ class _Trust:
         root = root_authority()
         return cls(
             root=pki.load_certificate(root.certificate_pem) if root else None,
-            authorities=[pki.load_certificate(a.certificate_pem) for a in Authority.objects.order_by("pk")],
+            # Issuing CAs only, retired ones included: only they may stand between our root and a seal.
+            authorities=[
+                pki.load_certificate(a.certificate_pem)
+                for a in Authority.objects.filter(role=Authority.Role.ISSUING).order_by("pk")
+            ],
             tsa_roots=_tsa_roots(),
         )
 
