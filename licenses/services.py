@@ -250,7 +250,10 @@ def license_produce(*, license_id: int, at: datetime.datetime | None = None, sea
         _release(license_id, token, error=exc)
         raise
     if revision == 1:
-        _tell_holder(license, ISSUED_NEWS)
+        try:
+            _tell_holder(license, ISSUED_NEWS)
+        except Exception:  # the license is issued; a retry would find nothing to do and tell no one either
+            logger.exception("licenses: license %s was issued, but its holder could not be told", license.number)
     return license
 
 
