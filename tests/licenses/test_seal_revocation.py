@@ -12,6 +12,14 @@ from seals.verification import verify_pdf
 from tests.licenses.conftest import approve
 
 
+@pytest.fixture(autouse=True)
+def _hook_registered():
+    """The handler as LicensesConfig.ready() registers it (a test elsewhere may empty seals' registry)."""
+    from licenses import services
+
+    seal_services.on_seal_revoked(services.on_seal_revoked)
+
+
 @pytest.fixture
 def issued(item, applicant, approver, seal):
     for _ in range(2):
