@@ -11,13 +11,14 @@ from deadlines.clocks import clock_start
 from tests.deadlines.conftest import NOTICE_2027
 from tests.browser.conftest import axe_check, no_horizontal_scroll
 from tests.factories import DepartmentFactory, staff
+from tests import mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, client, user, live_server):
     """Reuse a Django session: the sign-in journey itself is tested with the accounts."""
-    client.force_login(user)
+    mfa.sign_in(client, user)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

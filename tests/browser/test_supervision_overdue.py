@@ -16,6 +16,7 @@ from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
 from tests.factories import DepartmentFactory, citizen, staff
 from tests.services.factories import make_item, publish
 from tests.supervision.conftest import make_application
+from tests import mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,7 @@ def late_work():
 
 
 def _sign_in(page, client, live_server, user):
-    client.force_login(user)
+    mfa.sign_in(client, user)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
 
 

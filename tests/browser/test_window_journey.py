@@ -20,6 +20,7 @@ from services.services import MaterialInput
 from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
 from tests.factories import PASSWORD, DepartmentFactory, make_resident_id, staff, totp_code
 from tests.services.factories import make_item, publish
+from tests import mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -219,7 +220,7 @@ def test_an_enterprise_the_correction_notice_and_supervision_pass_axe(page, sett
     from approvals.models import Visit as VisitModel
 
     clerk = setting["clerk"]
-    client.force_login(clerk)
+    mfa.sign_in(client, clerk)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     make_item(
         setting["department"],
@@ -268,7 +269,7 @@ def test_an_enterprise_the_correction_notice_and_supervision_pass_axe(page, sett
     assert VisitModel.objects.filter(violation=True, application__tracking_number=number).count() == 1
 
     supervisor = staff(StaffRole.Role.SUPERVISOR)
-    client.force_login(supervisor)
+    mfa.sign_in(client, supervisor)
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page.goto("/supervision/visits/")
