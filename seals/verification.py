@@ -450,25 +450,26 @@ class _Checked:
 
 
 class _Revisions:
-    """The document's revisions, each compared with the one before it (pyHanko's diff policy)."""
+    """The document's revisions, each compared with a signed one (pyHanko's diff policy, which,
+    like pyHanko's own review, judges every later revision against the signed revision)."""
 
     def __init__(self, reader):
         self.reader = reader
         self.count = reader.xrefs.total_revisions
         self._diffs = {}
 
-    def diff(self, revision: int):
-        """What `revision` changed compared with the one before, or None if pyHanko finds it suspicious."""
-        if revision not in self._diffs:
+    def diff(self, base: int, revision: int):
+        """What changed from `base` to `revision`, or None if pyHanko finds it suspicious."""
+        if (base, revision) not in self._diffs:
             try:
-                self._diffs[revision] = DEFAULT_DIFF_POLICY.apply(
-                    old=self.reader.get_historical_resolver(revision - 1),
+                self._diffs[base, revision] = DEFAULT_DIFF_POLICY.apply(
+                    old=self.reader.get_historical_resolver(base),
                     new=self.reader.get_historical_resolver(revision),
                 )
             except (SuspiciousModification, Exception) as exc:  # noqa: BLE001  unexplained is suspicious
                 logger.info("seals: revision %s of an uploaded PDF is suspicious: %s", revision, exc)
-                self._diffs[revision] = None
-        return self._diffs[revision]
+                self._diffs[base, revision] = None
+        return self._diffs[base, revision]
 
 
 def _trusted_timestamp_revisions(reader, trust: _Trust, at: datetime) -> set[int]:
@@ -497,25 +498,31 @@ def _additions_vouched(
 ) -> bool:
     """Whether every revision after `signed_revision` is harmless.
 
-    A revision that holds validation data only (pyHanko's LTA updates) is
-    harmless when it adds no signature field (the DSS: it cannot change what
-    the document shows), or when the field it adds is a document timestamp
-    from a TSA we trust; B-LTA sealing and archive renewals add exactly these.
-    A revision with form-filling changes is harmless only when a portal seal,
-    sound in every respect, signed that very revision and the only fields it
-    changed are the signatures made in it. Anything else is a change.
+    Each later revision is compared with the signed one. Validation data only
+    (pyHanko's LTA updates: the DSS, a document timestamp) cannot change what
+    the document shows; B-LTA sealing and archive renewals add exactly these.
+    Form-filling changes are harmless only when every form field changed is
+    the signature of a portal seal, sound in every respect, and the revision
+    that brought each change is the one such a seal signed. A revision that
+    adds any signature must be one a sound portal seal or a trusted document
+    timestamp signed. Anything else is a change, whatever signs it later: a
+    timestamp says when bytes existed, not that their content is ours.
     """
+    vouched_fields = {name for revision in sealed for name in fields.get(revision, ())}
+    changed_before: set[str] = set()
+    level_before = ModificationLevel.NONE
     for revision in range(signed_revision + 1, revisions.count):
-        diff = revisions.diff(revision)
-        if diff is None or diff.changed_form_fields - fields.get(revision, set()):
+        diff = revisions.diff(signed_revision, revision)
+        if diff is None or diff.modification_level > ModificationLevel.FORM_FILLING:
             return False
-        if diff.modification_level <= ModificationLevel.LTA_UPDATES and (
-            revision not in fields or revision in stamped or revision in sealed
-        ):
-            continue
-        if diff.modification_level <= ModificationLevel.FORM_FILLING and revision in sealed:
-            continue
-        return False
+        if revision in fields and revision not in sealed and revision not in stamped:
+            return False  # a signature from someone we do not trust
+        if diff.changed_form_fields - vouched_fields:
+            return False  # a field that no sound portal seal signed
+        grew = diff.changed_form_fields != changed_before or diff.modification_level > level_before
+        if grew and diff.modification_level > ModificationLevel.LTA_UPDATES and revision not in sealed:
+            return False  # form filling brought in by a revision no portal seal signed
+        changed_before, level_before = set(diff.changed_form_fields), diff.modification_level
     return True
 
 

@@ -139,3 +139,23 @@ def test_an_edited_row_with_its_hash_and_the_head_recomputed_is_caught_by_the_an
     assert verification.LOG_BROKEN in report.all_reasons
     with pytest.raises(CommandError, match="the anchor of that day recorded"):
         call_command("seals_audit")
+
+
+def test_a_genuine_license_with_a_renewed_archive_timestamp_is_still_valid(license_pdf):
+    renewed = services.archive_renew(license_pdf)
+
+    report = verify_pdf(renewed)
+
+    assert report.verdict == verification.VALID, report.all_reasons
+    assert report.signature.modification_level == "validation_data"
+
+
+def test_a_portal_timestamp_over_a_forgery_does_not_make_it_harmless(license_pdf):
+    # A timestamp says when bytes existed, not that their content is ours: only validation
+    # data may follow a seal without a portal seal over it.
+    stamped = services.archive_renew(forgery.add_unsigned_signature_field(license_pdf))
+
+    report = verify_pdf(stamped)
+
+    assert report.verdict == verification.INVALID
+    assert verification.MODIFIED in report.all_reasons
