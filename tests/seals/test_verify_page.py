@@ -29,8 +29,8 @@ def test_it_reports_a_valid_seal(english, seal, one_page_pdf):
     assert response.status_code == 200
     assert "Valid: sealed by Market Supervision Administration and unchanged since." in page
     assert "The seal certificate was issued by the OneGate root CA." in page
-    assert "Nothing was added to the document after it was sealed." in page
-    assert "according to the portal&#x27;s seal-usage log (entry 1)" in page
+    assert "After sealing, only validation data, trusted timestamps or further portal seals were added" in page
+    assert "according to a trusted timestamp" in page
 
 
 def test_it_reports_in_chinese_by_default(client, seal, one_page_pdf):

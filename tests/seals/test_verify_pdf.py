@@ -27,10 +27,11 @@ def test_it_reports_a_sealed_document_valid(seal, one_page_pdf):
     sig = report.signature
     assert sig.intact and sig.chains_to_root and sig.certificate_valid_at_signing
     assert not sig.revoked and not sig.modified_after_signing
-    assert sig.coverage == "entire_file" and sig.modification_level == "none"
+    # PAdES B-LTA: the DSS and a document timestamp follow the signature.
+    assert sig.coverage == "entire_revision" and sig.modification_level == "validation_data"
     assert sig.seal == seal and sig.department_zh == "市场监督管理局"
-    assert sig.signed_at_source == "usage_log" and sig.signed_at == sig.usage.signed_at
-    assert sig.signed_revision_sha256 == report.document_sha256 == sha256(signed)
+    assert sig.signed_at_source == "timestamp" and abs(sig.signed_at - sig.usage.signed_at) < timedelta(minutes=1)
+    assert sig.signed_revision_sha256 == sig.usage.document_sha256 != sha256(signed)
 
 
 def test_it_reports_a_flipped_byte_as_tampering(seal, one_page_pdf):
