@@ -77,6 +77,7 @@ PUBLIC = {
     "verify_root_ca": "the root CA certificate, published for validators",
     "verify_crl": "the certificate revocation list (DER), published for validators",
     "verify_crl_pem": "the certificate revocation list (PEM), published for validators",
+    "verify_root_crl": "the root's certificate revocation list (DER), published for validators",
     "license_verify_lookup": "the license-number form of /verify/",
     "license_verify": "a license's public status page (the QR target; the holder's name masked)",
     "license_verify_lookup_old_spelling": "a redirect to license_verify_lookup from the first release's address",
