@@ -80,15 +80,16 @@ def test_the_credit_code_goes_into_the_certificate(root, department):
     assert subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_IDENTIFIER)[0].value == "NTRCN-11211400MB1234567B"
 
 
-def test_revocation_handlers_run_after_the_commit_with_the_reason(django_capture_on_commit_callbacks, seal):
+def test_revocation_handlers_run_after_the_commit_with_the_reason(
+    django_capture_on_commit_callbacks, seal, monkeypatch
+):
+    # A copy of the registry: the hooks other apps registered at start-up are back afterwards.
+    monkeypatch.setattr(services, "_revocation_handlers", list(services._revocation_handlers))
     calls = []
     services.on_seal_revoked(lambda revoked, reason: calls.append((revoked.pk, reason)))
-    try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.seal_revoke(seal=seal, reason="key_compromise", note="私钥疑似泄露")
-        assert calls == []
-        for callback in callbacks:
-            callback()
-        assert (seal.pk, "key_compromise") in calls
-    finally:
-        services._revocation_handlers.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.seal_revoke(seal=seal, reason="key_compromise", note="私钥疑似泄露")
+    assert calls == []
+    for callback in callbacks:
+        callback()
+    assert (seal.pk, "key_compromise") in calls

@@ -134,7 +134,8 @@ def test_it_drops_cached_signers_once_it_commits(
     assert seal.pk in services._signers and "re-wrapped" not in caplog.text
     assert len(callbacks) == 1
     callbacks[0]()
-    assert services._signers == {} and "2 keys re-wrapped" in caplog.text
+    # The root, the issuing CA, the TSA and the seal.
+    assert services._signers == {} and "4 keys re-wrapped" in caplog.text
 
 
 def test_a_dry_run_registers_nothing_for_the_commit(estate, new_kek_file, django_capture_on_commit_callbacks):

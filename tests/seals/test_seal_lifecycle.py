@@ -12,21 +12,38 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from seals import pki, selectors, services
-from seals.models import Seal
+from seals.models import Authority, Seal
 from seals.verification import verify_pdf
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_credit_code
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def test_it_issues_a_certificate_naming_the_department(seal, root):
-    certificate = pki.load_certificate(seal.certificate_pem)
+def _subject(certificate, oid) -> list[str]:
+    return [a.value for a in certificate.subject.get_attributes_for_oid(oid)]
 
-    assert certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "市场监督管理局"
-    assert certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value == (
-        "Market Supervision Administration"
-    )
-    assert pki.issued_by(certificate, pki.load_certificate(root.certificate_pem))
+
+def test_the_issuing_ca_issues_a_seal_certificate_naming_the_department_under_the_root(seal, root):
+    certificate = pki.load_certificate(seal.certificate_pem)
+    issuing = Authority.objects.get(role=Authority.Role.ISSUING, retired_at__isnull=True)
+    issuing_certificate = pki.load_certificate(issuing.certificate_pem)
+    root_certificate = pki.load_certificate(root.certificate_pem)
+
+    assert _subject(certificate, NameOID.COMMON_NAME) == ["市场监督管理局"]
+    assert _subject(certificate, NameOID.ORGANIZATIONAL_UNIT_NAME) == ["Market Supervision Administration"]
+    assert _subject(certificate, NameOID.LOCALITY_NAME) == ["葫芦岛市"]
+    assert _subject(certificate, NameOID.STATE_OR_PROVINCE_NAME) == ["辽宁省"]
+    assert _subject(certificate, NameOID.COUNTRY_NAME) == ["CN"]
+    assert _subject(certificate, NameOID.ORGANIZATION_IDENTIFIER) == []  # no credit code given
+    # root → issuing CA → seal: the issuing CA signs the seal, the root signs the issuing CA, not the seal.
+    assert seal.issuer == issuing
+    assert certificate.issuer == issuing_certificate.subject
+    assert pki.issued_by(certificate, issuing_certificate)
+    assert pki.issued_by(issuing_certificate, root_certificate)
+    assert not pki.issued_by(certificate, root_certificate)
+    assert pki.issued_by(certificate, root_certificate, via=[issuing_certificate])
+    policies = certificate.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    assert [p.policy_identifier.dotted_string for p in policies] == [pki.SEAL_POLICY_OID]
     usage = certificate.extensions.get_extension_for_class(x509.KeyUsage)
     assert usage.critical
     assert usage.value.digital_signature and usage.value.content_commitment  # nonRepudiation
@@ -34,6 +51,18 @@ def test_it_issues_a_certificate_naming_the_department(seal, root):
     assert not certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     points = certificate.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
     assert points[0].full_name[0].value == "http://testserver" + reverse("verify_crl")
+
+
+def test_it_writes_the_credit_code_into_the_seal_certificate_when_given(root, department):
+    code = make_credit_code()
+
+    seal = services.seal_issue(department=department, credit_code=code.lower())
+
+    certificate = pki.load_certificate(seal.certificate_pem)
+    assert seal.credit_code == code
+    assert _subject(certificate, NameOID.ORGANIZATION_IDENTIFIER) == [f"NTRCN-{code}"]
+    assert _subject(certificate, NameOID.LOCALITY_NAME) == ["葫芦岛市"]
+    assert _subject(certificate, NameOID.STATE_OR_PROVINCE_NAME) == ["辽宁省"]
 
 
 def test_it_draws_the_seal_image_from_the_department_name(seal):
@@ -89,7 +118,9 @@ def test_it_revokes_a_seal_and_stops_it_sealing(seal, one_page_pdf):
         services.seal_revoke(seal=seal, reason="key_compromise", note="再次")
 
 
-def test_it_publishes_revocations_in_a_crl_signed_by_the_root(client, root, department):
+def test_it_publishes_revocations_in_a_crl_signed_by_the_issuing_ca_and_the_root_crl_signed_by_the_root(
+    client, root, department, django_capture_on_commit_callbacks
+):
     with time_machine.travel(T0, tick=False):
         seal = services.seal_issue(department=department)
         kept = services.seal_issue(department=department, purpose=Seal.Purpose.APPROVAL)
@@ -97,13 +128,25 @@ def test_it_publishes_revocations_in_a_crl_signed_by_the_root(client, root, depa
         int(seal.serial_number, 16)
     ) is None
 
-    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+    # The worker signs the new CRL once the revocation commits.
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.seal_revoke(seal=seal, reason="key_compromise", note="私钥疑似泄露")
     response = client.get(reverse("verify_crl"))
 
     assert response["Content-Type"] == "application/pkix-crl"
     crl = x509.load_der_x509_crl(response.content)
-    assert crl.is_signature_valid(pki.load_certificate(root.certificate_pem).public_key())
+    issuing_certificate = pki.load_certificate(
+        Authority.objects.get(role=Authority.Role.ISSUING, retired_at__isnull=True).certificate_pem
+    )
+    root_certificate = pki.load_certificate(root.certificate_pem)
+    assert crl.issuer == issuing_certificate.subject
+    assert crl.is_signature_valid(issuing_certificate.public_key())
+    assert not crl.is_signature_valid(root_certificate.public_key())
+    root_crl = x509.load_der_x509_crl(client.get(reverse("verify_root_crl")).content)
+    assert root_crl.issuer == root_certificate.subject
+    assert root_crl.is_signature_valid(root_certificate.public_key())
+    assert not root_crl.is_signature_valid(issuing_certificate.public_key())
+    assert len(root_crl) == 0  # revoking a seal revokes nothing the root signed
     entry = crl.get_revoked_certificate_by_serial_number(int(seal.serial_number, 16))
     assert entry.revocation_date_utc == T0 + timedelta(hours=1)
     assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason == x509.ReasonFlags.key_compromise

@@ -1,13 +1,15 @@
 """The seal-usage log: every signature recorded, chained by hashes, audited by seals_audit."""
 
 import threading
+from io import BytesIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from pyhanko.pdf_utils.reader import PdfFileReader
 
-from seals import services
+from seals import selectors, services
 from seals.models import SealLogHead, SealUsage
 from tests.conftest import is_postgres
 from tests.factories import UserFactory
@@ -25,12 +27,25 @@ def three_entries(seal, one_page_pdf):
     return outputs, clerk
 
 
+def _signed_revision_sha256(pdf: bytes) -> str:
+    """Computed here from the signature's /ByteRange, not with the code under test."""
+    reader = PdfFileReader(BytesIO(pdf))
+    [signature] = reader.embedded_regular_signatures
+    start, first_length, second_start, second_length = (int(v) for v in signature.sig_object["/ByteRange"])
+    assert start == 0 and second_start > first_length
+    return sha256(pdf[: second_start + second_length])
+
+
 def test_it_records_every_signature(three_entries, seal):
     (first, second, third), clerk = three_entries
 
     entries = list(SealUsage.objects.order_by("seq"))
     assert [u.seq for u in entries] == [1, 2, 3]
-    assert [u.document_sha256 for u in entries] == [sha256(first), sha256(second), sha256(third)]
+    # Each entry holds the hash of what its signature covers (the file up to the end of the
+    # signature's byte range), which the DSS and document timestamp added after it leave alone.
+    assert [u.document_sha256 for u in entries] == [_signed_revision_sha256(pdf) for pdf in (first, second, third)]
+    assert all(u.document_sha256 != sha256(pdf) for u, pdf in zip(entries, (first, second, third), strict=True))
+    assert [selectors.usage_of(pdf) for pdf in (first, second, third)] == entries
     assert entries[0].actor == clerk and entries[0].related_type == "licenses.license" and entries[0].related_id == "7"
     assert entries[1].task == "licenses.issue" and entries[1].purpose == "核发食品经营许可证"
     assert entries[2].related_object() == seal.department
