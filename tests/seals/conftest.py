@@ -33,6 +33,21 @@ def _seal_settings(seal_settings):
     """Every test here has the seal settings of tests/conftest.py, even without a seal."""
 
 
+@pytest.fixture
+def root_created_at(db, seal_settings):
+    """Create the CA hierarchy (root, issuing CA, TSA and their CRLs) as of a given moment, for
+    tests that travel to a fixed date: the hierarchy must exist by then, as it would in production."""
+    import time_machine
+
+    from seals import services
+
+    def create(at):
+        with time_machine.travel(at, tick=False):
+            return services.root_create()
+
+    return create
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -50,7 +50,8 @@ def test_it_passes_pyhankos_validator_with_the_tsa_root(seal, one_page_pdf, tsa,
     assert "TIMESTAMP_TOKEN<INTACT:TRUSTED>" in result.stdout
 
 
-def test_it_judges_revocation_by_the_timestamp(root, department, one_page_pdf, tsa):
+def test_it_judges_revocation_by_the_timestamp(root_created_at, department, one_page_pdf, tsa):
+    root = root_created_at(T0 - timedelta(days=1))
     with time_machine.travel(T0, tick=False):
         seal = services.seal_issue(department=department)
     with time_machine.travel(T0 + timedelta(hours=1)):

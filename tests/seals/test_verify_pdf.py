@@ -85,7 +85,8 @@ def test_it_reports_a_signature_made_after_revocation(root, department, one_page
     assert verification.REVOKED in report.all_reasons and verification.NOT_ISSUED in report.all_reasons
 
 
-def test_it_keeps_documents_sealed_before_revocation_valid(root, department, one_page_pdf):
+def test_it_keeps_documents_sealed_before_revocation_valid(root_created_at, department, one_page_pdf):
+    root_created_at(T0 - timedelta(days=1))
     with time_machine.travel(T0, tick=False):
         seal = services.seal_issue(department=department)
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
@@ -101,7 +102,8 @@ def test_it_keeps_documents_sealed_before_revocation_valid(root, department, one
     assert "revoked_later" in [f.code for f in report.signature.findings]
 
 
-def test_it_keeps_documents_valid_after_the_certificate_expires(root, department, one_page_pdf):
+def test_it_keeps_documents_valid_after_the_certificate_expires(root_created_at, department, one_page_pdf):
+    root_created_at(T0 - timedelta(days=1))
     with time_machine.travel(T0, tick=False):
         seal = services.seal_issue(department=department)
         signed = _seal(one_page_pdf, seal)
