@@ -20,8 +20,8 @@ from django.views.i18n import set_language as django_set_language
 from portal import selectors, services
 from portal.adapter import session_amr
 from portal.forms import EnterpriseForm, MemberForm, ProfileForm
-from portal.models import Enterprise, Membership, Message, OIDCClientPolicy, OIDCSignIn, User
-from portal.permissions import is_staff_member, membership_role, mfa_enrolled, passed_second_factor
+from portal.models import Enterprise, Membership, Message, OIDCClientPolicy, OIDCSignIn, StaffRole, User
+from portal.permissions import membership_role, mfa_enrolled, passed_second_factor
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -221,6 +221,10 @@ class OIDCAuthorizationView(oidc_views.AuthorizationView):
         if not OIDCClientPolicy.is_staff_only(info["client_id"]):
             return None
         request, user = self.request, self.request.user
+        # Whether the person is staff at all, read from the table: a session without the
+        # second factor holds no roles for this request, so `is_staff_member` would say no.
+        if not (user.is_staff or StaffRole.objects.filter(user=user).exists()):
+            return _access_denied(info, "This system is for staff only.")
         if not passed_second_factor(request):
             if not may_ask:
                 return _access_denied(info, "This system requires a sign-in with a second factor.")
@@ -233,8 +237,6 @@ class OIDCAuthorizationView(oidc_views.AuthorizationView):
                 "return_url": _access_denied(info, "The user has no second factor.")["Location"],
             }
             return render(request, "portal/oidc_second_factor_required.html", context, status=403)
-        if not is_staff_member(user):
-            return _access_denied(info, "This system is for staff only.")
         return None
 
 

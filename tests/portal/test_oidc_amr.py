@@ -198,6 +198,13 @@ def test_a_staff_only_system_refuses_citizens_even_with_a_second_factor(client, 
     assert _codes_issued() == 0
 
 
+def test_a_staff_only_system_refuses_citizens_at_once_without_offering_a_second_factor(client, staff_system):
+    _sign_in(client, citizen(), with_code=False)
+    callback = _callback(_authorize(client, staff_system[0]))
+    assert callback == {"error": "access_denied", "error_description": "This system is for staff only.", "state": "s-1"}
+    assert _codes_issued() == 0
+
+
 def test_an_administrator_marks_a_system_staff_only_in_the_admin(client, public_system, approver):
     approver.is_staff = approver.is_superuser = True
     approver.save(update_fields=["is_staff", "is_superuser"])
