@@ -1,5 +1,7 @@
 """Seals in the Django admin: read-only records; issue, rotate and revoke go through services."""
 
+import base64
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -11,7 +13,7 @@ from django.utils.translation import ngettext
 
 from seals import pki, services
 from seals.forms import SealIssueForm, SealRevokeForm
-from seals.models import RootAuthority, Seal, SealUsage
+from seals.models import RootAuthority, Seal, SealLogAnchor, SealUsage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -147,3 +149,23 @@ class SealUsageAdmin(ReadOnlyAdmin):
     @admin.display(description=_("document SHA-256"))
     def short_hash(self, obj):
         return obj.document_sha256[:16] + "…"
+
+
+@admin.register(SealLogAnchor)
+class SealLogAnchorAdmin(ReadOnlyAdmin):
+    """The daily anchors of the usage log: made by the anchoring task, never edited here."""
+
+    list_display = ["day", "seq", "short_head_hash", "anchored_at"]
+    date_hierarchy = "day"
+    search_fields = ["head_hash"]
+    fields = ["day", "seq", "head_hash", "anchored_at", "token_base64"]
+    readonly_fields = fields
+
+    @admin.display(description=_("hash of the newest entry"))
+    def short_head_hash(self, obj):
+        return obj.head_hash[:16] + "…"
+
+    @admin.display(description=_("timestamp token (DER, base64)"))
+    def token_base64(self, obj):
+        encoded = base64.b64encode(bytes(obj.token)).decode()
+        return format_html('<pre style="white-space: pre-wrap; word-break: break-all">{}</pre>', encoded)

@@ -67,3 +67,25 @@ def test_its_pages_show_but_never_edit(admin, seal):
     admin.post(reverse("admin:seals_seal_change", args=[seal.pk]), {"name_zh": "改名"})
     seal.refresh_from_db()
     assert seal.name_zh == "市场监督管理局"
+
+
+
+def test_it_shows_the_log_anchors_read_only(admin, seal, one_page_pdf):
+    from seals import services
+    from seals.models import SealLogAnchor
+    from seals.tasks import audit_and_anchor_usage_log
+
+    services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="test")
+    audit_and_anchor_usage_log.delay()
+    anchor = SealLogAnchor.objects.get()
+    url = f"admin:seals_{SealLogAnchor._meta.model_name}"
+
+    listing = admin.get(reverse(f"{url}_changelist"))
+    page = admin.get(reverse(f"{url}_change", args=[anchor.pk]))
+
+    assert listing.status_code == page.status_code == 200
+    assert anchor.head_hash[:16] in listing.content.decode()
+    assert anchor.head_hash in page.content.decode() and 'name="head_hash"' not in page.content.decode()
+    assert admin.get(reverse(f"{url}_add")).status_code == 403
+    response = admin.post(reverse(f"{url}_delete", args=[anchor.pk]), {"post": "yes"})
+    assert response.status_code == 403 and SealLogAnchor.objects.filter(pk=anchor.pk).exists()
