@@ -77,7 +77,7 @@ bench: setup bench-deadlines bench-seals bench-desk bench-licenses
 bench-deadlines: setup
 	$(RUN_ENV) $(PY) bench/bench_deadlines.py
 
-# 200 one-page PDFs through seal_pdf, against a bare pyHanko signature in the same run.
+# 200 one-page PDFs through seal_pdf (PAdES B-LTA), against a bare pyHanko B-LTA signature in the same run.
 .PHONY: bench-seals
 bench-seals: setup
 	$(RUN_ENV) $(PY) bench/bench_seals.py
