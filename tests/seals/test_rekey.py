@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 
 from seals import keystore, pki, services
-from seals.models import RootAuthority, Seal
+from seals.models import Authority, RootAuthority, Seal
 from seals.verification import verify_pdf
 from tests.factories import DepartmentFactory
 
@@ -325,12 +325,14 @@ def test_a_seal_created_during_a_rotation_waits_for_it(seal, new_kek, new_kek_fi
         go.set()
         thread.join(timeout=60)
     assert not thread.is_alive() and "rotation_error" not in seen
-    assert seen["rotation"].rewrapped == 2  # the root and the seal; nothing issued meanwhile slipped past it
+    # The root, the issuing CA, the TSA and the seal; nothing issued meanwhile slipped past it.
+    assert seen["rotation"].rewrapped == 4
 
     # The creation blocked on the root's lock until the rotation committed.
     assert seen["creator_waited"] and seen["created_at"] > seen["released_at"]
     root = RootAuthority.objects.get()
     assert root.kek_id == new_id
+    assert set(Authority.objects.values_list("kek_id", flat=True)) == {new_id}
     stored = set(Seal.objects.filter(key_store=Seal.KeyStore.ENCRYPTED).values_list("kek_id", flat=True))
     assert stored == {new_id}  # no seal under a KEK other than the root's
     if holds == "old KEK":
