@@ -4,7 +4,7 @@ Pure functions over `cryptography` objects; every time is a parameter.
 """
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -29,9 +29,16 @@ ALGORITHMS = (EC_P256, RSA_3072)
 
 ROOT_VALIDITY = timedelta(days=20 * 365)
 ISSUING_VALIDITY = ROOT_VALIDITY  # capped at the root's end
-# A TSA certificate is replaced well before it ends (services.tsa_ensure), and
-# documents get a fresh archive timestamp before their newest one's ends.
-TSA_VALIDITY = timedelta(days=10 * 365)
+# The TSA works the way public timestamp units do: a TSA key signs timestamps for
+# TSA_KEY_USAGE only and is then replaced (services.tsa_ensure) and destroyed, while its
+# certificate stays valid for years after, so that the timestamps it made can still be checked
+# at the current time (the CA/Browser Forum's code-signing requirements: a new TSA key every
+# 15 months at most, certificates of up to 135 months). Ours last until the root ends, longer
+# than that, because pyHanko's AdES validator needs the certificate of a seal's signature
+# timestamp to be valid on the day it validates (docs/seals.md, "Long-term validation").
+# The certificate states the key usage period (the privateKeyUsagePeriod extension).
+TSA_KEY_USAGE = timedelta(days=365)
+TSA_VALIDITY = ROOT_VALIDITY  # capped at the root's end
 SEAL_VALIDITY = timedelta(days=5 * 365)
 CRL_VALIDITY = timedelta(days=7)
 # Certificates start a little in the past so that a clock a few minutes slow
@@ -158,7 +165,12 @@ def build_issuing_certificate(
 def build_tsa_certificate(
     *, public_key, subject: x509.Name, root_certificate: x509.Certificate, root_key, crl_url: str, at: datetime
 ) -> x509.Certificate:
-    """The timestamp authority: the critical timeStamping EKU (RFC 3161 §2.3), issued by the root."""
+    """The timestamp authority: the critical timeStamping EKU (RFC 3161 §2.3), issued by the root.
+
+    Valid until the root ends; its key is used for TSA_KEY_USAGE from `at` (the
+    privateKeyUsagePeriod extension says so), then replaced.
+    """
+    not_after = min(at + TSA_VALIDITY, root_certificate.not_valid_after_utc)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -166,7 +178,14 @@ def build_tsa_certificate(
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(at - BACKDATE)
-        .not_valid_after(min(at + TSA_VALIDITY, root_certificate.not_valid_after_utc))
+        .not_valid_after(not_after)
+        .add_extension(
+            x509.PrivateKeyUsagePeriod(
+                not_before=(at - BACKDATE).replace(microsecond=0),
+                not_after=min(at + TSA_KEY_USAGE, not_after).replace(microsecond=0),
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(**{**_KEY_USAGE_NONE, "digital_signature": True, "content_commitment": True}),
@@ -180,6 +199,18 @@ def build_tsa_certificate(
     )
     builder = _under(builder, public_key=public_key, issuer_certificate=root_certificate, crl_url=crl_url)
     return builder.sign(root_key, hashes.SHA256())
+
+
+def key_usage_ends(certificate: x509.Certificate) -> datetime | None:
+    """The end of the key's usage period that the certificate states (privateKeyUsagePeriod),
+    or None if it states none."""
+    try:
+        period = certificate.extensions.get_extension_for_class(x509.PrivateKeyUsagePeriod).value
+    except x509.ExtensionNotFound:
+        return None
+    if period.not_after is None:
+        return None
+    return period.not_after.replace(tzinfo=UTC)
 
 
 def build_seal_certificate(

@@ -33,9 +33,12 @@ logger = logging.getLogger(__name__)
 ROOT_NAME = "OneGate Root CA"
 ISSUING_NAME = "OneGate Seal Issuing CA"
 TSA_NAME = "OneGate Timestamp Authority"
-# A TSA certificate with less than this left is replaced by a new one (tsa_ensure),
-# so that the archive timestamps made from then on outlive the renewal window.
-TSA_REPLACE_BEFORE = timedelta(days=2 * 365)
+# The TSA key is replaced (tsa_ensure, run weekly) this long before its usage period
+# (pki.TSA_KEY_USAGE) ends, so that it never signs after the end its certificate states.
+TSA_ROTATE_AHEAD = timedelta(days=14)
+# From this long before the root ends, tsa_ensure logs an error every time it runs: nothing
+# under the root outlives it, so a new root is needed.
+ROOT_RENEW_BEFORE = timedelta(days=2 * 365)
 # A fresh CRL is signed when the stored one is older than this (the beat task runs hourly).
 CRL_REFRESH_AFTER = timedelta(hours=1)
 
@@ -146,21 +149,41 @@ def _key_of(record):
     )
 
 
+def tsa_key_usage_ends(tsa: Authority) -> datetime:
+    """When the TSA's key stops signing: the end of the usage period its certificate states
+    (privateKeyUsagePeriod), or, for a certificate that states none, pki.TSA_KEY_USAGE after
+    it was made."""
+    stated = pki.key_usage_ends(pki.load_certificate(tsa.certificate_pem))
+    return stated or min(tsa.created_at + pki.TSA_KEY_USAGE, tsa.not_after)
+
+
 @transaction.atomic
 def tsa_ensure(*, at: datetime | None = None) -> Authority:
-    """The TSA in use; replaced by a new key and certificate when it has less than
-    TSA_REPLACE_BEFORE left, so fresh archive timestamps always have years ahead of them."""
+    """The TSA in use. When its key's usage period (pki.TSA_KEY_USAGE) ends within
+    TSA_ROTATE_AHEAD, it is replaced by a new key with a new certificate, valid until
+    the root ends, and the old key is destroyed.
+
+    The old certificate stays valid and is not revoked: the key was not compromised, it
+    only reached the end of its use, and every timestamp it made must still check out
+    at the current time until the certificate ends (ETSI EN 319 421). Revoking it would
+    make a validator reject those timestamps unless a later timestamp proved that they
+    existed before the revocation.
+    """
     at = at or timezone.now()
     root = _root(lock=True)
     current = _authority(Authority.Role.TSA, lock=True)
-    if current.not_after - at > TSA_REPLACE_BEFORE:
-        return current
     root_certificate = pki.load_certificate(root.certificate_pem)
-    if root_certificate.not_valid_after_utc - at <= TSA_REPLACE_BEFORE:
-        logger.error("seals: the root CA ends on %s: a new root is needed", root_certificate.not_valid_after_utc)
+    root_ends = root_certificate.not_valid_after_utc
+    if root_ends - at <= ROOT_RENEW_BEFORE:
+        logger.error("seals: the root CA ends on %s: a new root is needed", root_ends)
+    if tsa_key_usage_ends(current) - at > TSA_ROTATE_AHEAD or root_ends - at <= TSA_ROTATE_AHEAD:
         return current
+    # The key is destroyed (its wrapped copy is wiped), so that nothing signs with it again;
+    # database backups made before keep it until they are discarded. The certificate stays.
     current.retired_at = at
-    current.save(update_fields=["retired_at"])
+    current.encrypted_key = b""
+    current.kek_id = ""
+    current.save(update_fields=["retired_at", "encrypted_key", "kek_id"])
     new = _authority_create(
         role=Authority.Role.TSA,
         root_certificate=root_certificate,
@@ -169,6 +192,11 @@ def tsa_ensure(*, at: datetime | None = None) -> Authority:
         at=at,
     )
     _forget_timestamper()
+    logger.info(
+        "seals: TSA %s retired, its key destroyed; TSA %s in use",
+        current.fingerprint_sha256[:16],
+        new.fingerprint_sha256[:16],
+    )
     return new
 
 
@@ -498,9 +526,10 @@ def _record_name(record) -> str:
 def kek_rotate(*, new_kek_file: str | os.PathLike, dry_run: bool = False) -> KekRotation:
     """Re-wrap every stored private key from the KEK in SEAL_KEK_FILE to the one in `new_kek_file`.
 
-    Root CA and every encrypted seal key, whatever the seal's status (rotated-out
-    and revoked seals keep their keys). All rows are locked and change in this
-    one transaction, so either every key moves or none does. Issuing and rotating
+    Root CA, issuing CA, the TSA in use (retired TSA keys are destroyed) and every
+    encrypted seal key, whatever the seal's status (rotated-out and revoked seals keep
+    their keys). All rows are locked and change in this one transaction, so either
+    every key moves or none does. Issuing and rotating
     seals lock the root row too, so they wait for this and then see the new KEK.
     Cached signers are dropped once the transaction commits. Keys already under
     the new KEK are skipped, so running it again after a crash is safe. A key
@@ -517,7 +546,8 @@ def kek_rotate(*, new_kek_file: str | os.PathLike, dry_run: bool = False) -> Kek
         )
     # Plain pk order, no joins: a fixed lock order, and only these tables' rows are locked.
     records = [*RootAuthority.objects.select_for_update().order_by("pk")]
-    records += Authority.objects.select_for_update().order_by("pk")
+    # A retired TSA's key was destroyed (tsa_ensure): there is nothing to re-wrap.
+    records += Authority.objects.select_for_update().exclude(kek_id="").order_by("pk")
     records += Seal.objects.select_for_update().filter(
         key_store=Seal.KeyStore.ENCRYPTED, encrypted_key__isnull=False
     ).order_by("pk")
@@ -677,10 +707,14 @@ def portal_timestamper():
     The authority named by SEAL_TSA_URL when it is set; otherwise the portal's
     own TSA, in-process, with its key from the encrypted store (kept for
     SEAL_SIGNER_CACHE_SECONDS). Use `timestamp_digest` for a token in one call.
+    A TSA key whose usage period has ended (the weekly task did not run) is
+    replaced first: it never signs after the end its certificate states.
     """
     if settings.SEAL_TSA_URL:
         return timestamping.http_timestamper(settings.SEAL_TSA_URL)
     tsa = _authority(Authority.Role.TSA)
+    if tsa_key_usage_ends(tsa) <= timezone.now():
+        tsa = tsa_ensure()
     now = time.monotonic()
     with _timestamper_lock:
         if _timestamper and _timestamper[0][0] == tsa.fingerprint_sha256 and _timestamper[0][1] > now:
@@ -805,7 +839,7 @@ def archive_renewal_due(pdf_bytes: bytes, *, at: datetime | None = None) -> bool
 
 def archive_renew(pdf_bytes: bytes, *, at: datetime | None = None) -> bytes:
     """Add a document timestamp (with fresh validation data in the DSS) to a sealed PDF; bytes in,
-    bytes out. The TSA is replaced first if its own certificate is near its end."""
+    bytes out. The TSA key is replaced first if its usage period is ending."""
     at = at or timezone.now()
     tsa_ensure(at=at)
     context = _validation_context(crls=_crls_for_signing(at))
@@ -869,15 +903,27 @@ def _renew_row(source: ArchiveSource, row, at: datetime) -> bool:
 def archive_renew_due_documents(*, at: datetime | None = None) -> int:
     """Renew the archive timestamps of every registered document that needs it; the number renewed.
 
-    Nothing is opened unless some TSA certificate ends within SEAL_ARCHIVE_RENEW_DAYS,
-    because only then can a document's newest timestamp be near its end.
+    With the portal's own TSA, nothing is opened unless one of its certificates that has
+    not ended yet ends within SEAL_ARCHIVE_RENEW_DAYS: only then can a document's newest
+    timestamp be near its end and still be saved (a timestamp added after it ended proves
+    nothing for it). Its certificates last until the root ends, so that is the root's last
+    year, when a timestamp from the TSA in use would end within the window as well: then
+    nothing is renewed and an error says that a new root is needed. With an external TSA
+    (SEAL_TSA_URL) every document is opened: its certificates are not ours to know.
     """
     from django.apps import apps
 
     at = at or timezone.now()
     horizon = at + timedelta(days=settings.SEAL_ARCHIVE_RENEW_DAYS)
-    if not Authority.objects.filter(role=Authority.Role.TSA, not_after__lte=horizon).exists():
-        return 0
+    if not settings.SEAL_TSA_URL:
+        tsas = Authority.objects.filter(role=Authority.Role.TSA)
+        if not tsas.filter(not_after__gt=at, not_after__lte=horizon).exists():
+            return 0
+        if _authority(Authority.Role.TSA).not_after <= horizon:
+            logger.error(
+                "seals: archive timestamps are due but the TSA in use ends within the window too: a new root is needed"
+            )
+            return 0
     renewed = 0
     for source in _archive_sources:
         model = apps.get_model(source.model)

@@ -22,7 +22,7 @@ def publish_crls() -> int:
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=60, retry_backoff_max=3600, max_retries=5)
 def renew_archive_timestamps() -> int:
-    """Replace the TSA certificate if it nears its end, then renew documents' archive timestamps."""
+    """Replace the TSA key when its year of use ends, then renew documents' archive timestamps."""
     services.tsa_ensure()
     return services.archive_renew_due_documents()
 
