@@ -92,6 +92,7 @@ def pytest_configure(config):
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under `--dist loadgroup`, keep together the tests that share something costly.
 

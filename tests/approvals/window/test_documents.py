@@ -14,7 +14,7 @@ from approvals.window.services import bilingual_date, correction_notice_pdf, rec
 from tests.approvals.window.conftest import DUE, NOW
 
 pytestmark = pytest.mark.django_db
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 def text_of(pdf: bytes, tmp_path, name="doc") -> str:
