@@ -1,9 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
 from portal.middleware import staff_area
 from supervision import views
 
-urlpatterns = staff_area(
-    path("supervision/visits/", views.visits, name="supervision_visits"),
-    path("supervision/overdue/", views.overdue, name="supervision_overdue"),
-)
+urlpatterns = [
+    *staff_area(
+        path("supervision/visits/", views.visits, name="supervision_visits"),
+        path("supervision/overdue/", views.overdue, name="supervision_overdue"),
+    ),
+    path("", include("supervision.ratings.urls")),
+    path("", include("supervision.accountability.urls")),
+    path("", include("supervision.countdown.urls")),
+]

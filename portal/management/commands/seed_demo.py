@@ -9,7 +9,7 @@ from django.db import transaction
 DEMO_APPS = ["services", "portal", "approvals", "licenses", "seals", "supervision"]
 # Last, with the list, accounts, calendar and seals in place: applications,
 # licenses and window visits made through the services (licenses/demo_cases.py).
-DEMO_STEPS = [f"{app}.demo" for app in DEMO_APPS] + ["licenses.demo_cases"]
+DEMO_STEPS = [f"{app}.demo" for app in DEMO_APPS] + ["licenses.demo_cases", "supervision.demo_cases"]
 
 
 class Command(BaseCommand):
