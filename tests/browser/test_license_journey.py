@@ -116,6 +116,9 @@ def test_an_approved_application_becomes_a_license_the_holder_downloads_and_anyo
     expect(page.locator("main")).to_contain_text(license.number)
     expect(page.locator("main")).to_contain_text("有效")
     check(page, "wallet", "license-wallet")
+    # The card's values have room: the number reads on one line, not a character per line.
+    number = page.locator(".wallet .license-number").first.bounding_box()
+    assert number["width"] > number["height"] * 4, number
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("下载 PDF")).first.click()
     downloaded = tmp_path / "downloaded.pdf"
