@@ -1,6 +1,6 @@
 """PAdES B-LTA: every seal carries a signature timestamp from the portal's TSA, the DSS with
 the certificates and CRLs, and a document timestamp, so that pyHanko's own AdES validator, run
-as a separate process that trusts nothing but our root, accepts a licence fifteen years later:
+as a separate process that trusts nothing but our root, accepts a license fifteen years later:
 after the seal certificate has expired, and after the seal was revoked for a reason other
 than key compromise.
 
@@ -185,7 +185,7 @@ def test_it_passes_pyhankos_ades_validator_now_with_nothing_but_the_file(sealed,
     assert LTA_OK in result.stdout
 
 
-def test_a_licence_validates_fifteen_years_on_after_expiry_revocation_and_the_weekly_renewals(
+def test_a_license_validates_fifteen_years_on_after_expiry_revocation_and_the_weekly_renewals(
     frozen_time, published_crls, department, item, applicant, approver, client, tmp_path  # noqa: F811
 ):
     from licenses.models import License
