@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from services.models import Department
+from supervision.ratings.models import Complaint, Level
+from supervision.ratings.rules import ALL_TAGS
+
+
+class RatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("How satisfied are you?"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("What stood out? (optional)"),
+        choices=list(ALL_TAGS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tags such as “slow” fit a bad rating; “fast” fits a good one."),
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SignedInRatingForm(RatingForm):
+    anonymous = forms.BooleanField(
+        label=_("Do not show my name to the department"),
+        required=False,
+        help_text=_("A bad rating with your name gets a callback within 1 working day."),
+    )
+
+
+class FixRatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("How satisfied are you with the fix?"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
+    )
+
+
+class CallbackForm(forms.Form):
+    result = forms.CharField(label=_("Result of the callback"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FixForm(forms.Form):
+    text = forms.CharField(
+        label=_("What was changed (shown to the rater)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the rating is believed false"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("uphold", _("Uphold: exclude the rating from the rates")), ("reject", _("Reject: the rating counts"))],
+        widget=forms.RadioSelect,
+    )
+    decision = forms.CharField(label=_("Reasons"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintForm(forms.Form):
+    about = forms.ChoiceField(label=_("What is the complaint about?"), choices=Complaint.About.choices, widget=forms.RadioSelect)
+    tracking_number = forms.CharField(
+        label=_("Tracking number of the application"), required=False, max_length=24,
+        help_text=_("Only for a complaint about an application; it is on your receipt."),
+    )
+    query_code = forms.CharField(
+        label=_("Query code of the application"), required=False, max_length=8,
+        help_text=_("It proves the application is yours when you are not signed in."),
+    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("code"), required=False)
+    item_code = forms.CharField(
+        label=_("Code of the service item"), required=False, max_length=40,
+        help_text=_("Only for a complaint about a service item, for example MKT-001."),
+    )
+    text = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
+    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=60)
+    contact = forms.CharField(
+        label=_("Phone or email (optional)"), required=False, max_length=120,
+        help_text=_("So that the department can call you back."),
+    )
+    attachment = forms.FileField(
+        label=_("A file (optional)"), required=False, help_text=_("PDF, JPG or PNG; its content is checked.")
+    )
+
+
+class TrackComplaintForm(forms.Form):
+    number = forms.CharField(label=_("Complaint number"), max_length=24)
+    code = forms.CharField(label=_("Query code"), max_length=8)

@@ -1,0 +1,129 @@
+"""Reads of 好差评: the rates per department (a fixed number of queries whatever
+the number of ratings), the cases a user may see, and late cases.
+
+Rates are Decimal shares between 0 and 1, or None when there is nothing to
+divide by; the key None is the whole city.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from portal.models import StaffRole
+from portal.permissions import departments_for, has_role
+from supervision.ratings.models import GOOD_LEVELS, Appeal, Case, CaseState, Complaint, Rating
+
+Role = StaffRole.Role
+CASE_ROLES = (Role.APPROVER, Role.HEAD)
+LIST_LIMIT = 200
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _by_department(rows, part: str, whole: str) -> dict[int | None, Decimal | None]:
+    result: dict[int | None, Decimal | None] = {}
+    total_part = total_whole = 0
+    for row in rows:
+        result[row["department_id"]] = _share(row[part], row[whole])
+        total_part += row[part]
+        total_whole += row[whole]
+    result[None] = _share(total_part, total_whole)
+    return result
+
+
+def satisfaction_by_department(*, since: date, until: date) -> dict[int | None, Decimal | None]:
+    """Per department (and None: city-wide), the share of counted ratings given in [since, until]
+    that are very satisfied, satisfied or fairly satisfied; ratings excluded by an upheld appeal
+    do not count. One query."""
+    rows = (
+        Rating.objects.counted()
+        .filter(rated_on__gte=since, rated_on__lte=until)
+        .values("department_id")
+        .annotate(good=Count("id", filter=Q(level__in=GOOD_LEVELS)), total=Count("id"))
+        .order_by()
+    )
+    return _by_department(rows, "good", "total")
+
+
+def callback_rate_by_department(*, since: date, until: date) -> dict[int | None, Decimal | None]:
+    """Per department (and None: city-wide), the share of counted real-name bad ratings given in
+    [since, until] whose case has a callback recorded (实名差评回访率, goal 100 %). One query."""
+    rows = (
+        Rating.objects.counted()
+        .bad()
+        .filter(real_name=True, rated_on__gte=since, rated_on__lte=until)
+        .values("department_id")
+        .annotate(called=Count("id", filter=Q(case__callback_at__isnull=False)), total=Count("id"))
+        .order_by()
+    )
+    return _by_department(rows, "called", "total")
+
+
+def late_cases_for_accountability(day: date):
+    """Cases past a limit on `day`: no callback after `callback_due`, or no fix after `fix_due`.
+    Cases of ratings excluded by an upheld appeal are left out."""
+    return (
+        Case.objects.filter(
+            Q(callback_at__isnull=True, callback_due__lt=day) | Q(fix_at__isnull=True, fix_due__lt=day)
+        )
+        .exclude(rating__appeal=Appeal.UPHELD)
+        .select_related("department", "rating", "complaint")
+        .order_by("callback_due", "id")
+    )
+
+
+# -- what a user may see ----------------------------------------------------------------------
+
+
+def cases_for(user):
+    """The cases `user` may work: a supervisor all; an approver or head their departments'; others none."""
+    cases = Case.objects.select_related(
+        "department", "rating__item_version", "rating__department", "complaint"
+    ).order_by("state", "callback_due", "id")
+    if has_role(user, Role.SUPERVISOR):
+        return cases
+    return cases.filter(department_id__in=departments_for(user, CASE_ROLES))
+
+
+def open_cases_for(user):
+    return cases_for(user).exclude(state=CaseState.FIXED)
+
+
+def ratings_of(user):
+    """A citizen's own ratings, with their cases."""
+    return (
+        Rating.objects.by_rater(user)
+        .select_related("department", "item_version", "application", "case")
+        .order_by("-at", "-id")
+    )
+
+
+def complaints_of(user):
+    return Complaint.objects.filter(filer=user).select_related("department", "case").order_by("-at", "-id")
+
+
+def pending_appeals():
+    return (
+        Rating.objects.filter(appeal=Appeal.PENDING)
+        .select_related("department", "item_version", "case")
+        .order_by("at", "id")
+    )
+
+
+def tracked_complaint(number: str, code: str) -> Complaint | None:
+    """The complaint with this number and query code, or None (one generic answer for both failures)."""
+    import hmac
+
+    complaint = Complaint.objects.select_related("department", "case").filter(tracking_number=number).first()
+    expected = complaint.query_code if complaint else "XXXXXXXX"
+    if not hmac.compare_digest(expected.encode(), (code or "").strip().upper().encode()) or complaint is None:
+        return None
+    return complaint
+
