@@ -93,6 +93,14 @@ app.conf.beat_schedule = {
         "task": "seals.tasks.renew_archive_timestamps",
         "schedule": crontab(hour=3, minute=40, day_of_week="sun"),
     },
+    # Every day at 07:40, after the deadline sweep: rectification cases of bad
+    # ratings and complaints past their callback (1 working day) or fix (15)
+    # limit are escalated to the department's heads and to supervisors, once per
+    # case and limit. On days off by the working-day calendar it tells nobody.
+    "rating-cases-sweep": {
+        "task": "supervision.ratings.tasks.sweep_cases_task",
+        "schedule": crontab(hour=7, minute=40),
+    },
 }
 app.autodiscover_tasks()
 
