@@ -101,8 +101,23 @@ app.conf.beat_schedule = {
         "task": "supervision.ratings.tasks.sweep_cases_task",
         "schedule": crontab(hour=7, minute=40),
     },
+    # Every day at 07:45, after the morning deadline sweep: overdue work, "run at
+    # most once" violations and the other facts listed in
+    # supervision/accountability/rules.py propose accountability cases, once per fact.
+    "accountability-propose-cases": {
+        "task": "supervision.accountability.tasks.propose_accountability_cases",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    # Every day at 08:15: the owner of a feedback meeting's decision that is past
+    # its due date is told, once per decision.
+    "accountability-late-meeting-actions": {
+        "task": "supervision.accountability.tasks.notify_late_meeting_actions",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 app.autodiscover_tasks()
+# Tasks of supervision's subpackages (autodiscovery looks only at <app>.tasks).
+app.autodiscover_tasks(["supervision.accountability"])
 
 
 def _make_file_broker_folders() -> None:

@@ -1,0 +1,116 @@
+"""Facts that propose accountability cases.
+
+A source is a function `source(day) -> Iterable[Proposal]`, listed by its
+dotted path in `rules.PROPOSAL_SOURCES`. Each proposal names its fact with a
+stable `key`, so that running the sources again (the daily run, a retry)
+proposes no second case for the same fact. Facts name the department, the
+item and the tracking number, never the applicant.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from approvals.models import Application, Visit
+from approvals.workflow import CLOCKED_STATES
+from deadlines.selectors import stored_calendar
+from deadlines.workdays import CalendarUnavailable
+from services.models import Department
+from supervision.accountability import rules
+from supervision.selectors import start_of
+
+
+@dataclass(frozen=True)
+class Proposal:
+    kind: str  # a CaseSource value
+    key: str  # a stable id of the fact: one fact proposes at most one case
+    department: Department
+    facts_zh: str
+    facts_en: str
+    evidence: tuple[tuple[str, str], ...] = ()  # (label, url)
+
+
+def overdue_applications(day: datetime.date) -> Iterable[Proposal]:
+    """Applications against the clock overdue by more than `rules.OVERDUE_WORKING_DAYS` working days on `day`."""
+    calendar = stored_calendar(today=day)
+    late = (
+        Application.objects.filter(state__in=CLOCKED_STATES, due_on__lt=day)
+        .select_related("department", "item_version__item")
+        .only(
+            "tracking_number", "due_on", "department__code", "department__name_zh", "department__name_en",
+            "item_version__name_zh", "item_version__name_en", "item_version__item__code",
+        )
+        .order_by("due_on", "id")
+    )
+    for application in late:
+        try:
+            days = calendar.working_days_between(application.due_on, day)
+        except CalendarUnavailable:
+            continue
+        if days <= rules.OVERDUE_WORKING_DAYS:
+            continue
+        item = application.item_version
+        number = application.tracking_number
+        yield Proposal(
+            kind="overdue",
+            key=f"overdue:{number}:{application.due_on.isoformat()}",
+            department=application.department,
+            facts_zh=(
+                f"办件 {number}（{item.item.code} {item.name_zh}）应于 {application.due_on:%Y-%m-%d} 办结，"
+                f"截至 {day:%Y-%m-%d} 已超期 {days} 个工作日。"
+            ),
+            facts_en=(
+                f"Application {number} ({item.item.code} {item.name_en or item.name_zh}) was due on "
+                f"{application.due_on:%Y-%m-%d}; on {day:%Y-%m-%d} it is {days} working days overdue."
+            ),
+            evidence=(
+                (f"{number}", reverse("desk_application", kwargs={"tracking_number": number})),
+                ("Overdue work / 超期办件", reverse("supervision_overdue")),
+            ),
+        )
+
+
+def is_accepted_reason(reason: str) -> bool:
+    text = (reason or "").strip().casefold()
+    return any(text.startswith(accepted.casefold()) for accepted in rules.ACCEPTED_VISIT_REASONS)
+
+
+def visit_violations(day: datetime.date) -> Iterable[Proposal]:
+    """"Run at most once" violations in the last `rules.LOOKBACK_DAYS` days up to `day`, whose reason supervision does not accept."""
+    since = day - datetime.timedelta(days=rules.LOOKBACK_DAYS)
+    visits = (
+        Visit.objects.filter(
+            violation=True, at__gte=start_of(since), at__lt=start_of(day + datetime.timedelta(days=1))
+        )
+        .select_related("department", "application__department", "item_version__item")
+        .order_by("at", "id")
+    )
+    for visit in visits:
+        if is_accepted_reason(visit.reason):
+            continue
+        department = visit.department or (visit.application.department if visit.application else None)
+        if department is None:
+            continue
+        item = visit.item_version
+        code = item.item.code if item else ""
+        when = visit.at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+        about_zh = f"（{code} {item.name_zh}）" if item else ""
+        about_en = f" ({code} {item.name_en or item.name_zh})" if item else ""
+        yield Proposal(
+            kind="visit",
+            key=f"visit:{visit.pk}",
+            department=department,
+            facts_zh=(
+                f"{when:%Y-%m-%d} 窗口第 {visit.number} 次到场{about_zh}，超出允许的 {visit.allowed} 次，"
+                f"违反“最多跑一次”。登记理由：{visit.reason}"
+            ),
+            facts_en=(
+                f"On {when:%Y-%m-%d}, visit number {visit.number}{about_en} exceeded the {visit.allowed} "
+                f"allowed, a “run at most once” violation. Reason recorded: {visit.reason}"
+            ),
+            evidence=(("Run at most once / 最多跑一次", reverse("supervision_visits")),),
+        )
