@@ -164,3 +164,9 @@ def test_a_rating_after_30_days_is_refused_on_the_page(client, approved, applica
     sign_in(client, applicant.person.user)
     page = client.get(reverse("ratings_rate_application", args=[approved.uid]))
     assert page.status_code == 200 and 'name="level"' not in page.text
+
+
+def test_the_applicants_application_page_links_to_the_rating(client, approved, applicant):
+    sign_in(client, applicant.person.user)
+    page = client.get(reverse("my_application", args=[approved.uid]))
+    assert reverse("ratings_rate_application", args=[approved.uid]) in page.text
