@@ -114,10 +114,18 @@ app.conf.beat_schedule = {
         "task": "supervision.accountability.tasks.notify_late_meeting_actions",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Every night at 23:45 Shanghai time, when the day's work is done: snapshot
+    # every supervision metric for the city and each department (the countdown's
+    # nodes and /performance/ read these rows). A rerun replaces the day's rows.
+    "supervision-snapshot-metrics": {
+        "task": "supervision.countdown.tasks.snapshot_metrics_task",
+        "schedule": crontab(hour=23, minute=45),
+    },
 }
 app.autodiscover_tasks()
 # Tasks of supervision's subpackages (autodiscovery looks only at <app>.tasks).
 app.autodiscover_tasks(["supervision.accountability"])
+app.autodiscover_tasks(["supervision.countdown"])
 
 
 def _make_file_broker_folders() -> None:

@@ -14,7 +14,7 @@ from services.models import Department
 from supervision.countdown.charts import Chart, line_chart
 from supervision.countdown.metrics import METRICS
 from supervision.countdown.models import MetricSnapshot, Target
-from supervision.services import countdown_nodes
+from supervision.services import NODE_STEP_DAYS, countdown_nodes
 
 ONE_PLACE = Decimal("0.1")
 PERFORMANCE_DAYS = 60
@@ -157,24 +157,29 @@ class MissedNode:
 
 
 def missed_nodes_for_accountability(day: datetime.date) -> list[MissedNode]:
-    """The departments behind on a node that falls on `day`, for every target (three queries).
-    Read once the day's snapshots are taken."""
-    targets = [
-        target for target in _targets().filter(start_on__lte=day, due_on__gte=day)
-        if day in countdown_nodes(target.start_on, target.due_on)
-    ]
-    if not targets:
+    """The departments behind on each target's latest node in the 10 days up to `day` (three queries).
+
+    A node is judged by the snapshots of its own day, taken late that evening, so a run in the
+    morning finds yesterday's node; a node stays on offer for 10 days, and `MissedNode.key`
+    names it so that the same miss is proposed once."""
+    window_start = day - datetime.timedelta(days=NODE_STEP_DAYS - 1)
+    node_days = {}
+    for target in _targets().filter(start_on__lte=day, due_on__gte=window_start):
+        days = [node for node in countdown_nodes(target.start_on, target.due_on) if window_start <= node <= day]
+        if days:
+            node_days[target] = days[-1]
+    if not node_days:
         return []
-    values = _load([t.metric for t in targets], min(t.start_on for t in targets), day)
+    values = _load([t.metric for t in node_days], min(t.start_on for t in node_days), day)
     departments = Department.objects.in_bulk()
     missed = []
-    for target in targets:
-        node = next(row for row in _countdown(target, day, values, departments).nodes if row.day == day)
+    for target, node_day in node_days.items():
+        node = next(row for row in _countdown(target, day, values, departments).nodes if row.day == node_day)
         for department in node.behind:
             missed.append(
                 MissedNode(
-                    target=target, day=day, department=department, expected=node.expected,
-                    value=values[(target.metric, department.pk)][day],
+                    target=target, day=node_day, department=department, expected=node.expected,
+                    value=values[(target.metric, department.pk)][node_day],
                 )
             )
     return missed

@@ -55,8 +55,10 @@ def test_missed_nodes_are_offered_for_accountability(supervisor, online_trajecto
     assert [(m.target, m.department, m.value) for m in missed] == [(online, other_department, Decimal("40.0"))]
     assert missed[0].key == f"countdown:{online.pk}:2026-11-20:housing"
     assert missed[0].expected > missed[0].value
-    # Not a node: nothing.
-    assert missed_nodes_for_accountability(D(2026, 11, 21)) == []
+    # The morning after (the node's snapshots are taken in the evening) it is still on offer, under the same key.
+    assert [m.key for m in missed_nodes_for_accountability(D(2026, 11, 21))] == [missed[0].key]
+    # Before the countdown's first node: nothing.
+    assert missed_nodes_for_accountability(D(2026, 10, 10)) == []
 
 
 def test_the_supervisor_sees_the_countdown(english, supervisor, online_trajectory):
