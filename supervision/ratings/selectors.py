@@ -19,6 +19,8 @@ from supervision.ratings.models import GOOD_LEVELS, Appeal, Case, CaseState, Com
 Role = StaffRole.Role
 CASE_ROLES = (Role.APPROVER, Role.HEAD)
 LIST_LIMIT = 200
+# The staff case list shows the rates of this many days, today included.
+RATES_PERIOD_DAYS = 30
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -127,3 +129,27 @@ def tracked_complaint(number: str, code: str) -> Complaint | None:
         return None
     return complaint
 
+
+
+def awaiting_rating(user, *, today: date):
+    """(applications, visits) `user` was served in and may still rate: decided within the rating
+    window and not rated yet. Two queries."""
+    from datetime import timedelta
+
+    from approvals.models import Application, Visit
+    from supervision.ratings.rules import RATING_WINDOW_DAYS
+    from supervision.selectors import start_of
+
+    since = start_of(today - timedelta(days=RATING_WINDOW_DAYS))
+    applications = list(
+        Application.objects.visible_to_applicant(user)
+        .filter(state__in=("approved", "denied", "not_accepted"), decided_at__gte=since, rating__isnull=True)
+        .select_related("item_version", "department")
+        .order_by("-decided_at")[:LIST_LIMIT]
+    )
+    visits = list(
+        Visit.objects.filter(person__user=user, at__gte=since, rating__isnull=True, department__isnull=False)
+        .select_related("item_version", "department")
+        .order_by("-at")[:LIST_LIMIT]
+    )
+    return applications, visits

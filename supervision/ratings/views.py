@@ -4,6 +4,8 @@ complaint at /complaints/new/ and its status at /track/complaint/. Staff:
 /supervision/ratings/ (the cases of their department; supervisors all) and a
 case page (callback, fix, appeal); window clerks: a visit's rating QR."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -39,7 +41,11 @@ def mine(request):
     return render(
         request,
         "supervision/ratings/mine.html",
-        {"ratings": selectors.ratings_of(request.user), "complaints": selectors.complaints_of(request.user)},
+        {
+            "ratings": selectors.ratings_of(request.user),
+            "complaints": selectors.complaints_of(request.user),
+            "to_rate": selectors.awaiting_rating(request.user, today=timezone.localdate()),
+        },
     )
 
 
@@ -181,6 +187,10 @@ def track_complaint(request):
     return render(request, "supervision/ratings/track_complaint.html", {"form": form, "complaint": complaint})
 
 
+def _percent(share):
+    return None if share is None else round(float(share) * 100, 1)
+
+
 # -- staff ---------------------------------------------------------------------------------------
 
 
@@ -189,6 +199,11 @@ def cases(request):
     if not (has_role(request.user, StaffRole.Role.SUPERVISOR) or has_role(request.user, services.CASE_ROLES)):
         raise PermissionDenied
     supervisor = has_role(request.user, StaffRole.Role.SUPERVISOR)
+    today = timezone.localdate()
+    since = today - timedelta(days=selectors.RATES_PERIOD_DAYS - 1)
+    satisfaction = selectors.satisfaction_by_department(since=since, until=today)
+    callbacks = selectors.callback_rate_by_department(since=since, until=today)
+    key = None if supervisor else (services.departments_for(request.user, services.CASE_ROLES) or [None])[0]
     return render(
         request,
         "supervision/ratings/cases.html",
@@ -196,6 +211,9 @@ def cases(request):
             "cases": list(selectors.cases_for(request.user)[: selectors.LIST_LIMIT]),
             "appeals": list(selectors.pending_appeals()) if supervisor else [],
             "supervisor": supervisor,
+            "since": since,
+            "satisfaction": _percent(satisfaction.get(key)),
+            "callback_rate": _percent(callbacks.get(key)),
         },
     )
 

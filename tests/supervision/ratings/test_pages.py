@@ -170,3 +170,29 @@ def test_the_applicants_application_page_links_to_the_rating(client, approved, a
     sign_in(client, applicant.person.user)
     page = client.get(reverse("my_application", args=[approved.uid]))
     assert reverse("ratings_rate_application", args=[approved.uid]) in page.text
+
+
+def test_my_office_lists_what_waits_for_a_rating(client, approved, visit, applicant, outsider):
+    sign_in(client, applicant.person.user)
+    page = client.get(reverse("ratings_mine")).text
+    assert reverse("ratings_rate_application", args=[approved.uid]) in page
+    assert reverse("ratings_rate_visit", args=[visit.pk]) in page
+    client.logout()
+    sign_in(client, outsider)
+    page = client.get(reverse("ratings_mine")).text
+    assert reverse("ratings_rate_application", args=[approved.uid]) not in page
+    assert client.get(reverse("ratings_rate_visit", args=[visit.pk])).status_code == 404
+
+
+def test_the_rate_visit_page_rates_the_visit(client, visit, applicant):
+    sign_in(client, applicant.person.user)
+    url = reverse("ratings_rate_visit", args=[visit.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"level": Level.SATISFIED, "tags": ["fast"]}).status_code == 302
+    assert Rating.objects.get().visit == visit
+
+
+def test_the_cases_page_shows_the_department_rates(client, bad_case, approver, english):
+    sign_in(client, approver)
+    page = client.get(reverse("ratings_cases")).text
+    assert "Real-name bad ratings called back" in page and "0.0%" in page
