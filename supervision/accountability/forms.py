@@ -58,12 +58,17 @@ class CaseStepForm(forms.Form):
 
 
 class CaseDecideForm(CaseStepForm):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect, required=False)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect, required=False
+    )
     notice_title_zh = forms.CharField(label=_("Notice title (Chinese)"), max_length=200, required=False)
     notice_title_en = forms.CharField(label=_("Notice title (English)"), max_length=200, required=False)
     notice_text_zh = forms.CharField(
         label=_("Notice public text (Chinese)"),
-        help_text=_("Only for criticism in a public notice. Name the department and the facts; never an applicant's name, ID number or phone."),
+        help_text=_(
+            "Only for criticism in a public notice. Name the department and the facts; "
+            "never an applicant's name, ID number or phone."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )

@@ -57,7 +57,9 @@ class AccountabilityCase(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["source_key"], condition=~Q(source_key=""), name="accountability_one_case_per_fact"),
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~Q(source_key=""), name="accountability_one_case_per_fact"
+            ),
             models.CheckConstraint(
                 condition=Q(decision="") | Q(state__in=[State.DECIDED, State.CLOSED]),
                 name="accountability_decision_only_when_decided",
@@ -81,7 +83,9 @@ class AccountabilityEvent(models.Model):
     action = models.CharField(_("step"), max_length=10, choices=Action.choices)
     from_state = models.CharField(max_length=10, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=10, choices=State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
     evidence = models.JSONField(_("evidence links"), default=list, blank=True)
     at = models.DateTimeField(_("time"))
@@ -126,7 +130,9 @@ class FeedbackMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     attendees = models.TextField(_("attendees"))
     reports = models.TextField(_("reports discussed"), blank=True)
-    cases = models.ManyToManyField(AccountabilityCase, blank=True, related_name="meetings", verbose_name=_("cases discussed"))
+    cases = models.ManyToManyField(
+        AccountabilityCase, blank=True, related_name="meetings", verbose_name=_("cases discussed")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded"))
 

@@ -80,7 +80,7 @@ def is_accepted_reason(reason: str) -> bool:
 
 
 def visit_violations(day: datetime.date) -> Iterable[Proposal]:
-    """"Run at most once" violations in the last `rules.LOOKBACK_DAYS` days up to `day`, whose reason supervision does not accept."""
+    """"Run at most once" violations of the last `rules.LOOKBACK_DAYS` days, unless supervision accepts the reason."""
     since = day - datetime.timedelta(days=rules.LOOKBACK_DAYS)
     visits = (
         Visit.objects.filter(
