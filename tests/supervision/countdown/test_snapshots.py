@@ -70,3 +70,19 @@ def test_a_day_before_any_list_has_no_rates(item):
 
 def test_the_beat_task_snapshots_today(world):
     assert snapshot_metrics_task() == MetricSnapshot.objects.filter(day=D(2026, 11, 26)).count() > 0
+
+
+def test_satisfaction_comes_from_the_ratings_as_a_percentage(item, other_item, applicant, department):
+    from supervision.ratings.models import Rating
+
+    levels = [5, 4, 3, 2]  # three good of four in the market
+    for level in levels:
+        application = make_application(item, applicant, State.APPROVED, due_on=D(2026, 11, 20), decided_at=at(D(2026, 11, 19)))
+        Rating.objects.create(
+            level=level, application=application, person=applicant.person, channel="online",
+            department=department, rated_on=D(2026, 11, 25),
+        )
+    snapshot_metrics(day=D(2026, 11, 26))
+    values = _values(D(2026, 11, 26))
+    assert values[("satisfaction", department.pk)] == Decimal("75.0")
+    assert values[("satisfaction", None)] == Decimal("75.0")
