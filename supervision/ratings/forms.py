@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from approvals.models import Visit
 from services.models import Department
 from supervision.ratings.models import Complaint, Level
 from supervision.ratings.rules import ALL_TAGS
@@ -69,6 +70,10 @@ class ComplaintForm(forms.Form):
         label=_("Query code of the application"), required=False, max_length=8,
         help_text=_("It proves the application is yours when you are not signed in."),
     )
+    visit = forms.ModelChoiceField(
+        label=_("Your visit to the window"), queryset=Visit.objects.none(), required=False,
+        help_text=_("Only for a complaint about a visit; sign in to see your visits."),
+    )
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("code"), required=False)
     item_code = forms.CharField(
         label=_("Code of the service item"), required=False, max_length=40,
@@ -83,6 +88,14 @@ class ComplaintForm(forms.Form):
     attachment = forms.FileField(
         label=_("A file (optional)"), required=False, help_text=_("PDF, JPG or PNG; its content is checked.")
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            self.fields["visit"].queryset = (
+                Visit.objects.filter(person__user=user, department__isnull=False).select_related("department").order_by("-at")
+            )
+        self.fields["visit"].label_from_instance = lambda visit: f"{visit.at:%Y-%m-%d} {visit.department.name}"
 
 
 class TrackComplaintForm(forms.Form):

@@ -147,7 +147,7 @@ def rate_by_token(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
-    form = forms.ComplaintForm(request.POST or None, request.FILES or None)
+    form = forms.ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         application = item = None
@@ -165,6 +165,7 @@ def complaint_new(request):
             complaint = services.complaint_file(
                 about=data["about"], text=data["text"], filer=request.user if request.user.is_authenticated else None,
                 name=data["name"], contact=data["contact"], application=application, department=data["department"],
+                visit=data["visit"] if data["about"] == Complaint.About.VISIT else None,
                 item=item, upload=data["attachment"], at=timezone.now(),
             )
         except ValidationError as exc:

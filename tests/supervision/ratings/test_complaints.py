@@ -77,3 +77,14 @@ def test_another_departments_staff_do_not_see_the_complaint_case(client, departm
     client.logout()
     sign_in(client, approver)
     assert client.get(reverse("ratings_case", args=[case.pk])).status_code == 200
+
+
+def test_a_signed_in_person_complains_about_their_visit_and_not_anothers(client, visit, applicant, outsider, department):
+    sign_in(client, outsider)
+    client.post(reverse("complaints_new"), {"about": "visit", "visit": visit.pk, "text": "Long wait."})
+    assert not Complaint.objects.exists()
+    client.logout()
+    sign_in(client, applicant.person.user)
+    client.post(reverse("complaints_new"), {"about": "visit", "visit": visit.pk, "text": "Long wait."})
+    complaint = Complaint.objects.get()
+    assert complaint.visit == visit and complaint.department == department
