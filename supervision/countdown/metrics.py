@@ -71,7 +71,8 @@ def _on_time(day: datetime.date) -> Values:
 def _ratings(read) -> Callable[[datetime.date], Values]:
     def compute(day: datetime.date) -> Values:
         since, until = _window(day)
-        return {key: None if share is None else _percent(share * 100) for key, share in read(since=since, until=until).items()}
+        shares = read(since=since, until=until)  # fractions of 1
+        return {key: None if share is None else _percent(share * 100) for key, share in shares.items()}
 
     return compute
 
@@ -79,10 +80,22 @@ def _ratings(read) -> Callable[[datetime.date], Values]:
 METRICS: dict[str, Metric] = {
     metric.code: metric
     for metric in (
-        Metric(MetricCode.ONLINE, _list_rate("online_rate"), _("Share of the items on the list that can be applied for online.")),
-        Metric(MetricCode.FULL_ONLINE, _list_rate("full_online_rate"), _("Share of the items on the list done with no visit.")),
-        Metric(MetricCode.ONE_VISIT, _list_rate("at_most_one_visit_rate"), _("Share of the items on the list needing at most one visit.")),
-        Metric(MetricCode.ON_TIME, _on_time, _("Share of the decisions of the last 30 days made on or before their due date.")),
+        Metric(
+            MetricCode.ONLINE, _list_rate("online_rate"),
+            _("Share of the items on the list that can be applied for online."),
+        ),
+        Metric(
+            MetricCode.FULL_ONLINE, _list_rate("full_online_rate"),
+            _("Share of the items on the list done with no visit."),
+        ),
+        Metric(
+            MetricCode.ONE_VISIT, _list_rate("at_most_one_visit_rate"),
+            _("Share of the items on the list needing at most one visit."),
+        ),
+        Metric(
+            MetricCode.ON_TIME, _on_time,
+            _("Share of the decisions of the last 30 days made on or before their due date."),
+        ),
         Metric(
             MetricCode.SATISFACTION, _ratings(rating_selectors.satisfaction_by_department),
             _("Share of the ratings of the last 30 days that are fairly satisfied or better."),
