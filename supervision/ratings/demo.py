@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from approvals.models import Application, Visit
-from approvals.workflow import State
 from portal.models import User
 from services.models import Department
 from supervision.ratings import services

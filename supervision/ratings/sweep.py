@@ -61,11 +61,12 @@ def sweep_cases(*, at: datetime) -> dict:
     supervisors = list(
         User.objects.filter(staff_roles__role=StaffRole.Role.SUPERVISOR, is_active=True).distinct()
     )
-    news: dict[int, tuple[User, int]] = {}
+    # One message per person, however many of their cases ran late.
+    news: dict[int, User] = {}
     for escalation in created:
         for user in [*heads[escalation.case.department_id], *supervisors]:
-            news[user.pk] = (user, news.get(user.pk, (user, 0))[1] + 1)
-    for user, count in news.values():
+            news[user.pk] = user
+    for user in news.values():
         notify(
             recipients=[user],
             subject=_("Rectification cases past their limit"),

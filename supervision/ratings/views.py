@@ -49,7 +49,7 @@ def mine(request):
     )
 
 
-def _rate(request, *, subject, rate, template_context):
+def _rate(request, *, rate, template_context):
     form = forms.SignedInRatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +78,7 @@ def rate_application(request, uid):
     def rate(**kwargs):
         return services.rating_for_application(application=application, **kwargs)
 
-    return _rate(request, subject=application, rate=rate, template_context={"application": application})
+    return _rate(request, rate=rate, template_context={"application": application})
 
 
 @login_required
@@ -91,7 +91,7 @@ def rate_visit(request, pk):
     def rate(**kwargs):
         return services.rating_for_visit(visit=visit, **kwargs)
 
-    return _rate(request, subject=visit, rate=rate, template_context={"visit": visit})
+    return _rate(request, rate=rate, template_context={"visit": visit})
 
 
 @login_required
