@@ -41,7 +41,10 @@ def test_a_city_target_counts_down_to_its_due_date(supervisor, online_trajectory
 
 def test_the_value_needed_is_spread_over_the_nodes_ahead(supervisor, department):
     snap(D(2026, 11, 1), "on_time", department, 80)
-    target(supervisor, metric="on_time", department=department, value="98", start_on=D(2026, 11, 1), due_on=D(2026, 12, 31))
+    target(
+        supervisor, metric="on_time", department=department, value="98", start_on=D(2026, 11, 1),
+        due_on=D(2026, 12, 31),
+    )
     [countdown] = countdowns(today=TODAY)
     ahead = [node for node in countdown.nodes if not node.passed]
     assert [n.day for n in ahead] == [D(2026, 12, 1), D(2026, 12, 11), D(2026, 12, 21), D(2026, 12, 31)]
@@ -105,7 +108,10 @@ def test_the_supervisor_sets_a_target(english, supervisor, department):
     sign_in(english, supervisor)
     response = english.post(
         reverse("countdown_target_create"),
-        {"metric": "full_online", "department": department.pk, "value": "50", "start_on": "2026-11-01", "due_on": "2026-12-31"},
+        {
+            "metric": "full_online", "department": department.pk, "value": "50",
+            "start_on": "2026-11-01", "due_on": "2026-12-31",
+        },
     )
     assert response.status_code == 302 and response["Location"] == URL
     created = Target.objects.get()
@@ -136,7 +142,9 @@ def test_the_supervisor_changes_a_target(english, supervisor):
     sign_in(english, supervisor)
     url = reverse("countdown_target_edit", args=[online.pk])
     assert 'value="2026-11-30"' in english.get(url).content.decode()
-    response = english.post(url, {"metric": "online", "value": "99.5", "start_on": "2026-10-09", "due_on": "2026-12-10"})
+    response = english.post(
+        url, {"metric": "online", "value": "99.5", "start_on": "2026-10-09", "due_on": "2026-12-10"}
+    )
     assert response.status_code == 302
     online.refresh_from_db()
     assert (online.value, online.due_on) == (Decimal("99.5"), D(2026, 12, 10))

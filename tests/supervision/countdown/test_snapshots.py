@@ -77,7 +77,9 @@ def test_satisfaction_comes_from_the_ratings_as_a_percentage(item, other_item, a
 
     levels = [5, 4, 3, 2]  # three good of four in the market
     for level in levels:
-        application = make_application(item, applicant, State.APPROVED, due_on=D(2026, 11, 20), decided_at=at(D(2026, 11, 19)))
+        application = make_application(
+            item, applicant, State.APPROVED, due_on=D(2026, 11, 20), decided_at=at(D(2026, 11, 19))
+        )
         Rating.objects.create(
             level=level, application=application, person=applicant.person, channel="online",
             department=department, rated_on=D(2026, 11, 25),
