@@ -82,6 +82,9 @@ PUBLIC = {
     "license_verify": "a license's public status page (the QR target; the holder's name masked)",
     "license_verify_lookup_old_spelling": "a redirect to license_verify_lookup from the first release's address",
     "licenses_old_spelling": "a redirect from the first release's /me/licences/ and /staff/licences/ (the target checks)",
+    "accountability_notices": "published notices of criticism (通报批评): departments and facts, no applicant's data",
+    "accountability_notice": "one published notice of criticism",
+    "performance": "the city's and each department's public figures and charts (totals only)",
 }
 
 SIGN_IN_URLS = ("account_login", "admin:login")
@@ -378,6 +381,41 @@ PROTECTED: dict[str, Guarded] = {
     # -- supervision -----------------------------------------------------------------------------------------
     "supervision_visits": Guarded("supervisor", outsiders=("other_citizen", "approver", "clerk")),
     "supervision_overdue": Guarded("supervisor", outsiders=("other_citizen", "approver", "head", "clerk")),
+    "accountability_cases": Guarded(
+        "supervisor", outsiders=("other_citizen", "clerk"), blind=("other_head",),
+        markers=lambda w: [w.accountability_case.number],
+    ),
+    "countdown": Guarded(
+        "supervisor", outsiders=("other_citizen", "clerk", "list_admin"), blind=("other_head",),
+        markers=lambda w: [reverse("countdown_target_edit", args=[w.target.pk])],
+    ),
+    "countdown_target_create": Guarded("supervisor", outsiders=("other_citizen", "clerk", "head", "approver")),
+    "countdown_target_edit": Guarded(
+        "supervisor", kwargs=lambda w: {"pk": w.target.pk}, methods=("GET", "POST"),
+        post=lambda w: {"metric": "on_time", "department": str(w.other_department.pk), "value": "1",
+                        "start_on": "2026-11-26", "due_on": "2026-12-30"},
+        owner_status=(200,), outsiders=("other_citizen", "clerk", "head", "approver", "other_head"),
+    ),
+    "accountability_case_new": Guarded("supervisor", outsiders=("other_citizen", "clerk", "head", "approver")),
+    "accountability_case": Guarded(
+        "supervisor", kwargs=lambda w: {"number": w.accountability_case.number},
+        outsiders=("other_citizen", "clerk", "other_head", "other_approver"),
+    ),
+    "accountability_case_step": Guarded(
+        "supervisor", kwargs=lambda w: {"number": w.accountability_case.number, "action": "findings"},
+        methods=("POST",), post=lambda w: {"note": "an outsider's findings"}, owner_status=(302,),
+        outsiders=("other_citizen", "clerk", "other_head", "other_approver"),
+    ),
+    "accountability_meetings": Guarded("supervisor", outsiders=("other_citizen", "clerk", "head", "other_head")),
+    "accountability_meeting_new": Guarded("supervisor", outsiders=("other_citizen", "clerk", "head", "other_head")),
+    "accountability_meeting": Guarded(
+        "supervisor", kwargs=lambda w: {"pk": w.meeting.pk}, outsiders=("other_citizen", "clerk", "other_head"),
+    ),
+    "accountability_action_done": Guarded(
+        "head", kwargs=lambda w: {"pk": w.meeting_action.pk}, methods=("POST",),
+        post=lambda w: {f"a{w.meeting_action.pk}-note": "done by an outsider"}, owner_status=(302,),
+        outsiders=("other_citizen", "clerk", "other_head", "approver"),
+    ),
     # -- OpenID Connect: allauth's authorization endpoint with the portal's rules; without a client's request
     # the signed-in user gets allauth's error page ---------------------------------------------------------
     "oidc_authorization": Guarded("citizen"),
@@ -407,6 +445,8 @@ CSRF_REPRESENTATIVES = {
     "staff licenses": "staff_license_action",
     "staff calendar": "staff_calendar_notice",
     "admin": "admin:seals_seal_issue",
+    "accountability": "accountability_case_step",
+    "countdown": "countdown_target_edit",
 }
 
 
@@ -647,6 +687,43 @@ def _build_world() -> SimpleNamespace:
     w.import_job = list_services.import_start(
         actor=w.list_admin, file_name="清单导入-c41d.csv", data=export, background=False, at=NOW
     )
+
+    # Supervision: an accountability case about the department, a feedback meeting with an action for its
+    # head, and a notice of criticism published about the other department.
+    from supervision.accountability import services as accountability
+    from supervision.accountability.workflow import Action, Decision
+
+    w.accountability_case = accountability.case_open(
+        actor=w.supervisor, department=w.department, facts_zh="窗口多次要求补交材料。",
+        facts_en="The window asked for materials again and again.", evidence=[("暗访", "/supervision/visits/")], at=NOW,
+    )
+    w.meeting = accountability.meeting_record(
+        actor=w.supervisor, held_on=NOW.date(), title="督查反馈会-5b1e", attendees="督查、市场监督管理局",
+        reports="", cases=[w.accountability_case],
+        decisions=[{"description": "使用一次性告知单。", "owner": w.head, "working_days": 10}], at=NOW,
+    )
+    w.meeting_action = w.meeting.actions.get()
+    criticised = accountability.case_open(
+        actor=w.supervisor, department=w.other_department, facts_zh="办件超期。", facts_en="Overdue work.",
+        evidence=[("超期办件", "/supervision/overdue/")], at=NOW,
+    )
+    accountability.case_step(case=criticised, actor=w.supervisor, action=Action.FINDINGS, note="属实。", at=NOW)
+    accountability.case_step(
+        case=criticised, actor=w.supervisor, action=Action.DECIDE, decision=Decision.CRITICISM, note="通报。",
+        notice_title_zh="关于办件超期的通报", notice_title_en="Notice on overdue work",
+        notice_text_zh="经督查核实，办件超期，予以通报批评。", notice_text_en="Overdue work; criticised.", at=NOW,
+    )
+    w.published_notice = criticised.notice
+
+    # A countdown target for the department.
+    from decimal import Decimal
+
+    from supervision.countdown import services as countdown
+
+    w.target = countdown.target_create(
+        actor=w.supervisor, metric="on_time", value=Decimal("98"), department=w.department,
+        start_on=NOW.date(), due_on=NOW.date().replace(day=30),
+    )
     return w
 
 
@@ -851,6 +928,7 @@ PUBLIC_URLS = {
     "api_catalogue_item": lambda w: {"code": w.drafted_item.code},
     "calendar_year": lambda w: {"year": 2026},
     "license_verify": lambda w: {"number": w.license.number},
+    "accountability_notice": lambda w: {"number": w.published_notice.number},
     "licenses_old_spelling": lambda w: {"area": "me", "rest": f"{w.license.number}/"},
 }
 

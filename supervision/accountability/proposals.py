@@ -114,3 +114,34 @@ def visit_violations(day: datetime.date) -> Iterable[Proposal]:
             ),
             evidence=(("Run at most once / 最多跑一次", reverse("supervision_visits")),),
         )
+
+
+def missed_countdown_nodes(day: datetime.date) -> Iterable[Proposal]:
+    """Departments below the plan of a countdown target on one of its 10-day nodes."""
+    from django.utils import translation
+
+    from supervision.countdown.models import MetricCode
+    from supervision.countdown.selectors import missed_nodes_for_accountability
+
+    for missed in missed_nodes_for_accountability(day):
+        target, department = missed.target, missed.department
+        metric = MetricCode(target.metric)
+        with translation.override("zh-hans"):
+            label_zh = str(metric.label)
+        with translation.override("en"):
+            label_en = str(metric.label)
+        yield Proposal(
+            kind="countdown",
+            key=missed.key,
+            department=department,
+            facts_zh=(
+                f"倒计时目标“{label_zh}达到 {target.value}%”（{target.due_on:%Y-%m-%d} 到期）在 "
+                f"{missed.day:%Y-%m-%d} 节点应达到 {missed.expected}%，{department.name_zh}实际为 {missed.value}%。"
+            ),
+            facts_en=(
+                f"Countdown target \u201c{label_en} {target.value}%\u201d (due {target.due_on:%Y-%m-%d}) planned "
+                f"{missed.expected}% at the node of {missed.day:%Y-%m-%d}; "
+                f"{department.name_en or department.name_zh} had {missed.value}%."
+            ),
+            evidence=(("Countdown targets / 倒计时目标", reverse("countdown")),),
+        )

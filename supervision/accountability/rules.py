@@ -29,4 +29,5 @@ LOOKBACK_DAYS = 90
 PROPOSAL_SOURCES = [
     "supervision.accountability.proposals.overdue_applications",
     "supervision.accountability.proposals.visit_violations",
+    "supervision.accountability.proposals.missed_countdown_nodes",
 ]
