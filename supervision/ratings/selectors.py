@@ -87,7 +87,7 @@ def late_cases_for_accountability(day: date):
 def cases_for(user):
     """The cases `user` may work: a supervisor all; an approver or head their departments'; others none."""
     cases = Case.objects.select_related(
-        "department", "rating__item_version", "rating__department", "complaint"
+        "department", "rating__item_version", "rating__department", "rating__person__user", "complaint"
     ).order_by("state", "callback_due", "id")
     if has_role(user, Role.SUPERVISOR):
         return cases

@@ -44,7 +44,8 @@ def test_the_journey_from_a_bad_rating_to_the_rated_fix(client, approved, applic
     listing = client.get(reverse("ratings_cases"))
     assert listing.status_code == 200 and reverse("ratings_case", args=[case.pk]) in listing.text
     url = reverse("ratings_case", args=[case.pk])
-    assert "Asked twice for the lease." in client.get(url).text
+    detail = client.get(url).text
+    assert "Asked twice for the lease." in detail and "王小明" in detail  # a real-name rating: whom to call
     assert client.post(url, {"action": "callback", "result": "Called 王小明; the lease was asked twice."}).status_code == 302
     assert client.post(url, {"action": "fix", "text": "The checklist now names the lease once."}).status_code == 302
     case.refresh_from_db()
