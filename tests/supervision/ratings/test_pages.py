@@ -197,3 +197,12 @@ def test_the_cases_page_shows_the_department_rates(client, bad_case, approver, e
     sign_in(client, approver)
     page = client.get(reverse("ratings_cases")).text
     assert "Real-name bad ratings called back" in page and "0.0%" in page
+
+
+def test_an_anonymous_bad_rating_does_not_name_the_rater_to_the_department(client, approved, applicant, approver):
+    rating = services.rating_for_application(
+        application=approved, user=applicant.person.user, level=Level.VERY_DISSATISFIED, real_name=False, at=NOW
+    )
+    sign_in(client, approver)
+    page = client.get(reverse("ratings_case", args=[rating.case.pk])).text
+    assert "王小明" not in page and applicant.email not in page
