@@ -517,6 +517,10 @@ def _extended_while_stopped(days: int):
     )
 
 
+_DECISIONS = (Action.APPROVE, Action.DENY)
+_RATE_PROMPT = gettext_lazy("How did we do? Rate this service within 30 days: {url}")
+
+
 def _tell_applicant(application: Application, action: str, *, note: str = "", days: int | None = None) -> None:
     template = _APPLICANT_NEWS.get(action)
     recipients = applicant_users(application)
@@ -525,14 +529,19 @@ def _tell_applicant(application: Application, action: str, *, note: str = "", da
     if action == Action.EXTEND and application.due_on is None:
         template = _extended_while_stopped(days or 0)
     due = lazy_long_date(application.due_on) if application.due_on else "—"
+    body = format_lazy(
+        template, number=application.tracking_number, code=application.query_code, due=due, note=note, days=days
+    )
+    if action in _DECISIONS:
+        # 一事一评: a decision asks the applicant to rate the service (supervision's rating page).
+        rate = settings.SITE_URL.rstrip("/") + reverse("ratings_rate_application", args=[application.uid])
+        body = format_lazy("{} {}", body, format_lazy(_RATE_PROMPT, url=rate))
     notify(
         recipients=recipients,
         subject=format_lazy(
             "{}: {}", application.tracking_number or "", Action(action).label
         ),
-        body=format_lazy(
-            template, number=application.tracking_number, code=application.query_code, due=due, note=note, days=days
-        ),
+        body=body,
         link=reverse("my_application", args=[application.uid]),
     )
 

@@ -20,6 +20,7 @@ STAFF_NAV = [
     ("list_admin", _("Approval list"), {"list_admin"}),
     ("supervision_visits", _("Supervision"), {"supervisor"}),
     ("supervision_overdue", _("Overdue work"), {"supervisor"}),
+    ("ratings_cases", _("Ratings and complaints"), {"approver", "head", "supervisor"}),
     ("accountability_cases", _("Accountability"), {"supervisor", "head"}),
     ("accountability_meetings", _("Feedback meetings"), {"supervisor"}),
     ("countdown", _("Countdown targets"), {"supervisor", "head"}),

@@ -85,6 +85,9 @@ PUBLIC = {
     "accountability_notices": "published notices of criticism (通报批评): departments and facts, no applicant's data",
     "accountability_notice": "one published notice of criticism",
     "performance": "the city's and each department's public figures and charts (totals only)",
+    "ratings_rate_token": "the window QR's one-time rating page: the token is the secret, unknown or used ones 404",
+    "complaints_new": "anyone may complain, signed in or not",
+    "track_complaint": "track a complaint by its number and query code (the code is the secret)",
 }
 
 SIGN_IN_URLS = ("account_login", "admin:login")
@@ -396,6 +399,33 @@ PROTECTED: dict[str, Guarded] = {
                         "start_on": "2026-11-26", "due_on": "2026-12-30"},
         owner_status=(200,), outsiders=("other_citizen", "clerk", "head", "approver", "other_head"),
     ),
+    "ratings_mine": Guarded(
+        "citizen", blind=("other_citizen", "approver"),
+        markers=lambda w: [reverse("ratings_mine_case", args=[w.rating_case.pk]), w.approved.tracking_number],
+    ),
+    "ratings_rate_application": Guarded(
+        "citizen", kwargs=lambda w: {"uid": w.approved.uid}, owner_status=(200, 302),
+        outsiders=("other_citizen", "approver", "clerk"),
+    ),
+    "ratings_rate_visit": Guarded(
+        "citizen", kwargs=lambda w: {"pk": w.visit.pk}, outsiders=("other_citizen", "approver", "clerk"),
+    ),
+    "ratings_mine_case": Guarded(
+        "citizen", kwargs=lambda w: {"pk": w.rating_case.pk}, outsiders=("other_citizen", "approver", "other_head"),
+    ),
+    "ratings_cases": Guarded(
+        "approver", outsiders=("other_citizen", "clerk"), blind=("other_approver", "other_head"),
+        markers=lambda w: [reverse("ratings_case", args=[w.rating_case.pk])],
+    ),
+    "ratings_case": Guarded(
+        "approver", kwargs=lambda w: {"pk": w.rating_case.pk}, methods=("GET", "POST"),
+        post=lambda w: {"action": "callback", "result": "an outsider's call", "reached": "on"}, owner_status=(200,),
+        outsiders=("other_citizen", "clerk", "other_approver", "other_head"),
+    ),
+    "ratings_window_qr": Guarded(
+        "clerk", kwargs=lambda w: {"pk": w.visit.pk}, methods=("POST",), owner_status=(200,),
+        outsiders=("other_citizen", "approver", "citizen"),
+    ),
     "accountability_case_new": Guarded("supervisor", outsiders=("other_citizen", "clerk", "head", "approver")),
     "accountability_case": Guarded(
         "supervisor", kwargs=lambda w: {"number": w.accountability_case.number},
@@ -447,6 +477,7 @@ CSRF_REPRESENTATIVES = {
     "admin": "admin:seals_seal_issue",
     "accountability": "accountability_case_step",
     "countdown": "countdown_target_edit",
+    "ratings": "ratings_case",
 }
 
 
@@ -715,6 +746,18 @@ def _build_world() -> SimpleNamespace:
     )
     w.published_notice = criticised.notice
 
+    # Ratings: the citizen rates the approved application 不满意 (its case opens for the department); their
+    # window visit is there to rate.
+    from approvals.models import Visit
+    from supervision.ratings import services as ratings
+
+    w.visit = Visit.objects.filter(person=w.citizen.person).order_by("pk").first()
+    w.rating = ratings.rating_for_application(
+        application=w.approved, user=w.citizen, level=2, tags=["slow"], comment="等了很久-8c2f", at=NOW,
+    )
+    w.rating_case = w.rating.case
+    w.rating_token = ratings.window_token_issue(visit=w.visit, actor=w.clerk, at=NOW)
+
     # A countdown target for the department.
     from decimal import Decimal
 
@@ -929,6 +972,7 @@ PUBLIC_URLS = {
     "calendar_year": lambda w: {"year": 2026},
     "license_verify": lambda w: {"number": w.license.number},
     "accountability_notice": lambda w: {"number": w.published_notice.number},
+    "ratings_rate_token": lambda w: {"token": w.rating_token},
     "licenses_old_spelling": lambda w: {"area": "me", "rest": f"{w.license.number}/"},
 }
 

@@ -145,3 +145,29 @@ def missed_countdown_nodes(day: datetime.date) -> Iterable[Proposal]:
             ),
             evidence=(("Countdown targets / 倒计时目标", reverse("countdown")),),
         )
+
+
+def late_rating_cases(day: datetime.date) -> Iterable[Proposal]:
+    """Bad-rating and complaint cases past their callback or fix limit (rules of supervision.ratings)."""
+    from supervision.ratings.selectors import late_cases_for_accountability
+
+    for case in late_cases_for_accountability(day):
+        if case.callback_at is None and case.callback_due < day:
+            limit, due = "callback", case.callback_due
+            what_zh, what_en = "回访核实", "callback"
+        else:
+            limit, due = "fix", case.fix_due
+            what_zh, what_en = "整改反馈", "rectification and feedback"
+        about_zh = "投诉" if case.complaint_id else "差评"
+        about_en = "complaint" if case.complaint_id else "bad rating"
+        yield Proposal(
+            kind="rating",
+            key=f"rating:{case.pk}:{limit}",
+            department=case.department,
+            facts_zh=f"{about_zh}整改案件 {case.pk} 的{what_zh}应于 {due:%Y-%m-%d} 前完成，截至 {day:%Y-%m-%d} 仍未完成。",
+            facts_en=(
+                f"The {what_en} of {about_en} case {case.pk} was due by {due:%Y-%m-%d}; "
+                f"on {day:%Y-%m-%d} it has not been done."
+            ),
+            evidence=(("Bad ratings and complaints / 差评和投诉", reverse("ratings_case", args=[case.pk])),),
+        )

@@ -30,4 +30,5 @@ PROPOSAL_SOURCES = [
     "supervision.accountability.proposals.overdue_applications",
     "supervision.accountability.proposals.visit_violations",
     "supervision.accountability.proposals.missed_countdown_nodes",
+    "supervision.accountability.proposals.late_rating_cases",
 ]

@@ -46,3 +46,15 @@ def test_the_chinese_message_for_an_extension_while_stopped(submitted, applicant
     workflow.application_extend(application=application, actor=head, days=1, note="需现场核查")
     body = _latest(applicant).body
     assert f"您的办件 {submitted.tracking_number} 的办理时限已延长 1 个工作日" in body and "需现场核查" in body
+
+
+def test_a_decision_asks_the_applicant_to_rate_the_service(submitted, applicant, approver, settings):
+    from django.urls import reverse
+
+    settings.SITE_URL = "https://onegate.example"
+    application = workflow.application_accept(application=submitted, actor=approver)
+    assert "https://onegate.example/me/ratings/" not in _latest(applicant).body  # not before a decision
+    workflow.application_approve(application=application, actor=approver)
+
+    rate = "https://onegate.example" + reverse("ratings_rate_application", args=[application.uid])
+    assert rate in _latest(applicant).body
