@@ -17,7 +17,8 @@ from tests.supervision.conftest import TODAY, at
 
 pytestmark = pytest.mark.django_db
 
-SUBJECT = "A feedback meeting's decision is late"
+# The owner's language is Chinese (the default): the message reads as they will read it.
+SUBJECT = "督查反馈会交办事项已逾期"
 
 
 @pytest.fixture
