@@ -1,0 +1,84 @@
+"""The half-monthly report's figures: hand-counted, by their own dates, deterministic."""
+
+from datetime import date, datetime
+
+import pytest
+
+from supervision.accountability.models import AccountabilityCase, AccountabilityEvent
+from tests.conftest import SHANGHAI
+from tests.supervision.conftest import at
+
+from supervision.reports.selectors import report_figures
+from supervision.services import half_month_period
+from tests.supervision.reports.conftest import FIRST, LAST
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(figures, code):
+    return next(row for row in figures["departments"] if row["code"] == code)
+
+
+def test_the_figures_equal_the_hand_count(period_world, department, other_department):
+    figures = report_figures(FIRST, LAST)
+
+    assert figures["first"] == "2026-11-01" and figures["last"] == "2026-11-15"
+    assert _row(figures, department.code) == {
+        "code": department.code,
+        "name_zh": department.name_zh,
+        "name_en": department.name_en,
+        "received": 3,
+        "decided": 2,
+        "on_time": 1,
+        "on_time_rate": "50.0",
+        "average_working_days": "5.0",  # (4 + 6) / 2
+        "visits": 2,
+        "violations": 1,
+        "ratings": 3,
+        "bad_ratings": 1,
+        "satisfaction": "66.7",
+        "rating_cases": 0,
+        "callback_rate": "0.0",
+        "complaints": 0,
+        "accountability_opened": 1,
+        "accountability_closed": 0,
+    }
+    housing = _row(figures, other_department.code)
+    assert housing["received"] == 1 and housing["decided"] == 0
+    assert housing["on_time_rate"] is None and housing["satisfaction"] is None
+    assert figures["city"]["received"] == 4
+    assert figures["city"]["on_time_rate"] == "50.0"
+    assert figures["city"]["satisfaction"] == "66.7"
+
+
+def test_a_re_run_for_a_past_period_gives_the_same_figures(period_world, time_machine):
+    before = report_figures(FIRST, LAST)
+    # Later work on the period's things: the accountability case is closed on 1 December; none of it happened within the period.
+    case = AccountabilityCase.objects.get()
+    AccountabilityEvent.objects.create(
+        case=case, action="close", from_state="decided", to_state="closed", at=at(date(2026, 12, 1))
+    )
+    time_machine.move_to(datetime(2026, 12, 20, 10, tzinfo=SHANGHAI))
+    assert report_figures(FIRST, LAST) == before
+
+
+def test_the_next_period_counts_what_happened_on_the_16th(period_world, department):
+    figures = report_figures(*half_month_period(date(2026, 11, 16)))
+    row = _row(figures, department.code)
+    assert figures["first"] == "2026-11-16" and figures["last"] == "2026-11-30"
+    assert row["decided"] == 1 and row["visits"] == 1 and row["violations"] == 1 and row["ratings"] == 1
+
+
+@pytest.mark.parametrize(
+    "day, period",
+    [
+        (date(2026, 11, 1), (date(2026, 11, 1), date(2026, 11, 15))),
+        (date(2026, 11, 15), (date(2026, 11, 1), date(2026, 11, 15))),
+        (date(2026, 11, 16), (date(2026, 11, 16), date(2026, 11, 30))),
+        (date(2027, 2, 16), (date(2027, 2, 16), date(2027, 2, 28))),
+        (date(2028, 2, 29), (date(2028, 2, 16), date(2028, 2, 29))),
+        (date(2026, 12, 31), (date(2026, 12, 16), date(2026, 12, 31))),
+    ],
+)
+def test_period_boundaries(day, period):
+    assert half_month_period(day) == period
