@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("supervision.ratings.urls")),
     path("", include("supervision.accountability.urls")),
     path("", include("supervision.countdown.urls")),
+    path("", include("supervision.reports.urls")),
 ]

@@ -1,0 +1,82 @@
+"""The reports page and the download: supervisors and department heads only."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from supervision.reports.models import HalfMonthReport
+from supervision.services import half_month_period
+from tests.conftest import NOW
+from tests.mfa import sign_in
+
+pytestmark = pytest.mark.django_db
+LIST = "/supervision/reports/"
+# The session, the user, their roles, and the reports: the same whatever their number.
+QUERIES = 4
+
+
+def _reports(seal, n: int) -> list[HalfMonthReport]:
+    reports, day = [], date(2026, 11, 15)
+    for index in range(n):
+        first, last = half_month_period(day)
+        name = default_storage.save(f"supervision/reports/test-{index}.pdf", ContentFile(b"%PDF-1.7 test"))
+        reports.append(
+            HalfMonthReport.objects.create(
+                first=first, last=last, figures={}, file=name, sha256="0" * 64, seal=seal, created_at=NOW,
+            )
+        )
+        day = first - timedelta(days=1)
+    return reports
+
+
+@pytest.fixture
+def report(seal):
+    return _reports(seal, 1)[0]
+
+
+def test_the_list_lives_where_the_navigation_says():
+    assert reverse("supervision_reports") == LIST
+
+
+@pytest.mark.parametrize("who", ["supervisor", "head"])
+def test_supervisors_and_heads_list_and_download_reports(english, report, who, request):
+    sign_in(english, request.getfixturevalue(who))
+    page = english.get(LIST)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert reverse("supervision_report_download", args=[report.pk]) in body
+    assert "<caption" in body and 'scope="col"' in body
+    download = english.get(reverse("supervision_report_download", args=[report.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert "no-store" in download["Cache-Control"]
+
+
+def test_nobody_else_gets_anything(client, report, applicant, outsider, approver, clerk, list_admin, other_approver):
+    download = reverse("supervision_report_download", args=[report.pk])
+    for url in (LIST, download):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for user in (applicant, outsider, approver, clerk, list_admin, other_approver):
+        sign_in(client, user)
+        for url in (LIST, download):
+            assert client.get(url).status_code in (403, 404), (user, url)
+        client.logout()
+
+
+def test_an_unknown_report_is_not_found(client, supervisor, report):
+    sign_in(client, supervisor)
+    assert client.get(reverse("supervision_report_download", args=[report.pk + 1])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_list_runs_a_fixed_number_of_queries(client, supervisor, seal, count, django_assert_num_queries):
+    _reports(seal, count)
+    sign_in(client, supervisor)
+    client.get(LIST)  # warm the session and per-user caches
+    with django_assert_num_queries(QUERIES):
+        assert client.get(LIST).status_code == 200
+
