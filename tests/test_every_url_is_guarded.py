@@ -399,6 +399,11 @@ PROTECTED: dict[str, Guarded] = {
                         "start_on": "2026-11-26", "due_on": "2026-12-30"},
         owner_status=(200,), outsiders=("other_citizen", "clerk", "head", "approver", "other_head"),
     ),
+    "supervision_reports": Guarded("supervisor", outsiders=("other_citizen", "clerk", "approver", "list_admin")),
+    "supervision_report_download": Guarded(
+        "supervisor", kwargs=lambda w: {"pk": w.report.pk},
+        outsiders=("other_citizen", "clerk", "approver", "list_admin", "other_approver"),
+    ),
     "ratings_mine": Guarded(
         "citizen", blind=("other_citizen", "approver"),
         markers=lambda w: [reverse("ratings_mine_case", args=[w.rating_case.pk]), w.approved.tracking_number],
@@ -766,6 +771,18 @@ def _build_world() -> SimpleNamespace:
     w.target = countdown.target_create(
         actor=w.supervisor, metric="on_time", value=Decimal("98"), department=w.department,
         start_on=NOW.date(), due_on=NOW.date().replace(day=30),
+    )
+
+    # An archived half-monthly report (the row and its file; the PDF itself is tested elsewhere).
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from supervision.reports.models import HalfMonthReport
+
+    w.report = HalfMonthReport.objects.create(
+        first=NOW.date().replace(day=1), last=NOW.date().replace(day=15), figures={}, sha256="0" * 64,
+        file=default_storage.save("supervision/reports/audit.pdf", ContentFile(b"%PDF-1.7 audit")),
+        seal=w.seal, created_at=NOW,
     )
     return w
 
