@@ -121,6 +121,14 @@ app.conf.beat_schedule = {
         "task": "supervision.countdown.tasks.snapshot_metrics_task",
         "schedule": crontab(hour=23, minute=45),
     },
+    # Every day at 06:30: on the first working day after a half month ends
+    # (the 15th or the month's last day), the half-monthly report of that
+    # period is made, sealed, archived and sent to supervisors and heads.
+    # Other days it does nothing; a period already reported is not made again.
+    "supervision-half-month-report": {
+        "task": "supervision.reports.tasks.make_due_report_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 app.autodiscover_tasks()
 # Tasks of supervision's subpackages (autodiscovery looks only at <app>.tasks).

@@ -24,6 +24,7 @@ STAFF_NAV = [
     ("accountability_cases", _("Accountability"), {"supervisor", "head"}),
     ("accountability_meetings", _("Feedback meetings"), {"supervisor"}),
     ("countdown", _("Countdown targets"), {"supervisor", "head"}),
+    ("supervision_reports", _("Half-monthly reports"), {"supervisor", "head"}),
     ("staff_licenses", _("Licenses issued"), {"approver", "head"}),
     ("seal_list", _("Seals"), {"head", "supervisor"}),
     ("staff_calendar", _("Calendar"), {"list_admin", "supervisor"}),

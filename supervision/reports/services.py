@@ -31,7 +31,7 @@ from supervision.reports.selectors import OFFICE_CODE, READER_ROLES, report_figu
 from supervision.services import half_month_period
 
 logger = logging.getLogger(__name__)
-TASK_NAME = "supervision.reports.tasks.make_due_report"
+TASK_NAME = "supervision.reports.tasks.make_due_report_task"
 OFFICE_NAME_ZH = "市一网通办督查室"
 OFFICE_NAME_EN = "OneGate Supervision Office"
 
