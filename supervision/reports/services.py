@@ -139,4 +139,7 @@ def make_due_report(*, today: datetime.date, at: datetime.datetime | None = None
     period = due_period(today)
     if period is None or HalfMonthReport.objects.filter(first=period[0], last=period[1]).exists():
         return None
-    return report_make(first=period[0], last=period[1], at=at)
+    try:
+        return report_make(first=period[0], last=period[1], at=at)
+    except IntegrityError:  # another run made it meanwhile (its file is kept, this one's removed)
+        return None

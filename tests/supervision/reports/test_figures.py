@@ -82,3 +82,26 @@ def test_the_next_period_counts_what_happened_on_the_16th(period_world, departme
 )
 def test_period_boundaries(day, period):
     assert half_month_period(day) == period
+
+
+def test_the_countdown_targets_of_the_period_come_with_their_nodes(period_world, supervisor, department):
+    from decimal import Decimal
+
+    from supervision.countdown import services as countdown
+    from supervision.services import countdown_nodes
+
+    countdown.target_create(
+        actor=supervisor, metric="on_time", value=Decimal("98"), department=department,
+        start_on=date(2026, 11, 26), due_on=date(2026, 12, 30),
+    )
+    assert report_figures(FIRST, LAST)["countdown"] == []  # it started after the period
+    figures = report_figures(date(2026, 11, 16), date(2026, 11, 30))
+    [target] = figures["countdown"]
+    assert target["goal"] == "98.0" and target["department"] == department.name_zh
+    assert [node["day"] for node in target["nodes"]] == [
+        day.isoformat() for day in countdown_nodes(date(2026, 11, 26), date(2026, 12, 30))
+    ]
+    # As of the period's last day: only the node of 30 November has been reached.
+    assert [(node["day"], node["passed"]) for node in target["nodes"]] == [
+        ("2026-11-30", True), ("2026-12-10", False), ("2026-12-20", False), ("2026-12-30", False),
+    ]

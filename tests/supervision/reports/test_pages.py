@@ -80,3 +80,11 @@ def test_the_list_runs_a_fixed_number_of_queries(client, supervisor, seal, count
     with django_assert_num_queries(QUERIES):
         assert client.get(LIST).status_code == 200
 
+
+
+def test_the_navigation_links_the_reports_for_their_readers_only(client, supervisor, approver):
+    sign_in(client, supervisor)
+    assert f'href="{LIST}"' in client.get(reverse("home")).content.decode()
+    client.logout()
+    sign_in(client, approver)
+    assert f'href="{LIST}"' not in client.get(reverse("home")).content.decode()
