@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import Application, Visit
 from approvals.workflow import CLOCKED_STATES
@@ -97,7 +98,7 @@ def visit_violations(day: datetime.date) -> Iterable[Proposal]:
             continue
         item = visit.item_version
         code = item.item.code if item else ""
-        when = visit.at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+        when = timezone.localtime(visit.at)
         about_zh = f"（{code} {item.name_zh}）" if item else ""
         about_en = f" ({code} {item.name_en or item.name_zh})" if item else ""
         yield Proposal(

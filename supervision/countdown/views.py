@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from approvals.forms import service_errors
 from portal.permissions import departments_for, has_role
 from supervision.countdown import selectors, services
 from supervision.countdown.forms import TargetForm
@@ -46,8 +47,7 @@ def _save(request, form, *, target=None):
         else:
             services.target_update(actor=request.user, target=target, **fields)
     except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        service_errors(error, form)
         return False
     return True
 

@@ -111,6 +111,27 @@ def complaints_of(user):
     return Complaint.objects.filter(filer=user).select_related("department", "case").order_by("-at", "-id")
 
 
+def cases_of_rater(user):
+    """The cases of `user`'s own ratings and complaints: what the rater or filer may read and rate."""
+    return Case.objects.select_related("rating__department", "complaint__department", "department").filter(
+        Q(rating__rater=user) | Q(complaint__filer=user)
+    )
+
+
+def application_for_complaint(user, *, tracking_number: str, query_code: str):
+    """The application a complaint names: one the signed-in user may see as applicant, else the one
+    whose query code was given (as on /track/). None when neither matches."""
+    from approvals.models import Application
+
+    candidates = Application.objects.filter(tracking_number=(tracking_number or "").strip())
+    application = None
+    if user is not None and user.is_authenticated:
+        application = candidates.filter(pk__in=Application.objects.visible_to_applicant(user).values("pk")).first()
+    if application is None:
+        application = candidates.filter(query_code=(query_code or "").strip().upper()).first()
+    return application
+
+
 def pending_appeals():
     return (
         Rating.objects.filter(appeal=Appeal.PENDING)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,21 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from approvals.forms import service_errors
 from approvals.models import Application, Visit
 from portal.models import StaffRole
 from portal.pdf import qr_svg
 from portal.permissions import has_role
 from services.models import ServiceItem
 from supervision.ratings import forms, selectors, services
-from supervision.ratings.models import Appeal, Case, Complaint
-
-
-def _errors_onto(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from supervision.ratings.models import Appeal, Complaint
 
 
 # -- citizens -------------------------------------------------------------------------------
@@ -59,7 +51,7 @@ def _rate(request, *, rate, template_context):
                 at=timezone.now(),
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            service_errors(exc, form)
         else:
             return redirect("ratings_mine")
     return render(request, "supervision/ratings/rate.html", {"form": form, **template_context})
@@ -97,18 +89,13 @@ def rate_visit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_case(request, pk):
-    case = get_object_or_404(
-        Case.objects.select_related("rating__department", "complaint__department", "department"), pk=pk
-    )
-    owner = case.rating.rater_id if case.rating_id else case.complaint.filer_id
-    if owner != request.user.pk:
-        raise Http404
+    case = get_object_or_404(selectors.cases_of_rater(request.user), pk=pk)
     form = forms.FixRatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_rate_fix(case=case, user=request.user, level=form.cleaned_data["level"], at=timezone.now())
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            service_errors(exc, form)
         else:
             return redirect("ratings_mine_case", pk=case.pk)
     return render(
@@ -135,7 +122,7 @@ def rate_by_token(request, token):
         except PermissionDenied:
             return render(request, "supervision/ratings/token_used.html", status=404)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            service_errors(exc, form)
         else:
             return render(request, "supervision/ratings/thanks.html")
     return render(request, "supervision/ratings/rate.html", {"form": form, "visit": visit, "public": True})
@@ -152,13 +139,9 @@ def complaint_new(request):
         data = form.cleaned_data
         application = item = None
         if data["about"] == Complaint.About.APPLICATION and data["tracking_number"]:
-            candidates = Application.objects.filter(tracking_number=data["tracking_number"].strip())
-            if request.user.is_authenticated:
-                application = candidates.filter(
-                    pk__in=Application.objects.visible_to_applicant(request.user).values("pk")
-                ).first()
-            if application is None:
-                application = candidates.filter(query_code=(data["query_code"] or "").strip().upper()).first()
+            application = selectors.application_for_complaint(
+                request.user, tracking_number=data["tracking_number"], query_code=data["query_code"]
+            )
         if data["about"] == Complaint.About.ITEM and data["item_code"]:
             item = ServiceItem.objects.filter(code=data["item_code"].strip().upper()).first()
         try:
@@ -169,7 +152,7 @@ def complaint_new(request):
                 item=item, upload=data["attachment"], at=timezone.now(),
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            service_errors(exc, form)
         else:
             # Shown once, here: the query code never goes into a URL.
             return render(request, "supervision/ratings/complaint_filed.html", {"complaint": complaint})
@@ -245,7 +228,7 @@ def case(request, pk):
                     decision=data["decision"],
                 )
         except ValidationError as exc:
-            _errors_onto(forms_[action], exc)
+            service_errors(exc, forms_[action])
         else:
             return redirect("ratings_case", pk=case.pk)
     supervisor = has_role(request.user, StaffRole.Role.SUPERVISOR)
