@@ -44,7 +44,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.mfa import sign_in
@@ -825,13 +825,24 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 # -- checking -------------------------------------------------------------------------------------------
 
 
+def _watched_models():
+    return [model for model in apps.get_models() if model._meta.app_label in (*PROJECT_APPS, "account", "mfa", "auth")]
+
+
 def snapshot() -> dict:
-    """Every row of the project's tables (and of the accounts and MFA records)."""
-    state = {}
-    for model in apps.get_models():
-        if model._meta.app_label in (*PROJECT_APPS, "account", "mfa", "auth"):
-            state[model._meta.label] = list(model.objects.order_by("pk").values_list())
-    return state
+    """What a request could change in the project's tables (and the accounts and MFA records).
+
+    On PostgreSQL: the rows each table has had inserted, updated or deleted so
+    far in this transaction, as the server counts them (one query; it counts a
+    write even when a savepoint undid it, so it is the stricter check). On
+    SQLite: every row of those tables.
+    """
+    if connection.vendor == "postgresql":
+        tables = {model._meta.db_table: model._meta.label for model in _watched_models()}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+            return {tables[name]: writes for name, writes in cursor.fetchall() if name in tables}
+    return {model._meta.label: list(model.objects.order_by("pk").values_list()) for model in _watched_models()}
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:
