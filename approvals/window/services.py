@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from approvals import services as workflow
 from approvals.models import Application, ApplicationEvent, CorrectionNotice, Visit
+from approvals.window.hooks import receipt_rating_link
 from approvals.workflow import Action, State
 from portal.i18n import long_date_in
 from portal.models import Person, User
@@ -369,11 +370,29 @@ def _materials_received(application: Application) -> list[dict]:
     return rows
 
 
-def receipt_pdf(application: Application) -> bytes:
-    """The acceptance receipt (受理回执); before acceptance, the submission receipt (收件回执)."""
+def _rating_link(application: Application, *, clerk: User, at: datetime.datetime) -> str | None:
+    """A one-time link that rates the application's latest visit, from whoever provides one."""
+    visit = application.visits.select_related("person", "department").order_by("-at", "-id").first()
+    if visit is None:
+        return None
+    return receipt_rating_link(visit=visit, clerk=clerk, at=at)
+
+
+def receipt_pdf(
+    application: Application, *, printed_by: User | None = None, at: datetime.datetime | None = None
+) -> bytes:
+    """The acceptance receipt (受理回执); before acceptance, the submission receipt (收件回执).
+
+    Printed by a clerk (`printed_by`, at `at`), it also carries a QR code that
+    rates the latest visit once, where a rating link is provided; the
+    applicant's own copy carries none (they rate from "my office").
+    """
     if application.state == State.DRAFT:
         raise ValidationError(_("A draft has no receipt: submit it first."))
+    if printed_by is not None and at is None:
+        raise ValueError("a receipt printed by a clerk needs the time it is printed")
     version = application.item_version
+    rating_url = _rating_link(application, clerk=printed_by, at=at) if printed_by is not None else None
     return render_pdf(
         "approvals/pdf/receipt.html",
         {
@@ -390,6 +409,8 @@ def receipt_pdf(application: Application) -> bytes:
             "track_url": track_url(application),
             "online_url": online_url(application),
             "clerk_name": application.clerk.get_full_name() if application.clerk_id else "",
+            "rating_qr": qr_svg(rating_url) if rating_url else None,
+            "rating_url": rating_url,
         },
     )
 

@@ -50,7 +50,7 @@ from approvals.window.forms import (
 )
 from approvals.workflow import Action, State
 from portal import services as identity
-from portal.models import Enterprise, Person
+from portal.models import Enterprise, Person, User
 from portal.permissions import has_role
 from services.services import ItemNotOnList, item_for_new_application
 
@@ -574,10 +574,11 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _receipt(application: Application) -> HttpResponse:
+def _receipt(application: Application, *, printed_by: User | None = None) -> HttpResponse:
     if application.state == State.DRAFT:
         raise Http404
-    return _pdf(window_services.receipt_pdf(application), f"receipt-{application.tracking_number}.pdf")
+    pdf = window_services.receipt_pdf(application, printed_by=printed_by, at=timezone.now())
+    return _pdf(pdf, f"receipt-{application.tracking_number}.pdf")
 
 
 def _notice(application: Application, pk: int) -> HttpResponse:
@@ -589,7 +590,8 @@ def _notice(application: Application, pk: int) -> HttpResponse:
 
 @clerk_required
 def window_receipt(request, uid):
-    return _receipt(_application(request, uid))
+    """The clerk prints the receipt; it carries a fresh one-time QR code that rates the visit."""
+    return _receipt(_application(request, uid), printed_by=request.user)
 
 
 @clerk_required

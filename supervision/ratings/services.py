@@ -14,8 +14,10 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -191,6 +193,23 @@ def window_token_issue(*, visit: Visit, actor, at: datetime) -> str:
     return token
 
 
+def receipt_rating_link(*, visit: Visit, clerk, at: datetime) -> str | None:
+    """The rating link printed on the receipt `clerk` prints for `visit`, with a fresh one-time token.
+
+    Registered with approvals.window.hooks. None when the link would not
+    work: the visit is rated already, too old to rate, names no department,
+    or the printer is not a window clerk.
+    """
+    if not has_role(clerk, Role.CLERK):
+        return None
+    try:
+        _check_visit(user=None, visit=visit, today=timezone.localdate(at))
+        token = window_token_issue(visit=visit, actor=clerk, at=at)
+    except (PermissionDenied, ValidationError):
+        return None
+    return settings.SITE_URL + reverse("ratings_rate_token", args=[token])
+
+
 def visit_for_token(token: str) -> Visit | None:
     """The visit an unused token stands for, or None."""
     found = (
@@ -235,8 +254,6 @@ def _open_case(*, department_id: int, day: date, rating: Rating | None = None, c
 
 
 def _tell_department(case: Case) -> None:
-    from django.urls import reverse
-
     from portal.notifications import notify
     from portal.models import User
 
@@ -289,8 +306,6 @@ def case_fix(*, case: Case, actor, text: str, at: datetime) -> Case:
 
 
 def _tell_rater(case: Case) -> None:
-    from django.urls import reverse
-
     from portal.notifications import notify
 
     rater = case.rating.rater if case.rating_id else case.complaint.filer
