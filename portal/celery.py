@@ -132,8 +132,9 @@ app.conf.beat_schedule = {
 }
 app.autodiscover_tasks()
 # Tasks of supervision's subpackages (autodiscovery looks only at <app>.tasks).
-app.autodiscover_tasks(["supervision.accountability"])
-app.autodiscover_tasks(["supervision.countdown"])
+app.autodiscover_tasks(
+    ["supervision.accountability", "supervision.countdown", "supervision.ratings", "supervision.reports"]
+)
 
 
 def _make_file_broker_folders() -> None:

@@ -3,6 +3,7 @@ broker and changes the database. Without REDIS_URL (the embedded default) the
 broker is a folder of files; in CI the same test also runs on Redis."""
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,10 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
-def test_every_periodic_schedule_names_a_registered_task():
-    app.loader.import_default_modules()
+def test_a_fresh_worker_knows_every_task_of_the_project_and_of_the_beat_schedule():
+    """What a worker process registers on start-up, read in a process of its own (in this one,
+    other tests have imported task modules that a worker might never import)."""
+    listing = subprocess.run(
+        [sys.executable, "-c",
+         "import django; django.setup(); from portal.celery import app; "
+         "app.loader.import_default_modules(); print('\\n'.join(sorted(app.tasks)))"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    known = set(listing.stdout.split())
     for name, entry in app.conf.beat_schedule.items():
-        assert entry["task"] in app.tasks, f"beat entry {name} names an unknown task {entry['task']}"
+        assert entry["task"] in known, f"beat entry {name} names a task a worker does not know: {entry['task']}"
+    defined = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in ROOT.glob("*/**/tasks.py")
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+    }
+    modules = {task.rsplit(".", 1)[0] for task in known}
+    assert defined - modules == set(), "task modules a worker never imports"
 
 
 def test_it_serialises_as_json_and_acknowledges_late():
@@ -33,20 +50,31 @@ def test_it_serialises_as_json_and_acknowledges_late():
 BROKERS = ["files"] + (["redis"] if os.environ.get("REDIS_URL") else [])
 
 
+def _environment(db: Path, var: Path) -> dict:
+    """The portal's own processes on the embedded default: a SQLite file and a folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_EAGER", "DATABASE_URL", "REDIS_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings", DATABASE_URL=f"sqlite:///{db}", VAR_DIR=str(var), CELERY_EAGER="0")
+    return env
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    """A database migrated from empty by `manage.py migrate`, once; each test works on a copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    db = folder / "onegate.sqlite3"
+    env = _environment(db, folder / "var")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=180)
+    return db
+
+
 @pytest.mark.celery_worker
 @pytest.mark.parametrize("broker", BROKERS)
-def test_a_real_worker_runs_a_queued_task(tmp_path, broker):
+def test_a_real_worker_runs_a_queued_task(tmp_path, broker, migrated_database):
     db = tmp_path / "onegate.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_EAGER", "DATABASE_URL", "REDIS_URL")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DATABASE_URL=f"sqlite:///{db}",
-        VAR_DIR=str(tmp_path / "var"),
-        CELERY_EAGER="0",
-    )
+    shutil.copyfile(migrated_database, db)
+    env = _environment(db, tmp_path / "var")
     if broker == "redis":
         env["REDIS_URL"] = os.environ["REDIS_URL"]
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=180)
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO django_session (session_key, session_data, expire_date) VALUES (?, ?, ?)",
