@@ -47,7 +47,7 @@ class ReissueForm(forms.Form):
 
     def __init__(self, *args, department_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(pk__in=department_ids)
+        self.fields["department"].queryset = Department.objects.serving().filter(pk__in=department_ids)
         self.fields["license_type"].queryset = LicenseType.objects.filter(
             licenses__department_id__in=department_ids
         ).distinct()

@@ -1,4 +1,4 @@
-"""Demo seals: the CA hierarchy (root, issuing CA, TSA) and a license seal for every department.
+"""Demo seals: the CA hierarchy (root, issuing CA, TSA) and a license seal for every service department.
 Demo mode only; idempotent."""
 
 import hashlib
@@ -17,7 +17,7 @@ def seed(*, stdout) -> None:
         return
     root = selectors.root_authority() or services.root_create()
     issued = 0
-    for department in Department.objects.all():
+    for department in Department.objects.serving():
         if selectors.active_seal(department=department, purpose=Seal.Purpose.LICENSE) is None:
             services.seal_issue(
                 department=department, purpose=Seal.Purpose.LICENSE, credit_code=demo_credit_code(department.code)

@@ -100,9 +100,11 @@ class Seal(models.Model):
     class Purpose(models.TextChoices):
         LICENSE = "license", _("Electronic license seal")
         APPROVAL = "approval", _("Administrative approval seal")
+        OFFICIAL = "official", _("Official seal")
 
     # What the seal itself reads under the star: always Chinese, whatever the page language.
-    PURPOSE_ZH = {"license": "电子证照专用章", "approval": "行政审批专用章"}
+    # An office's official seal (公章) reads nothing there: only its name around the star.
+    PURPOSE_ZH = {"license": "电子证照专用章", "approval": "行政审批专用章", "official": ""}
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("in use")

@@ -88,8 +88,11 @@ def seal_name(
     *, department_zh: str, department_en: str, purpose_zh: str, organisation: str, credit_code: str = ""
 ) -> x509.Name:
     """The department in the subject: CN is its Chinese name, OU its English one, and its
-    unified social credit code as organizationIdentifier `NTRCN-<code>` (ETSI EN 319 412-1)."""
+    unified social credit code as organizationIdentifier `NTRCN-<code>` (ETSI EN 319 412-1), and the
+    purpose printed under the star as its title (none for an official seal)."""
     identifier = [x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, f"NTRCN-{credit_code}")] if credit_code else []
+    # An official seal has no purpose text, and an X.520 title cannot be empty.
+    title = [x509.NameAttribute(NameOID.TITLE, purpose_zh[:64])] if purpose_zh else []
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
@@ -98,7 +101,7 @@ def seal_name(
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
             *identifier,
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, department_en[:64]),
-            x509.NameAttribute(NameOID.TITLE, purpose_zh[:64]),
+            *title,
             x509.NameAttribute(NameOID.COMMON_NAME, department_zh[:64]),
         ]
     )

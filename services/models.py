@@ -23,10 +23,26 @@ from portal.i18n import BilingualNameMixin, prefers_chinese
 ITEM_CODE_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def serving(self):
+        """Service departments only: those that own list items and serve the public, not the supervision office."""
+        return self.filter(kind=Department.Kind.SERVICE)
+
+
 class Department(BilingualNameMixin, models.Model):
-    """A city department that owns list items and approves applications."""
+    """A city department that owns list items and approves applications.
+
+    The supervision office, which seals the half-monthly reports, is a
+    department too (a seal belongs to a department) but serves no one: lists
+    that people pick departments from or read about use `serving()`.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Service department")
+        SUPERVISION = "supervision", _("Supervision office")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SERVICE)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=150)
     window = models.CharField(
@@ -38,6 +54,8 @@ class Department(BilingualNameMixin, models.Model):
         default=True,
         help_text=_("Whether window clerks may accept its applications on the spot."),
     )
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

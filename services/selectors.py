@@ -36,7 +36,7 @@ def current_list(*, at) -> ListVersion | None:
 
 def list_admin_departments(user) -> list[Department]:
     """The departments whose list `user` administers."""
-    return list(Department.objects.filter(pk__in=departments_for(user, StaffRole.Role.LIST_ADMIN)))
+    return list(Department.objects.serving().filter(pk__in=departments_for(user, StaffRole.Role.LIST_ADMIN)))
 
 
 # The public catalogue ------------------------------------------------------

@@ -402,7 +402,7 @@ def list_publish(
     if departments is None:
         if actor is not None:
             raise ValidationError(_("Choose the departments to publish."))
-        departments = list(Department.objects.all())
+        departments = list(Department.objects.serving())
     departments = list(departments)
     for department in departments:
         _require_list_admin(actor, department)

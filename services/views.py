@@ -25,7 +25,7 @@ def _page_number(request) -> int:
 def catalogue(request):
     at = timezone.now()
     list_version = selectors.current_list(at=at)
-    departments = list(Department.objects.all())
+    departments = list(Department.objects.serving())
     events = list(LifeEvent.objects.all())
     form = CatalogueFilterForm(request.GET or None, departments=departments, events=events)
     filters = selectors.CatalogueFilters(**form.cleaned_data) if form.is_valid() else selectors.CatalogueFilters()

@@ -154,6 +154,13 @@ def open_work_by_department(*, today: datetime.date, calendar: WorkingCalendar) 
     return sorted(tallies, key=lambda t: (-t.overdue, -(t.rate or 0), -t.due_soon, t.code))
 
 
+def decided_in(*, since: datetime.date, until: datetime.date):
+    """The applications decided (approved or denied) in [since, until] against a due date: the
+    decisions the on-time rate judges. One without a due date was never on the clock."""
+    start, end = start_of(since), start_of(until + datetime.timedelta(days=1))
+    return Application.objects.filter(state__in=DECIDED, due_on__isnull=False, decided_at__gte=start, decided_at__lt=end)
+
+
 def period_by_department(*, since: datetime.date, until: datetime.date) -> list[DepartmentPeriod]:
     """Each department with decisions or supervision escalations in [since, until] (two queries).
 
@@ -163,9 +170,7 @@ def period_by_department(*, since: datetime.date, until: datetime.date) -> list[
     start, end = start_of(since), start_of(until + datetime.timedelta(days=1))
     tallies: dict[int, DepartmentPeriod] = {}
     decided = (
-        Application.objects.filter(
-            state__in=DECIDED, due_on__isnull=False, decided_at__gte=start, decided_at__lt=end
-        )
+        decided_in(since=since, until=until)
         .values("department_id", *_DEPARTMENT_FIELDS)
         .annotate(decided=Count("id"), on_time=Count("id", filter=Q(decided_at__date__lte=F("due_on"))))
         .order_by()

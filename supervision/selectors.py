@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -18,6 +19,13 @@ from services.models import Department, ItemVersion
 def percentage(part: int, whole: int) -> float | None:
     """`part` as a percentage of `whole`, to one decimal; None when there is no whole."""
     return round(100 * part / whole, 1) if whole else None
+
+
+def share_percentage(share: Decimal | None) -> Decimal | None:
+    """A share of 1 (the ratings' rates) as a percentage to one decimal, rounded half up; None stays None."""
+    if share is None:
+        return None
+    return (Decimal(share) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def start_of(day: datetime.date) -> datetime.datetime:

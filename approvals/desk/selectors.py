@@ -63,7 +63,7 @@ def desk_departments(user) -> list[Department]:
     ids = set(departments_for(user, DESK_ROLES))
     if not ids:
         return []
-    return list(Department.objects.filter(pk__in=ids).order_by("code"))
+    return list(Department.objects.serving().filter(pk__in=ids).order_by("code"))
 
 
 def head_departments(user) -> list[int]:

@@ -45,7 +45,7 @@ class CaseFilterForm(forms.Form):
 
 
 class CaseOpenForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("code"))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.serving().order_by("code"))
     facts_zh = forms.CharField(label=_("Facts (Chinese)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     facts_en = forms.CharField(label=_("Facts (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     evidence = EvidenceField(label=_("Evidence links"), help_text=EVIDENCE_HELP, required=False)

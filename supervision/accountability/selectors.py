@@ -40,8 +40,8 @@ def case_list(user, *, state: str = "", department: Department | None = None, li
 
 def departments_for_filter(user):
     if has_role(user, "supervisor"):
-        return Department.objects.order_by("code")
-    return Department.objects.filter(pk__in=departments_for(user, ("head", "approver"))).order_by("code")
+        return Department.objects.serving().order_by("code")
+    return Department.objects.serving().filter(pk__in=departments_for(user, ("head", "approver"))).order_by("code")
 
 
 def case_with_events(number: str) -> AccountabilityCase | None:

@@ -8,7 +8,7 @@ from supervision.countdown.models import MetricCode
 class TargetForm(forms.Form):
     metric = forms.ChoiceField(label=_("Metric"), choices=MetricCode.choices)
     department = forms.ModelChoiceField(
-        label=_("Scope"), queryset=Department.objects.order_by("code"), required=False,
+        label=_("Scope"), queryset=Department.objects.serving().order_by("code"), required=False,
         empty_label=_("City-wide"), help_text=_("The city, or one department."),
     )
     value = forms.DecimalField(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,7 @@ from services.models import Department
 from supervision.countdown.models import MetricCode
 from supervision import overdue_selectors
 from supervision.ratings import selectors as rating_selectors
-from supervision.selectors import start_of
+from supervision.selectors import share_percentage, start_of
 
 # Decisions, ratings and callbacks are judged over the 30 days up to the day.
 WINDOW_DAYS = 30
@@ -36,12 +36,6 @@ class Metric:
     @property
     def label(self) -> str:
         return MetricCode(self.code).label
-
-
-def _percent(value) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _window(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -63,16 +57,17 @@ def _on_time(day: datetime.date) -> Values:
     since, until = _window(day)
     rows = overdue_selectors.period_by_department(since=since, until=until)
     ids = dict(Department.objects.filter(code__in=[r.code for r in rows]).values_list("code", "pk"))
-    values: Values = {ids[r.code]: _percent(r.rate) for r in rows if r.decided}
-    values[None] = _percent(overdue_selectors.period_totals(rows)["rate"])
-    return values
+    # The overdue page's own rates (`percentage`, already to one decimal), as Decimals.
+    rates = {ids[r.code]: r.rate for r in rows if r.decided}
+    rates[None] = overdue_selectors.period_totals(rows)["rate"]
+    return {key: None if rate is None else Decimal(str(rate)) for key, rate in rates.items()}
 
 
 def _ratings(read) -> Callable[[datetime.date], Values]:
     def compute(day: datetime.date) -> Values:
         since, until = _window(day)
         shares = read(since=since, until=until)  # fractions of 1
-        return {key: None if share is None else _percent(share * 100) for key, share in shares.items()}
+        return {key: share_percentage(share) for key, share in shares.items()}
 
     return compute
 

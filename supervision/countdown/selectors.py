@@ -133,7 +133,7 @@ def countdowns(*, today: datetime.date, department_ids=None) -> list[Countdown]:
     if not targets:
         return []
     values = _load([t.metric for t in targets], min(t.start_on for t in targets), today)
-    departments = Department.objects.in_bulk()
+    departments = Department.objects.serving().in_bulk()
     return [_countdown(target, today, values, departments) for target in targets]
 
 
@@ -171,7 +171,7 @@ def missed_nodes_for_accountability(day: datetime.date) -> list[MissedNode]:
     if not node_days:
         return []
     values = _load([t.metric for t in node_days], min(t.start_on for t in node_days), day)
-    departments = Department.objects.in_bulk()
+    departments = Department.objects.serving().in_bulk()
     missed = []
     for target, node_day in node_days.items():
         node = next(row for row in _countdown(target, day, values, departments).nodes if row.day == node_day)
@@ -210,7 +210,7 @@ def _performance_data(today: datetime.date) -> dict:
     since = today - datetime.timedelta(days=PERFORMANCE_DAYS - 1)
     values = _load(METRICS, since, today)
     departments = list(
-        Department.objects.filter(pk__in={key[1] for key in values if key[1] is not None})
+        Department.objects.serving().filter(pk__in={key[1] for key in values if key[1] is not None})
         .only("code", "name_zh", "name_en").order_by("code")
     )
     return {"since": since, "values": dict(values), "departments": departments}

@@ -74,7 +74,7 @@ class ComplaintForm(forms.Form):
         label=_("Your visit to the window"), queryset=Visit.objects.none(), required=False,
         help_text=_("Only for a complaint about a visit; sign in to see your visits."),
     )
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.order_by("code"), required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.serving().order_by("code"), required=False)
     item_code = forms.CharField(
         label=_("Code of the service item"), required=False, max_length=40,
         help_text=_("Only for a complaint about a service item, for example MKT-001."),

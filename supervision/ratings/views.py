@@ -23,6 +23,7 @@ from portal.permissions import has_role
 from services.models import ServiceItem
 from supervision.ratings import forms, selectors, services
 from supervision.ratings.models import Appeal, Complaint
+from supervision.selectors import share_percentage
 
 
 # -- citizens -------------------------------------------------------------------------------
@@ -171,10 +172,6 @@ def track_complaint(request):
     return render(request, "supervision/ratings/track_complaint.html", {"form": form, "complaint": complaint})
 
 
-def _percent(share):
-    return None if share is None else round(float(share) * 100, 1)
-
-
 # -- staff ---------------------------------------------------------------------------------------
 
 
@@ -196,8 +193,8 @@ def cases(request):
             "appeals": list(selectors.pending_appeals()) if supervisor else [],
             "supervisor": supervisor,
             "since": since,
-            "satisfaction": _percent(satisfaction.get(key)),
-            "callback_rate": _percent(callbacks.get(key)),
+            "satisfaction": share_percentage(satisfaction.get(key)),
+            "callback_rate": share_percentage(callbacks.get(key)),
         },
     )
 

@@ -2,14 +2,15 @@
 
 `report_figures` is a pure read and deterministic: everything is counted by
 its own timestamp within the period, so a report re-run for a past period
-gives the same figures. The rules themselves live in the selectors it calls.
+gives the same figures. The rules themselves live in the selectors it calls:
+decisions on time are the overdue page's (`period_by_department`), so the two
+pages agree.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import Count
 
@@ -23,17 +24,11 @@ from supervision.countdown.selectors import countdowns
 from supervision.ratings.models import Case, Complaint, Rating
 from supervision.ratings.selectors import callback_rate_by_department, satisfaction_by_department
 from supervision.reports.models import HalfMonthReport
-from supervision.selectors import percentage, start_of, visit_violations_by_department
+from supervision.overdue_selectors import decided_in, period_by_department
+from supervision.selectors import percentage, share_percentage, start_of, visit_violations_by_department
 
 OFFICE_CODE = "supervision"
 READER_ROLES = ("supervisor", "head")
-
-
-def _percent(share: Decimal | None) -> str | None:
-    """A Decimal share (0–1) as a percentage string with one decimal, for JSON."""
-    if share is None:
-        return None
-    return str((share * 100).quantize(Decimal("0.1")))
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -49,24 +44,19 @@ def _count_by_department(queryset, field: str = "department_id") -> dict[int, in
 def report_figures(first: datetime.date, last: datetime.date) -> dict:
     """Every department's figures for the period [first, last], and the city's totals."""
     start, end = start_of(first), start_of(last + datetime.timedelta(days=1))
-    departments = list(Department.objects.exclude(code=OFFICE_CODE).order_by("code"))
+    departments = list(Department.objects.serving().order_by("code"))
 
     received = _count_by_department(Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end))
-    decided_rows = Application.objects.filter(decided_at__gte=start, decided_at__lt=end).values_list(
-        "department_id", "submitted_at", "accepted_at", "decided_at", "due_on"
-    )
+    # Decisions on time by the overdue page's own rule, and the working days spent on the same decisions.
+    decisions = {row.code: row for row in period_by_department(since=first, until=last)}
     calendar = stored_calendar()
-    decided: dict[int, int] = defaultdict(int)
-    on_time: dict[int, int] = defaultdict(int)
     days: dict[int, list[int]] = defaultdict(list)
-    for department_id, submitted_at, accepted_at, decided_at, due_on in decided_rows:
-        decided[department_id] += 1
-        decided_on = _local_day(decided_at)
-        if due_on is None or decided_on <= due_on:
-            on_time[department_id] += 1
+    for department_id, submitted_at, accepted_at, decided_at in decided_in(since=first, until=last).values_list(
+        "department_id", "submitted_at", "accepted_at", "decided_at"
+    ):
         began = accepted_at or submitted_at
         if began:
-            days[department_id].append(working_days_between(_local_day(began), decided_on, calendar=calendar))
+            days[department_id].append(working_days_between(_local_day(began), _local_day(decided_at), calendar=calendar))
 
     visits = {tally.code: tally for tally in visit_violations_by_department(since=first, until=last)}
     satisfaction = satisfaction_by_department(since=first, until=last)
@@ -87,6 +77,7 @@ def report_figures(first: datetime.date, last: datetime.date) -> dict:
     for department in departments:
         pk = department.pk
         tally = visits.get(department.code)
+        decided = decisions.get(department.code)
         spent = days.get(pk, [])
         rows.append(
             {
@@ -94,17 +85,17 @@ def report_figures(first: datetime.date, last: datetime.date) -> dict:
                 "name_zh": department.name_zh,
                 "name_en": department.name_en,
                 "received": received.get(pk, 0),
-                "decided": decided.get(pk, 0),
-                "on_time": on_time.get(pk, 0),
-                "on_time_rate": _str(percentage(on_time.get(pk, 0), decided.get(pk, 0))),
+                "decided": decided.decided if decided else 0,
+                "on_time": decided.on_time if decided else 0,
+                "on_time_rate": _str(decided.rate if decided else None),
                 "average_working_days": _str(round(sum(spent) / len(spent), 1) if spent else None),
                 "visits": tally.visits if tally else 0,
                 "violations": tally.violations if tally else 0,
                 "ratings": ratings.get(pk, 0),
                 "bad_ratings": bad_ratings.get(pk, 0),
-                "satisfaction": _percent(satisfaction.get(pk)),
+                "satisfaction": _str(share_percentage(satisfaction.get(pk))),
                 "rating_cases": cases.get(pk, 0),
-                "callback_rate": _percent(callback.get(pk)),
+                "callback_rate": _str(share_percentage(callback.get(pk))),
                 "complaints": complaints.get(pk, 0),
                 "accountability_opened": opened.get(pk, 0),
                 "accountability_closed": closed.get(pk, 0),
@@ -116,8 +107,8 @@ def report_figures(first: datetime.date, last: datetime.date) -> dict:
     city["on_time_rate"] = _str(percentage(city["on_time"], city["decided"]))
     everything = [n for spent in days.values() for n in spent]
     city["average_working_days"] = _str(round(sum(everything) / len(everything), 1) if everything else None)
-    city["satisfaction"] = _percent(satisfaction.get(None))
-    city["callback_rate"] = _percent(callback.get(None))
+    city["satisfaction"] = _str(share_percentage(satisfaction.get(None)))
+    city["callback_rate"] = _str(share_percentage(callback.get(None)))
     return {
         "first": first.isoformat(),
         "last": last.isoformat(),

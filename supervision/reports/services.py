@@ -40,23 +40,28 @@ NEWS_BODY = _("The half-monthly supervision report for %(first)s to %(last)s is 
 
 
 def supervision_office() -> Department:
-    """The department whose seal signs the reports (created on first use)."""
+    """The department whose seal signs the reports (created on first use).
+
+    It is a supervision office, not a service department, so it shows in none of
+    the lists of departments that people pick from or read about.
+    """
     office, _created = Department.objects.get_or_create(
-        code=OFFICE_CODE, defaults={"name_zh": OFFICE_NAME_ZH, "name_en": OFFICE_NAME_EN}
+        code=OFFICE_CODE,
+        defaults={"name_zh": OFFICE_NAME_ZH, "name_en": OFFICE_NAME_EN, "kind": Department.Kind.SUPERVISION},
     )
     return office
 
 
 def office_seal():
-    """The supervision office's seal in use, issued on first use (a seal belongs to a department)."""
+    """The supervision office's official seal (公章) in use, issued on first use (a seal belongs to a department)."""
     from seals.models import Seal
     from seals.selectors import active_seal
     from seals.services import seal_issue
 
     office = supervision_office()
-    seal = active_seal(department=office, purpose=Seal.Purpose.APPROVAL)
+    seal = active_seal(department=office, purpose=Seal.Purpose.OFFICIAL)
     if seal is None:
-        seal = seal_issue(department=office, purpose=Seal.Purpose.APPROVAL)
+        seal = seal_issue(department=office, purpose=Seal.Purpose.OFFICIAL)
     return seal
 
 

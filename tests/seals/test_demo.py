@@ -2,6 +2,7 @@ import io
 
 from seals import demo
 from seals.models import RootAuthority, Seal
+from supervision.reports.services import supervision_office
 from tests.factories import DepartmentFactory
 
 
@@ -9,6 +10,7 @@ def test_it_seeds_a_root_and_a_seal_per_department_once(db, settings):
     settings.DEMO_MODE = True
     DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market")
     DepartmentFactory(code="civil", name_zh="民政局", name_en="Civil Affairs")
+    supervision_office()  # not a service department: it gets no license seal
 
     demo.seed(stdout=io.StringIO())
     demo.seed(stdout=io.StringIO())

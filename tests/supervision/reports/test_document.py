@@ -5,6 +5,8 @@ import subprocess
 from datetime import date
 
 import pytest
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,6 +49,18 @@ def test_the_archive_keeps_the_figures_the_file_and_its_hash(report):
     assert report.sha256 == hashlib.sha256(pdf).hexdigest()
     assert report.revision == 1 and report.figures["city"]["received"] == 4
     assert report.seal.department.code == "supervision"
+
+
+def test_the_report_is_sealed_with_the_office_official_seal(report):
+    from seals.models import Seal
+
+    assert report.seal.purpose == Seal.Purpose.OFFICIAL
+    assert report.seal.department.kind == report.seal.department.Kind.SUPERVISION
+    # An official seal reads only the office's name around the star: nothing under it, no title in its certificate.
+    assert report.seal.purpose_zh == ""
+    certificate = x509.load_pem_x509_certificate(report.seal.certificate_pem.encode())
+    assert certificate.subject.get_attributes_for_oid(NameOID.TITLE) == []
+    assert certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "市一网通办督查室"
 
 
 def test_the_sealed_report_verifies_on_the_verify_page(client, report):

@@ -51,6 +51,28 @@ def test_the_figures_equal_the_hand_count(period_world, department, other_depart
     assert figures["city"]["satisfaction"] == "66.7"
 
 
+def test_decisions_on_time_follow_the_overdue_page(period_world, item, applicant, department):
+    """One on-time rule for both pages: only approvals and denials against a due date are
+    judged. The report used to count a decision without a due date as on time; such a
+    decision now counts neither as decided nor in the average working days, so the hand
+    count above (whose two decisions both have a due date) is unchanged."""
+    from approvals.workflow import State
+    from supervision.overdue_selectors import period_by_department, period_totals
+    from tests.supervision.reports.conftest import make_application
+
+    make_application(
+        item, applicant, State.APPROVED, due_on=None, submitted_at=at(date(2026, 11, 9)),
+        accepted_at=at(date(2026, 11, 9)), decided_at=at(date(2026, 11, 12)),
+    )
+    figures = report_figures(FIRST, LAST)
+    row = _row(figures, department.code)
+    assert (row["decided"], row["on_time"], row["on_time_rate"]) == (2, 1, "50.0")
+    assert row["average_working_days"] == "5.0"
+    [overdue] = [r for r in period_by_department(since=FIRST, until=LAST) if r.code == department.code]
+    assert (overdue.decided, overdue.on_time, str(overdue.rate)) == (row["decided"], row["on_time"], row["on_time_rate"])
+    assert str(period_totals(period_by_department(since=FIRST, until=LAST))["rate"]) == figures["city"]["on_time_rate"]
+
+
 def test_a_re_run_for_a_past_period_gives_the_same_figures(period_world, time_machine):
     before = report_figures(FIRST, LAST)
     # Later work on the period's things: the accountability case is closed on 1 December; none of it happened within the period.
