@@ -235,8 +235,14 @@ def sign_pdf(
         stamp_style=stamp_style(appearance, appearance_size),
         new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=tuple(box)),
     )
-    # Without a timestamp the signature's size is known in advance: reserving it
-    # spares pyHanko a dry-run signature (half the work, and a PKCS#11 round trip).
+    # The signature's size is known in advance, with the portal's own TSA's token
+    # too: reserving it spares pyHanko a dry-run signature (a PKCS#11 round trip,
+    # and a sample token). Only an external TSA's tokens are sized by a sample.
     # (pyHanko counts hex digits: two per byte of the CMS object.)
-    reserved = None if stamper else 2 * (certificate_sizes + 2048)
+    if stamper is None:
+        reserved = 2 * (certificate_sizes + 2048)
+    elif hasattr(stamper, "token_size_bound"):
+        reserved = 2 * (certificate_sizes + 2048 + stamper.token_size_bound())
+    else:
+        reserved = None
     return outside_event_loop(pdf_signer.sign_pdf, writer, bytes_reserved=reserved).getvalue()

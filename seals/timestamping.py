@@ -36,6 +36,11 @@ class PortalTimeStamper(DummyTimeStamper):
             certs_to_embed=[asn1_certificate(c) for c in chain],
         )
 
+    def token_size_bound(self) -> int:
+        """At most how many bytes one of its tokens takes: the certificates it embeds, and 2 KiB
+        for the TSTInfo, the signed attributes and a signature of up to 4096 bits."""
+        return len(self.tsa_cert.dump()) + sum(len(c.dump()) for c in self.certs_to_embed) + 2048
+
     def _build_tst_info(self, message_imprint, dt: datetime, req) -> tsp.TSTInfo:
         tst_info = super()._build_tst_info(message_imprint, dt, req)
         tst_info["policy"] = tsp.ObjectIdentifier(pki.TSA_POLICY_OID)

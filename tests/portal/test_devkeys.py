@@ -3,6 +3,8 @@
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
 from portal.devkeys import local_oidc_key
 
 
@@ -11,7 +13,7 @@ def test_processes_starting_together_on_a_fresh_folder_share_one_key(tmp_path):
     with ThreadPoolExecutor(max_workers=4) as pool:
         keys = list(pool.map(lambda _: local_oidc_key(path), range(8)))
     assert len(set(keys)) == 1
-    assert keys[0].startswith("-----BEGIN PRIVATE KEY-----")
+    assert load_pem_private_key(keys[0].encode(), password=None).key_size == 2048
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir()] == [path.name], "a draft was left behind"
 
