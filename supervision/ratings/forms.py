@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Visit
 from services.models import Department
-from supervision.ratings.models import Complaint, Level
+from supervision.ratings.models import Complaint, ComplaintAttachment, Level
 from supervision.ratings.rules import ALL_TAGS
 
 
@@ -60,6 +61,28 @@ class AppealDecisionForm(forms.Form):
     decision = forms.CharField(label=_("Reasons"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class MultipleFileInput(forms.FileInput):
+    """A plain `<input type=file multiple>`: several files without JavaScript."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A list of uploaded files (Django's "Uploading multiple files"); each is judged by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        # Each file is judged by the service (`portal.uploads.check_upload`), which names every bad one.
+        files = data if isinstance(data, (list, tuple)) else [data]
+        cleaned = [file for file in files if file is not None and hasattr(file, "name")]
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return cleaned
+
+
 class ComplaintForm(forms.Form):
     about = forms.ChoiceField(label=_("What is the complaint about?"), choices=Complaint.About.choices, widget=forms.RadioSelect)
     tracking_number = forms.CharField(
@@ -85,8 +108,8 @@ class ComplaintForm(forms.Form):
         label=_("Phone or email (optional)"), required=False, max_length=120,
         help_text=_("So that the department can call you back."),
     )
-    attachment = forms.FileField(
-        label=_("A file (optional)"), required=False, help_text=_("PDF, JPG or PNG; its content is checked.")
+    attachments = MultipleFileField(
+        label=_("Files (optional)"), required=False,
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -96,6 +119,9 @@ class ComplaintForm(forms.Form):
                 Visit.objects.filter(person__user=user, department__isnull=False).select_related("department").order_by("-at")
             )
         self.fields["visit"].label_from_instance = lambda visit: f"{visit.at:%Y-%m-%d} {visit.department.name}"
+        self.fields["attachments"].help_text = gettext(
+            "Up to %(count)s files, chosen together: PDF, JPG or PNG; the content of each is checked."
+        ) % {"count": ComplaintAttachment.MAX_PER_COMPLAINT}
 
 
 class TrackComplaintForm(forms.Form):

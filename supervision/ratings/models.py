@@ -137,7 +137,12 @@ def _complaint_query_code() -> str:
 
 
 def complaint_upload_to(instance, filename):
+    # Where a complaint's single file went before complaints held several (named by migration 0001).
     return f"complaints/{instance.uid}/{uuid.uuid4().hex}"
+
+
+def complaint_attachment_upload_to(instance, filename):
+    return f"complaints/{instance.complaint.uid}/{uuid.uuid4().hex}"
 
 
 class Complaint(models.Model):
@@ -167,9 +172,6 @@ class Complaint(models.Model):
     filer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
     )
-    attachment = models.FileField(upload_to=complaint_upload_to, blank=True)
-    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
-    attachment_kind = models.CharField(max_length=10, blank=True)
     filed_on = models.DateField(_("filed on"))
     at = models.DateTimeField(_("time"), default=timezone.now)
 
@@ -180,6 +182,26 @@ class Complaint(models.Model):
 
     def __str__(self):
         return self.tracking_number
+
+
+class ComplaintAttachment(models.Model):
+    """One file of a complaint, checked by its content when it was filed."""
+
+    MAX_PER_COMPLAINT = 5
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=complaint_attachment_upload_to)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(max_length=10)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("file of a complaint")
+        verbose_name_plural = _("files of complaints")
+
+    def __str__(self):
+        return self.name
 
 
 class CaseState(models.TextChoices):

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from portal.models import StaffRole
 from portal.permissions import departments_for, has_role
-from supervision.ratings.models import GOOD_LEVELS, Appeal, Case, CaseState, Complaint, Rating
+from supervision.ratings.models import GOOD_LEVELS, Appeal, Case, CaseState, Complaint, ComplaintAttachment, Rating
 
 Role = StaffRole.Role
 CASE_ROLES = (Role.APPROVER, Role.HEAD)
@@ -144,11 +144,33 @@ def tracked_complaint(number: str, code: str) -> Complaint | None:
     """The complaint with this number and query code, or None (one generic answer for both failures)."""
     import hmac
 
-    complaint = Complaint.objects.select_related("department", "case").filter(tracking_number=number).first()
+    complaint = (
+        Complaint.objects.select_related("department", "case")
+        .prefetch_related("attachments")
+        .filter(tracking_number=number)
+        .first()
+    )
     expected = complaint.query_code if complaint else "XXXXXXXX"
     if not hmac.compare_digest(expected.encode(), (code or "").strip().upper().encode()) or complaint is None:
         return None
     return complaint
+
+
+def complaint_attachment(uid, pk: int) -> ComplaintAttachment | None:
+    """One file of the complaint `uid`, or None."""
+    return ComplaintAttachment.objects.select_related("complaint").filter(complaint__uid=uid, pk=pk).first()
+
+
+def may_read_complaint(user, complaint: Complaint, *, tracked=()) -> bool:
+    """Who may read a complaint and its files: staff who may work its case, the signed-in filer, and
+    whoever found it on /track/complaint/ with its query code (`tracked`: the uids found this session)."""
+    if str(complaint.uid) in tracked:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if complaint.filer_id == user.pk:
+        return True
+    return cases_for(user).filter(complaint=complaint).exists()
 
 
 

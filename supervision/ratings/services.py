@@ -35,6 +35,7 @@ from supervision.ratings.models import (
     CaseState,
     Channel,
     Complaint,
+    ComplaintAttachment,
     Level,
     Rating,
     WindowRatingToken,
@@ -391,9 +392,13 @@ def _complaint_number(day: date) -> str:
 @transaction.atomic
 def complaint_file(
     *, about: str, text: str, filer=None, name: str = "", contact: str = "", application: Application | None = None,
-    visit: Visit | None = None, department=None, item=None, upload=None, at: datetime,
+    visit: Visit | None = None, department=None, item=None, uploads=(), at: datetime,
 ) -> Complaint:
-    """Anyone, signed in or not, files a complaint; it opens a case for the department concerned."""
+    """Anyone, signed in or not, files a complaint; it opens a case for the department concerned.
+
+    Up to `ComplaintAttachment.MAX_PER_COMPLAINT` files, each judged by its
+    content; every bad file is named in its own message, under "attachments".
+    """
     errors = {}
     text = (text or "").strip()
     if not text:
@@ -420,12 +425,23 @@ def complaint_file(
         errors["about"] = _("Choose what the complaint is about.")
     if visit is not None and (filer is None or visit.person.user_id != filer.pk):
         errors["visit"] = _("Choose the visit.")
-    kind = None
-    if upload is not None:
-        try:
-            kind = check_upload(upload)
-        except ValidationError as exc:
-            errors["attachment"] = exc.messages
+    uploads = [upload for upload in uploads or () if upload is not None]
+    kinds, bad_files = [], []
+    if len(uploads) > ComplaintAttachment.MAX_PER_COMPLAINT:
+        bad_files.append(
+            _("Attach up to %(count)s files; you chose %(chosen)s.")
+            % {"count": ComplaintAttachment.MAX_PER_COMPLAINT, "chosen": len(uploads)}
+        )
+    else:
+        for upload in uploads:
+            try:
+                kinds.append(check_upload(upload))
+            except ValidationError as exc:
+                bad_files.extend(
+                    _("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": message} for message in exc.messages
+                )
+    if bad_files:
+        errors["attachments"] = bad_files
     if errors:
         raise ValidationError(errors)
     day = timezone.localdate(at)
@@ -437,11 +453,11 @@ def complaint_file(
         item=item if about == Complaint.About.ITEM else None,
         department=department, filed_on=day, at=at,
     )
-    if upload is not None:
-        complaint.attachment_name = upload.name[:200]
-        complaint.attachment_kind = kind.name
-        complaint.attachment.save(kind.extension, upload, save=False)
-    complaint.full_clean(exclude=["attachment"])
+    complaint.full_clean()
     complaint.save()
+    for upload, kind in zip(uploads, kinds, strict=True):
+        attachment = ComplaintAttachment(complaint=complaint, name=upload.name[:200], kind=kind.name, at=at)
+        attachment.file.save(kind.extension, upload, save=False)
+        attachment.save()
     _open_case(complaint=complaint, department_id=department.pk, day=day)
     return complaint

@@ -13,6 +13,8 @@ urlpatterns = [
     path("rate/<str:token>/", views.rate_by_token, name="ratings_rate_token"),
     path("complaints/new/", views.complaint_new, name="complaints_new"),
     path("track/complaint/", views.track_complaint, name="track_complaint"),
+    # Those who may read the complaint: its case's staff, the signed-in filer, whoever tracked it this session.
+    path("complaints/<uuid:uid>/files/<int:pk>/", views.complaint_attachment, name="complaint_attachment"),
     *staff_area(
         path("supervision/ratings/", views.cases, name="ratings_cases"),
         path("supervision/ratings/cases/<int:pk>/", views.case, name="ratings_case"),

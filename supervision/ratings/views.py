@@ -7,10 +7,14 @@ case page (callback, fix, appeal); window clerks: a visit's rating QR."""
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +23,7 @@ from approvals.forms import service_errors
 from approvals.models import Application, Visit
 from portal.models import StaffRole
 from portal.pdf import qr_svg
+from portal.uploads import DOCUMENTS
 from portal.permissions import has_role
 from services.models import ServiceItem
 from supervision.ratings import forms, selectors, services
@@ -131,6 +136,11 @@ def rate_by_token(request, token):
 
 # -- complaints ---------------------------------------------------------------------------------
 
+# The complaints found on /track/complaint/ in this session (their uids), whose files it may download.
+TRACKED_COMPLAINTS = "tracked_complaints"
+TRACKED_COMPLAINTS_KEPT = 10
+KINDS = {kind.name: kind for kind in DOCUMENTS}
+
 
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -150,14 +160,16 @@ def complaint_new(request):
                 about=data["about"], text=data["text"], filer=request.user if request.user.is_authenticated else None,
                 name=data["name"], contact=data["contact"], application=application, department=data["department"],
                 visit=data["visit"] if data["about"] == Complaint.About.VISIT else None,
-                item=item, upload=data["attachment"], at=timezone.now(),
+                item=item, uploads=data["attachments"], at=timezone.now(),
             )
         except ValidationError as exc:
             service_errors(exc, form)
         else:
             # Shown once, here: the query code never goes into a URL.
             return render(request, "supervision/ratings/complaint_filed.html", {"complaint": complaint})
-    return render(request, "supervision/ratings/complaint_new.html", {"form": form})
+    # A browser keeps the text of a refused form but never its files: say so.
+    files_dropped = request.method == "POST" and bool(request.FILES)
+    return render(request, "supervision/ratings/complaint_new.html", {"form": form, "files_dropped": files_dropped})
 
 
 @never_cache
@@ -169,7 +181,32 @@ def track_complaint(request):
         complaint = selectors.tracked_complaint(form.cleaned_data["number"].strip(), form.cleaned_data["code"])
         if complaint is None:
             form.add_error(None, _("We could not find a complaint with this number and query code."))
+        else:
+            # The query code stays out of URLs: this session may now download the complaint's files.
+            tracked = [uid for uid in request.session.get(TRACKED_COMPLAINTS, []) if uid != str(complaint.uid)]
+            request.session[TRACKED_COMPLAINTS] = [*tracked, str(complaint.uid)][-TRACKED_COMPLAINTS_KEPT:]
     return render(request, "supervision/ratings/track_complaint.html", {"form": form, "complaint": complaint})
+
+
+@never_cache
+def complaint_attachment(request, uid, pk):
+    """A complaint's file, streamed from private storage to whoever may read the complaint."""
+    attachment = selectors.complaint_attachment(uid, pk)
+    tracked = request.session.get(TRACKED_COMPLAINTS, [])
+    if attachment is None or not selectors.may_read_complaint(request.user, attachment.complaint, tracked=tracked):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    kind = KINDS.get(attachment.kind)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=kind.mime if kind else "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 # -- staff ---------------------------------------------------------------------------------------
