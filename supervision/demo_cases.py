@@ -4,7 +4,13 @@ supervision that has a `demo` module seeds its own cases through its services.""
 
 import importlib
 
-PARTS = ("supervision.ratings.demo", "supervision.accountability.demo", "supervision.countdown.demo")
+# The half-monthly report comes last: it counts what the others made.
+PARTS = (
+    "supervision.ratings.demo",
+    "supervision.accountability.demo",
+    "supervision.countdown.demo",
+    "supervision.reports.demo",
+)
 
 
 def seed(*, stdout) -> None:

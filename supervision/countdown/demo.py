@@ -27,7 +27,7 @@ def seed(*, stdout) -> None:
         actor=supervisor, metric="online", value=Decimal("100"), start_on=start,
         due_on=today + datetime.timedelta(days=20),
     )
-    department = Department.objects.order_by("code").first()
+    department = Department.objects.serving().order_by("code").first()
     target_create(
         actor=supervisor, metric="on_time", department=department, value=Decimal("98"), start_on=start,
         due_on=today + datetime.timedelta(days=50),

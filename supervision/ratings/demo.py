@@ -51,7 +51,7 @@ def seed(*, stdout) -> None:
         token = services.window_token_issue(visit=visit, actor=clerk, at=at)
         services.rating_by_token(token=token, level=Level.SATISFIED, tags=["friendly"], at=at)
         made.append(f"window visit #{visit.pk} rated by QR")
-    department = Department.objects.filter(code="housing").first() or Department.objects.order_by("id").first()
+    department = Department.objects.filter(code="housing").first() or Department.objects.serving().order_by("id").first()
     if department is not None:
         complaint = services.complaint_file(
             about=Complaint.About.DEPARTMENT, department=department, text="电话咨询多次无人接听。",

@@ -27,6 +27,7 @@ from licenses.models import License, LicenseDocument, MaterialLicense
 from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
+from supervision.reports.models import HalfMonthReport
 from tests.factories import enrol_totp
 from tests.mfa import sign_in
 
@@ -199,12 +200,13 @@ def test_the_materials_are_real_pdfs_that_pass_the_upload_check(seeded):
 
 def test_seeding_again_creates_nothing(seeded):
     models = (Application, ApplicationEvent, Attachment, CorrectionNotice, Visit, License, LicenseDocument,
-              MaterialLicense, SealUsage, Message, Person)  # fmt: skip
+              MaterialLicense, SealUsage, Message, Person, HalfMonthReport)  # fmt: skip
     before = [model.objects.count() for model in models]
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert [model.objects.count() for model in models] == before
     assert "(0 new)" in out.getvalue() and "(5 new)" in seeded
+    assert HalfMonthReport.objects.count() == 1 and "archived (1 new)" in seeded and "archived (0 new)" in out.getvalue()
 
 
 def test_it_reports_a_case_whose_item_has_left_the_list_and_seeds_the_rest(seeded):
