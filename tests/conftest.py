@@ -125,6 +125,22 @@ def _calendar_packages_as_of_the_suite():
     holiday_sources.package_years = original
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """PostgreSQL test databases do not wait for the disk at each commit (synchronous_commit=off).
+
+    A crash could lose the last commits of a database that is thrown away
+    anyway; migrations and the tests that commit for real (concurrency, the
+    real worker) no longer wait for an fsync each.
+    """
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=False):
+        if connection.vendor == "postgresql":
+            options = connection.settings_dict.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 _blocker = None  # pytest-django's database blocker, once the test database exists
 
 
