@@ -60,7 +60,6 @@ def test_the_acceptance_receipt_carries_the_number_the_code_the_due_date_and_the
     assert application.due_on == DUE
     pdf = receipt_pdf(application)
     assert pdf.startswith(b"%PDF") and page_count(pdf, tmp_path) == 1
-    open("/tmp/receipt.pdf", "wb").write(pdf)
     text = text_of(pdf, tmp_path)
     for expected in (
         "受理回执",
