@@ -428,7 +428,7 @@ PROTECTED: dict[str, Guarded] = {
         outsiders=("other_citizen", "clerk", "other_approver", "other_head"),
     ),
     "complaint_attachment": Guarded(
-        "approver", kwargs=lambda w: {"uid": w.complaint.uid, "pk": w.complaint_file.pk},
+        "citizen", kwargs=lambda w: {"uid": w.complaint.uid, "pk": w.complaint_file.pk},
         outsiders=("other_citizen", "clerk", "other_approver", "other_head"),
     ),
     "ratings_window_qr": Guarded(
@@ -766,10 +766,12 @@ def _build_world() -> SimpleNamespace:
     )
     w.rating_case = w.rating.case
     w.rating_token = ratings.window_token_issue(visit=w.visit, actor=w.clerk, at=NOW)
-    # A complaint about the department, filed signed out with a file: its case's staff read the file,
-    # and whoever tracks it with its query code (a session, not a user; tests/supervision/ratings).
+    # A complaint about the department, filed by the citizen with a file: the citizen and the
+    # case's staff read the file, and so does whoever tracks it with its query code (a session,
+    # not a user: tests/supervision/ratings).
     w.complaint = ratings.complaint_file(
-        about="department", department=w.department, text="电话无人接听-3e1a", uploads=[_pdf()], at=NOW,
+        about="department", department=w.department, filer=w.citizen, text="电话无人接听-3e1a",
+        uploads=[_pdf()], at=NOW,
     )
     w.complaint_file = w.complaint.attachments.get()
 
@@ -1065,10 +1067,6 @@ PROBES = {
         "application_file", "other_citizen", "GET",
         lambda w: {"uid": w.draft.uid, "attachment_id": w.draft_attachment.pk},
         "a draft's file is its applicant's alone",
-    ),
-    "complaint_attachment-citizen-not_the_filer": Probe(
-        "complaint_attachment", "citizen", "GET", lambda w: {"uid": w.complaint.uid, "pk": w.complaint_file.pk},
-        "a complaint filed signed out is not any signed-in citizen's",
     ),
     "wallet_license-colleague": Probe(
         "wallet_license", "colleague", "GET", lambda w: {"number": w.license.number},
