@@ -400,6 +400,10 @@ PROTECTED: dict[str, Guarded] = {
         owner_status=(200,), outsiders=("other_citizen", "clerk", "head", "approver", "other_head"),
     ),
     "supervision_reports": Guarded("supervisor", outsiders=("other_citizen", "clerk", "approver", "list_admin")),
+    "supervision_report": Guarded(
+        "supervisor", kwargs=lambda w: {"pk": w.report.pk},
+        outsiders=("other_citizen", "clerk", "approver", "list_admin", "other_approver"),
+    ),
     "supervision_report_download": Guarded(
         "supervisor", kwargs=lambda w: {"pk": w.report.pk},
         outsiders=("other_citizen", "clerk", "approver", "list_admin", "other_approver"),

@@ -6,8 +6,10 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from supervision.countdown.models import MetricCode
 from supervision.reports import selectors
 
 LIST_LIMIT = 48  # two years of reports, every revision
@@ -22,6 +24,33 @@ def report_list(request):
         request,
         "supervision/reports/list.html",
         {"reports": list(selectors.reports_for(request.user)[:LIST_LIMIT])},
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    """The archived figures of one report, as the sealed PDF states them, in the reader's language."""
+    if not selectors.can_read_reports(request.user):
+        raise PermissionDenied
+    report = selectors.report_for(request.user, pk)
+    if report is None:
+        raise Http404
+    english = get_language() == "en"
+    figures = report.figures
+    rows = [{**row, "name": row["name_en"] if english else row["name_zh"]} for row in figures.get("departments", [])]
+    targets = [
+        {
+            **target,
+            "metric_label": MetricCode(target["metric"]).label if target["metric"] in MetricCode.values else target["metric"],
+            "scope": (target["department_en"] if english else target["department"]) if target["department"] else None,
+        }
+        for target in figures.get("countdown", [])
+    ]
+    return render(
+        request,
+        "supervision/reports/detail.html",
+        {"report": report, "rows": rows, "city": figures.get("city", {}), "targets": targets},
     )
 
 

@@ -1,9 +1,10 @@
 """好差评 in a real browser: a citizen rates an approved application 不满意 with a
 tag; the department's approver sees the case, logs the callback and the fix;
-the citizen reads the feedback and rates the fix. Every page passes axe-core
-and does not scroll sideways, on a desktop and on a phone."""
+the citizen reads the feedback and rates the fix; the supervisor finds it all
+in the half-monthly report. Every page passes axe-core and does not scroll
+sideways, on a desktop and on a phone."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,10 @@ from django.utils import timezone
 from approvals.workflow import State
 from deadlines.selectors import forget_built_calendars
 from portal.models import StaffRole
+from seals import services as seal_services
 from supervision.ratings.models import Case, CaseState, Level
+from supervision.reports.services import report_make
+from supervision.services import half_month_period
 from tests import mfa
 from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
 from tests.factories import DepartmentFactory, citizen, staff
@@ -22,12 +26,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def decided():
+def decided(settings, tmp_path):
+    settings.SEAL_KEK_FILE = str(tmp_path / "seal-kek.key")
+    settings.SEAL_TSA_URL = ""
+    seal_services.forget_signers()
     forget_built_calendars()
     department = DepartmentFactory(code="market", name_zh="市场监督管理局", name_en="Market Supervision Administration")
     item = make_item(department, code="MKT-001", name_zh="小餐饮经营许可", name_en="Small eatery license", audience="person")
     publish()
     applicant, approver = citizen(real_name="王小明"), staff(StaffRole.Role.APPROVER, department)
+    staff(StaffRole.Role.SUPERVISOR)
     today = timezone.localdate()
     application = make_application(
         item, applicant, State.APPROVED, due_on=today + timedelta(days=3), assignee=approver,
@@ -35,6 +43,7 @@ def decided():
     )
     yield application, applicant, approver
     forget_built_calendars()
+    seal_services.forget_signers()
 
 
 def _as(page, client, live_server, user):
@@ -99,3 +108,22 @@ def test_a_bad_rating_is_called_back_fixed_and_the_fix_rated(page, decided, clie
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.fix_level == Level.SATISFIED
+
+    # The period ends; the report made the next morning counts the rating, its case and the callback.
+    first, last = half_month_period(timezone.localdate())
+    morning = timezone.make_aware(datetime.combine(last + timedelta(days=1), time(6, 30)))
+    seal_services.root_create()  # the supervision office's seal is issued under the city's root
+    report = report_make(first=first, last=last, at=morning)
+    supervisor = StaffRole.objects.get(role=StaffRole.Role.SUPERVISOR).user
+    _as(page, client, live_server, supervisor)
+    page.goto("/supervision/reports/")
+    _check(page, "reports")
+    page.locator(f"a[href='/supervision/reports/{report.pk}/']").click()
+    page.wait_for_load_state()
+    _check(page, "report")
+    market = page.get_by_role("row", name="市场监督管理局")
+    cells = market.locator("td").all_inner_texts()
+    # Ratings, satisfaction, bad ratings, rectification cases, callback rate.
+    assert cells[7:12] == ["1", "0.0%", "1", "1", "100.0%"], cells
+    assert page.locator(f"a[href='/supervision/reports/{report.pk}/report.pdf']").is_visible()
+

@@ -57,12 +57,13 @@ def test_supervisors_and_heads_list_and_download_reports(english, report, who, r
 
 def test_nobody_else_gets_anything(client, report, applicant, outsider, approver, clerk, list_admin, other_approver):
     download = reverse("supervision_report_download", args=[report.pk])
-    for url in (LIST, download):
+    detail = reverse("supervision_report", args=[report.pk])
+    for url in (LIST, detail, download):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     for user in (applicant, outsider, approver, clerk, list_admin, other_approver):
         sign_in(client, user)
-        for url in (LIST, download):
+        for url in (LIST, detail, download):
             assert client.get(url).status_code in (403, 404), (user, url)
         client.logout()
 
@@ -70,6 +71,59 @@ def test_nobody_else_gets_anything(client, report, applicant, outsider, approver
 def test_an_unknown_report_is_not_found(client, supervisor, report):
     sign_in(client, supervisor)
     assert client.get(reverse("supervision_report_download", args=[report.pk + 1])).status_code == 404
+    assert client.get(reverse("supervision_report", args=[report.pk + 1])).status_code == 404
+
+
+FIGURES = {
+    "first": "2026-11-01",
+    "last": "2026-11-15",
+    "departments": [
+        {
+            "code": "market", "name_zh": "市场监督管理局", "name_en": "Market Supervision Administration",
+            "received": 7, "decided": 5, "on_time": 4, "on_time_rate": "80.0", "average_working_days": "2.4",
+            "visits": 3, "violations": 1, "ratings": 6, "bad_ratings": 2, "satisfaction": "66.7",
+            "rating_cases": 2, "callback_rate": "50.0", "complaints": 1,
+            "accountability_opened": 1, "accountability_closed": 0,
+        },
+    ],
+    "city": {
+        "received": 7, "decided": 5, "on_time": 4, "on_time_rate": "80.0", "average_working_days": "2.4",
+        "visits": 3, "violations": 1, "ratings": 6, "bad_ratings": 2, "satisfaction": "66.7",
+        "rating_cases": 2, "callback_rate": "50.0", "complaints": 1,
+        "accountability_opened": 1, "accountability_closed": 0,
+    },
+    "countdown": [
+        {
+            "metric": "on_time", "metric_label": "按时办结率", "department": "", "department_en": "",
+            "start_on": "2026-10-09", "due_on": "2026-11-30", "goal": "98", "current": "80.0",
+            "nodes": [{"day": "2026-11-10", "expected": "90", "value": "80.0", "passed": True, "behind": ["market"]}],
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("language, name, metric", [
+    ("zh-hans", "市场监督管理局", "按时办结率"),
+    ("en", "Market Supervision Administration", "On-time rate"),
+])
+def test_a_report_s_page_shows_its_archived_figures_in_the_reader_s_language(
+    client, supervisor, seal, language, name, metric, settings
+):
+    report = _reports(seal, 1)[0]
+    report.figures = FIGURES
+    report.save()
+    sign_in(client, supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("supervision_report", args=[report.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    cells = [cell.strip() for cell in body.split("<td>")[1:17]]
+    assert [cell.split("<")[0] for cell in cells[:15]] == [
+        "7", "5", "4", "80.0%", "2.4", "3", "1", "6", "66.7%", "2", "2", "50.0%", "1", "1", "0",
+    ]
+    assert name in body and metric in body and "2026-11-10: 90% / 80.0%" in body
+    assert reverse("supervision_report_download", args=[report.pk]) in body
+    assert reverse("supervision_report", args=[report.pk]) in client.get(LIST).content.decode()
 
 
 @pytest.mark.parametrize("count", [3, 30])
