@@ -126,6 +126,21 @@ def test_a_report_s_page_shows_its_archived_figures_in_the_reader_s_language(
     assert reverse("supervision_report", args=[report.pk]) in client.get(LIST).content.decode()
 
 
+@pytest.mark.parametrize("departments", [3, 30])
+def test_a_report_s_page_runs_a_fixed_number_of_queries(client, supervisor, seal, departments, django_assert_num_queries):
+    report = _reports(seal, 1)[0]
+    row = FIGURES["departments"][0]
+    report.figures = {**FIGURES, "departments": [{**row, "code": f"d{n}"} for n in range(departments)]}
+    report.save()
+    sign_in(client, supervisor)
+    url = reverse("supervision_report", args=[report.pk])
+    client.get(url)  # warm the session and per-user caches
+    with django_assert_num_queries(QUERIES):
+        page = client.get(url).content.decode()
+    # A row per department and the city's; the countdown table's head and its one target.
+    assert page.count('<th scope="row">') == departments + 1 + len(FIGURES["countdown"])
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_list_runs_a_fixed_number_of_queries(client, supervisor, seal, count, django_assert_num_queries):
     _reports(seal, count)
