@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.idp.oidc",
+    "oauth2_provider",
     "portal",
     "services",
     "deadlines",
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "licenses",
     "seals",
     "supervision",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +208,38 @@ if not IDP_OIDC_PRIVATE_KEY and (DEBUG or DEMO_MODE):
 if not IDP_OIDC_PRIVATE_KEY:
     raise ImproperlyConfigured("OIDC_PRIVATE_KEY (or OIDC_PRIVATE_KEY_FILE) must be set in production.")
 IDP_OIDC_ADAPTER = "portal.adapter.OIDCAdapter"
+
+# The departmental API (/api/v1/): machine clients get short-lived bearer tokens
+# through OAuth 2.0 client credentials (django-oauth-toolkit, docs/api.md).
+API_TOKEN_SECONDS = envint("API_TOKEN_SECONDS", 600)
+# Calls per minute: each machine client, and each address on the public verification endpoint.
+API_CLIENT_PER_MINUTE = envint("API_CLIENT_PER_MINUTE", 600)
+API_VERIFY_PER_MINUTE = envint("API_VERIFY_PER_MINUTE", 30)
+# Named explicitly so that migrations can depend on it (MachineClient links to one).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    "SCOPES": {
+        "licenses:verify": "Verify licenses",
+        "licenses:read": "Read licenses",
+        "applications:read": "Read applications",
+        "applications:write": "Submit and update applications",
+        "catalogue:read": "Read the published catalogue",
+    },
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.MachineClientValidator",
+    # RFC 9700 (OAuth 2.0 Security BCP): tokens hashed at rest, never in a query string;
+    # no implicit or password grant, no plain PKCE, no refresh-token replay.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+}
 
 # Seals: the key-encryption key that protects every private key at rest.
 SEAL_KEK_FILE = envstr("SEAL_KEK_FILE", str(VAR_DIR / "seal-kek.key") if (DEBUG or DEMO_MODE) else "")
