@@ -4,6 +4,8 @@ The defaults are the safe production ones. `make run` and the test suite set
 DEBUG, HTTPS and DEMO_MODE explicitly; see the configuration table in README.md.
 """
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -257,6 +259,13 @@ SEAL_SIGNER_CACHE_SECONDS = envint("SEAL_SIGNER_CACHE_SECONDS", 300)
 # The public /verify/ upload: largest PDF accepted, and uploads per minute per IP address.
 SEAL_VERIFY_MAX_BYTES = envint("SEAL_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
 SEAL_VERIFY_PER_MINUTE = envint("SEAL_VERIFY_PER_MINUTE", 20)
+
+# Who looked at my data: the access log keeps each resident ID number or credit code as an
+# HMAC-SHA256 under this key, never the number. By default it is derived from SECRET_KEY; set
+# it on its own in production, as changing it hides older entries from the people they are about.
+ACCESS_LOG_SUBJECT_KEY = envsecret("ACCESS_LOG_SUBJECT_KEY") or hmac.new(
+    SECRET_KEY.encode(), b"onegate access-log subject key", hashlib.sha256
+).hexdigest()
 
 # Internationalisation: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"

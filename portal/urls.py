@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("licenses.urls")),
     path("", include("seals.urls")),
     path("", include("supervision.urls")),
+    path("", include("api.access.urls")),
 ]

@@ -1,16 +1,8 @@
-"""The seal-usage log as a hash chain.
-
-entry_hash = SHA-256(prev_hash + "\\n" + canonical JSON of the entry), where
-the canonical JSON has sorted keys, no spaces and UTF-8 text. The first entry's
-prev_hash is 64 zeros. The head row remembers the newest entry, so that
-deleting entries from the end is caught as well as editing or deleting any
-other entry.
-"""
+"""The seal-usage log as a hash chain, linked and audited as `portal.hashchain` describes,
+and its daily anchors: the head, timestamped outside the database."""
 
 import asyncio
 import hashlib
-import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from asn1crypto import cms
@@ -19,10 +11,11 @@ from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
 
+from portal import hashchain
 from seals.models import SealLogAnchor, SealLogHead
 from seals.signing import outside_event_loop
 
-GENESIS = "0" * 64
+GENESIS = hashchain.GENESIS
 
 
 def canonical(*, seq, seal_serial, document_sha256, purpose, related_type, related_id, actor_id, task, signed_at):
@@ -37,11 +30,11 @@ def canonical(*, seq, seal_serial, document_sha256, purpose, related_type, relat
         "task": task,
         "signed_at": signed_at.astimezone(UTC).isoformat(timespec="microseconds"),
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashchain.canonical(payload)
 
 
 def entry_hash(prev_hash: str, payload: str) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+    return hashchain.link(prev_hash, payload)
 
 
 def hash_of(usage, seal_serial: str) -> str:
@@ -60,12 +53,7 @@ def hash_of(usage, seal_serial: str) -> str:
     return entry_hash(usage.prev_hash, payload)
 
 
-@dataclass(frozen=True)
-class AuditResult:
-    ok: bool
-    checked: int
-    broken_seq: int | None = None  # the first entry that does not fit the chain
-    problem: str = ""
+AuditResult = hashchain.AuditResult
 
 
 def audit(entries, *, head_seq: int, head_hash: str, anchors: dict[int, str] | None = None) -> AuditResult:
@@ -74,32 +62,13 @@ def audit(entries, *, head_seq: int, head_hash: str, anchors: dict[int, str] | N
     `anchors` maps entry numbers to the hash each daily anchor recorded for
     them: a chain rewritten from some entry on (head row included) no longer
     passes through them."""
-    anchors = anchors or {}
-    expected_prev = GENESIS
-    expected_seq = 1
-    checked = 0
-    for usage in entries:
-        if usage.seq != expected_seq:
-            return AuditResult(False, checked, expected_seq, f"entry {expected_seq} is missing")
-        if usage.prev_hash != expected_prev:
-            return AuditResult(False, checked, usage.seq, "its link to the previous entry does not match")
-        if hash_of(usage, usage.seal.serial_number) != usage.entry_hash:
-            return AuditResult(False, checked, usage.seq, "its content does not match its hash")
-        if usage.seq in anchors and anchors[usage.seq] != usage.entry_hash:
-            return AuditResult(False, checked, usage.seq, "its hash is not the one the anchor of that day recorded")
-        expected_prev = usage.entry_hash
-        expected_seq += 1
-        checked += 1
-    beyond = [seq for seq in anchors if seq > checked]
-    if beyond:
-        return AuditResult(
-            False, checked, checked + 1, f"the log ends at entry {checked}, but an anchor records entry {max(beyond)}"
-        )
-    if checked != head_seq or expected_prev != head_hash:
-        return AuditResult(
-            False, checked, checked + 1, f"the log ends at entry {checked}, but its head records entry {head_seq}"
-        )
-    return AuditResult(True, checked)
+    return hashchain.audit(
+        entries,
+        hash_of=lambda usage: hash_of(usage, usage.seal.serial_number),
+        head_seq=head_seq,
+        head_hash=head_hash,
+        anchors=anchors,
+    )
 
 
 # -- checking one entry, for /verify/ ---------------------------------------------

@@ -408,6 +408,10 @@ PROTECTED: dict[str, Guarded] = {
         "supervisor", kwargs=lambda w: {"pk": w.report.pk},
         outsiders=("other_citizen", "clerk", "approver", "list_admin", "other_approver"),
     ),
+    "data_access_mine": Guarded(
+        "citizen", blind=("other_citizen", "approver"),
+        markers=lambda w: [w.person_read.reference, w.enterprise_read.reference, w.enterprise.name],
+    ),
     "ratings_mine": Guarded(
         "citizen", blind=("other_citizen", "approver"),
         markers=lambda w: [reverse("ratings_mine_case", args=[w.rating_case.pk]), w.approved.tracking_number],
@@ -778,6 +782,19 @@ def _build_world() -> SimpleNamespace:
         uploads=[_pdf()], at=NOW,
     )
     w.complaint_file = w.complaint.attachments.get()
+
+    # Reads of the citizen's data and of their enterprise's through the API, by the department's system.
+    from api.access.services import access_record
+    from tests.api.access.conftest import make_client
+
+    w.machine_client = make_client(w.department, "市场监管业务系统")
+    w.person_read, w.enterprise_read = (
+        access_record(
+            client=w.machine_client, endpoint="/api/v1/licenses/by-holder", subject_id=subject,
+            purpose_code="licence-verification", reference=reference, result="found", at=NOW,
+        )
+        for subject, reference in ((w.citizen.person.resident_id, "MKT-HC-7f3a"), (w.enterprise.credit_code, "MKT-QY-5b1c"))
+    )
 
     # A countdown target for the department.
     from decimal import Decimal

@@ -124,6 +124,19 @@ class ComplaintForm(forms.Form):
         ) % {"count": ComplaintAttachment.MAX_PER_COMPLAINT}
 
 
+def complaint_initial(query) -> dict:
+    """What a link to the complaint form may fill in (`?about=department&department=<id>&text=…`),
+    for example from a page that offers to complain about one thing; the person still sends it."""
+    initial = {}
+    if query.get("about") in Complaint.About.values:
+        initial["about"] = query["about"]
+    if query.get("department", "").isdigit():
+        initial["department"] = int(query["department"])
+    if query.get("text"):
+        initial["text"] = query["text"][: ComplaintForm.base_fields["text"].max_length]
+    return initial
+
+
 class TrackComplaintForm(forms.Form):
     number = forms.CharField(label=_("Complaint number"), max_length=24)
     code = forms.CharField(label=_("Query code"), max_length=8)

@@ -145,7 +145,9 @@ KINDS = {kind.name: kind for kind in DOCUMENTS}
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
-    form = forms.ComplaintForm(request.POST or None, request.FILES or None, user=request.user)
+    form = forms.ComplaintForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=forms.complaint_initial(request.GET)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         application = item = None

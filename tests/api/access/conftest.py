@@ -1,0 +1,51 @@
+"""The access log's own items: a machine client for each of the cast's departments, a purpose,
+and `read(...)`, which records one read through the service as the API does."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import NOW
+
+PURPOSE = "licence-verification"  # seeded by the data migration
+
+
+@pytest.fixture
+def machine_client(department):
+    return make_client(department, "市场监管业务系统")
+
+
+@pytest.fixture
+def other_client(other_department):
+    return make_client(other_department, "住建审批系统")
+
+
+def make_client(department, name):
+    """A registered departmental system, as the API's own tests make one."""
+    from oauth2_provider.models import Application
+
+    from api.models import MachineClient
+
+    application = Application.objects.create(
+        name=name,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+    )
+    return MachineClient.objects.create(application=application, department=department, scopes=["licenses:read"])
+
+
+@pytest.fixture
+def read(machine_client):
+    """Record one read of `subject_id` through the service; each call a minute after the last."""
+    from api.access.services import access_record
+
+    minutes = iter(range(10_000))
+
+    def record(subject_id, *, client=None, purpose_code=PURPOSE, reference="MKT-2026-0001", result="found",
+               endpoint="/api/v1/licenses/by-holder", at=None):
+        return access_record(
+            client=client or machine_client, endpoint=endpoint, subject_id=subject_id, purpose_code=purpose_code,
+            reference=reference, result=result, at=at or NOW + timedelta(minutes=next(minutes)),
+        )
+
+    return record
