@@ -785,13 +785,14 @@ def _build_world() -> SimpleNamespace:
 
     # Reads of the citizen's data and of their enterprise's through the API, by the department's system.
     from api.access.services import access_record
-    from tests.api.access.conftest import make_client
+    from tests.api.access.conftest import make_client, seed_purposes_if_missing
 
+    seed_purposes_if_missing()
     w.machine_client = make_client(w.department, "市场监管业务系统")
     w.person_read, w.enterprise_read = (
         access_record(
             client=w.machine_client, endpoint="/api/v1/licenses/by-holder", subject_id=subject,
-            purpose_code="licence-verification", reference=reference, result="found", at=NOW,
+            purpose_code="license-verification", reference=reference, result="found", at=NOW,
         )
         for subject, reference in ((w.citizen.person.resident_id, "MKT-HC-7f3a"), (w.enterprise.credit_code, "MKT-QY-5b1c"))
     )

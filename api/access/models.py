@@ -25,7 +25,7 @@ class AccessPurpose(BilingualNameMixin, models.Model):
 
     code = models.SlugField(
         _("code"), max_length=40, unique=True,
-        help_text=_("What API clients send as the purpose, for example licence-verification. It never changes."),
+        help_text=_("What API clients send as the purpose, for example license-verification. It never changes."),
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)

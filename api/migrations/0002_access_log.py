@@ -8,15 +8,15 @@ from django.db import migrations, models
 # code, Chinese name, English name, legal basis (Chinese), legal basis (English)
 PURPOSES = [
     (
-        "licence-examination", "行政许可审查", "Licence examination",
+        "license-examination", "行政许可审查", "License examination",
         "《中华人民共和国行政许可法》第三十一条、第三十四条：行政机关对申请材料进行审查。",
         "Administrative Licensing Law of the PRC, Articles 31 and 34: the authority examines the application.",
     ),
     (
-        "licence-verification", "证照核验", "Licence verification",
+        "license-verification", "证照核验", "License verification",
         "《国务院办公厅关于加快推进电子证照扩大应用领域和全国互通互认的意见》（国办发〔2022〕3号）。",
         "General Office of the State Council, Opinions on expanding the use and nationwide mutual recognition "
-        "of electronic licences (Guo Ban Fa [2022] No. 3).",
+        "of electronic licenses (Guo Ban Fa [2022] No. 3).",
     ),
     (
         "enforcement-inspection", "执法检查", "Enforcement inspection",
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name='AccessPurpose',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='What API clients send as the purpose, for example licence-verification. It never changes.', max_length=40, unique=True, verbose_name='code')),
+                ('code', models.SlugField(help_text='What API clients send as the purpose, for example license-verification. It never changes.', max_length=40, unique=True, verbose_name='code')),
                 ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
                 ('legal_basis_zh', models.TextField(verbose_name='legal basis (Chinese)')),

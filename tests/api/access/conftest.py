@@ -1,13 +1,30 @@
-"""The access log's own items: a machine client for each of the cast's departments, a purpose,
-and `read(...)`, which records one read through the service as the API does."""
+"""The access log's own items: the seeded purposes, a machine client for each of the cast's
+departments, and `read(...)`, which records one read through the service as the API does."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
 
 from tests.conftest import NOW
 
-PURPOSE = "licence-verification"  # seeded by the data migration
+PURPOSE = "license-verification"  # seeded by the data migration
+
+
+def seed_purposes_if_missing() -> None:
+    """The purposes the migration seeds, seeded again by the migration's own function when a
+    transactional test (a browser test, say) has emptied the tables since the migrations ran."""
+    from django.apps import apps
+
+    from api.access.models import AccessPurpose
+
+    if not AccessPurpose.objects.exists():
+        importlib.import_module("api.migrations.0002_access_log").seed_purposes(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _purposes(db):
+    seed_purposes_if_missing()
 
 
 @pytest.fixture

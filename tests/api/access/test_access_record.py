@@ -21,7 +21,7 @@ def test_it_records_a_read_of_a_person(read, applicant, machine_client, departme
     assert entry.seq == 1 and entry.prev_hash == "0" * 64
     assert entry.client == machine_client and entry.department == department
     assert entry.person == applicant.person and entry.enterprise is None
-    assert entry.purpose.code == "licence-verification"
+    assert entry.purpose.code == "license-verification"
     assert entry.reference == "MKT-2026-0042"
     assert entry.result == AccessLogEntry.Result.FOUND and entry.accessed_at == NOW
     assert entry.endpoint == "/api/v1/licenses/by-holder"
@@ -50,7 +50,7 @@ def test_it_refuses_an_unknown_purpose(read, applicant, code):
 
 
 def test_it_refuses_a_retired_purpose(read, applicant):
-    AccessPurpose.objects.filter(code="licence-verification").update(active=False)
+    AccessPurpose.objects.filter(code="license-verification").update(active=False)
 
     error = refusal(read, subject_id=applicant.person.resident_id)
 

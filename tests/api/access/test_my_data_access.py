@@ -101,13 +101,13 @@ def test_it_is_chinese_by_default_and_english_on_request(client, english, applic
     en = body(english.get(URL))
 
     assert '<html lang="en"' in en
-    assert "Licence verification" in en and department.name_en in en and "Thursday 26 November 2026" in en
+    assert "License verification" in en and department.name_en in en and "Thursday 26 November 2026" in en
 
     client.cookies.clear()
     client.force_login(applicant)
     zh = body(client.get(URL))
     assert '<html lang="zh-Hans"' in zh
-    assert "证照核验" in zh and department.name_zh in zh and "Licence verification" not in zh
+    assert "证照核验" in zh and department.name_zh in zh and "License verification" not in zh
 
 
 def test_the_complaint_button_fills_in_the_complaint_form(client, applicant, reads, department):
