@@ -8,6 +8,7 @@ from api.access.models import AccessLogEntry, AccessLogHead, AccessPurpose
 from api.access.selectors import audit_access_log
 from portal.hashchain import AuditResult
 from tests.api.access.conftest import make_client
+from tests.conftest import is_postgres
 from tests.factories import DepartmentFactory, PersonFactory
 
 
@@ -96,3 +97,40 @@ def test_the_chain_alone_cannot_tell_a_cut_that_also_rewrites_the_head(five_entr
     AccessLogHead.objects.update(seq=3, last_hash=five_entries[2].entry_hash)
 
     assert audit_access_log().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reads_keep_one_chain(machine_client, applicant):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL's row locks")
+    import threading
+
+    from django.db import connections
+
+    from api.access.services import access_record
+
+    errors = []
+
+    def append(n):
+        try:
+            for i in range(5):
+                access_record(
+                    client=machine_client, endpoint="/api/v1/licenses/by-holder",
+                    subject_id=applicant.person.resident_id, purpose_code="license-verification",
+                    reference=f"MKT-{n}-{i}", result="found",
+                )
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert list(AccessLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 31))
+    assert audit_access_log() == AuditResult(True, 30)
