@@ -9,6 +9,14 @@ the seals. `seed_demo` runs this last, when the list, the accounts, the
 calendar and the seals are in place. It lives here, in the app that builds on
 applications, so that approvals need not know about licenses.
 
+The cases have a short history (`schedule`): the two approved ones were
+submitted and decided in the last half month that ended, so that the
+half-monthly report supervision archives for it and the countdown's daily
+figures count them; the open ones were submitted in the working days before
+today, so their due dates lie ahead. Every step is dated through the services'
+`at`, on working days of the stored calendar. Licenses are sealed when the
+seed runs (the seals are only issued then); they are valid from the decision.
+
 Idempotent: a case is found again by its applicant, its item and one answer
 of its own (`Case.key`). A case that exists is left where the demo has taken
 it since; a missing one is made again.
@@ -16,6 +24,7 @@ it since; a missing one is made again.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -27,6 +36,8 @@ from approvals import services as workflow
 from approvals.window import services as window
 from approvals.models import Application
 from approvals.workflow import State
+from deadlines.selectors import is_working_day, stored_calendar
+from deadlines.workdays import WorkingCalendar
 from licenses.models import License
 from licenses.services import use_license_for_material
 from licenses.tasks import issue_license
@@ -34,6 +45,7 @@ from portal import demo as accounts
 from portal import services as identity
 from portal.identifiers import credit_code_check_char, resident_id_check_char
 from portal.models import Enterprise, Person, User
+from services.services import item_for_new_application
 
 CITIZEN = "citizen@demo.onegate"
 AGENT = "agent@demo.onegate"
@@ -49,6 +61,17 @@ PHONE = "13941901234"
 ADDRESS = "辽宁省葫芦岛市连山区龙湾大街18号"
 
 
+@dataclass(frozen=True)
+class When:
+    """The moments of a case's steps: started and filled in, submitted, then sent back for
+    correction or accepted and taken into review, then decided."""
+
+    started: datetime.datetime
+    submitted: datetime.datetime | None = None
+    acted: datetime.datetime | None = None
+    decided: datetime.datetime | None = None
+
+
 @dataclass
 class Case:
     """One application to bring to `stage`. `key` names the answer that identifies it."""
@@ -57,6 +80,7 @@ class Case:
     stage: str  # draft | submitted | correction | in_review | approved
     answers: dict
     key: str
+    when: When
     # Materials (by English name) not given yet: what a draft still lacks.
     leave_out: tuple[str, ...] = ()
     # Materials (by English name) given by the applicant's license instead of a copy (免提交).
@@ -110,6 +134,82 @@ def _scan(material, application: Application) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{material.name_zh}.pdf", data, content_type="application/pdf")
 
 
+# -- when the cases happened ---------------------------------------------------------
+
+
+def last_half_month(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The half month (the 1st to the 15th, or the 16th to the month's end) that ended last:
+    the period of supervision's latest half-monthly report. Supervision builds on this app,
+    so its `previous_period` cannot be imported here; the demo's tests check that they agree."""
+    current = today.replace(day=1 if today.day <= 15 else 16)
+    last = current - datetime.timedelta(days=1)
+    return last.replace(day=1 if last.day <= 15 else 16), last
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When each demo case happened: see `schedule`."""
+
+    instant: When  # the citizen's instant registration, approved on submission
+    late: When  # the agent's change of registration, decided one working day after its due date
+    in_review: When
+    housing: When  # the building permit in review, which uses the agent's new business license
+    correction: When
+    waiting: When  # submitted online, waiting for acceptance
+    window: When  # the walk-in's submission at the window
+    draft: When
+    agent_draft: When
+
+
+def schedule(now: datetime.datetime, *, calendar: WorkingCalendar | None = None) -> Schedule:
+    """The demo's history, on working days before today.
+
+    The two approvals fall in the last half month that ended: the instant one on its
+    second working day, the change of registration (promised in 1 working day) accepted
+    on its third-last and decided on its last, a working day late. The open cases were
+    submitted in the four working days before today, after that decision (the building
+    permit uses its license): in review since three working days ago (MKT-006 is due in
+    7, HOU-001 in 30), sent back for correction two working days ago, waiting for
+    acceptance since the last working day. Each step's hour keeps the order of the
+    steps when days coincide.
+    """
+    today = timezone.localdate(now)
+    calendar = calendar or stored_calendar(today=today)
+    first, last = last_half_month(today)
+    period = [
+        day
+        for day in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+        if is_working_day(day, calendar=calendar)
+    ]
+    early, accepted, decided = period[min(1, len(period) - 1)], period[max(len(period) - 3, 0)], period[-1]
+    recent, day = [], today  # the working days before today, latest first, none before `decided`
+    while len(recent) < 4:
+        day -= datetime.timedelta(days=1)
+        if day <= decided:
+            recent += [decided] * (4 - len(recent))
+        elif is_working_day(day, calendar=calendar):
+            recent.append(day)
+    d1, d2, d3, d4 = recent
+    return Schedule(
+        instant=When(started=_at(early, 9, 10), submitted=_at(early, 9, 40)),
+        late=When(
+            started=_at(accepted, 8, 50), submitted=_at(accepted, 9, 15), acted=_at(accepted, 9, 50),
+            decided=_at(decided, 10, 30),
+        ),
+        in_review=When(started=_at(d4, 11, 0), submitted=_at(d4, 11, 20), acted=_at(d3, 14, 0)),
+        housing=When(started=_at(d4, 13, 30), submitted=_at(d4, 14, 10), acted=_at(d3, 15, 0)),
+        correction=When(started=_at(d3, 11, 40), submitted=_at(d3, 12, 0), acted=_at(d2, 16, 0)),
+        waiting=When(started=_at(d1, 11, 10), submitted=_at(d1, 11, 30)),
+        window=When(started=_at(d1, 14, 30), submitted=_at(d1, 14, 50)),
+        draft=When(started=_at(d1, 20, 15)),
+        agent_draft=When(started=_at(d2, 17, 10)),
+    )
+
+
 # -- the cast ------------------------------------------------------------------------
 
 
@@ -156,13 +256,14 @@ def _enterprise_answers(enterprise: Enterprise, **more) -> dict:
     }
 
 
-def citizen_cases(person: Person) -> list[Case]:
+def citizen_cases(person: Person, when: Schedule) -> list[Case]:
     return [
         Case(
             "MKT-001",
             "draft",
             _person_answers(person, address="", business_name="小明便利店", business_scope=""),  # half done
             key="business_name",
+            when=when.draft,
             leave_out=("Applicant's proof of identity", "Proof of the right to use the premises"),
         ),
         Case(
@@ -170,12 +271,14 @@ def citizen_cases(person: Person) -> list[Case]:
             "submitted",
             _person_answers(person, products="手工煎饼、杂粮煎饼"),
             key="products",
+            when=when.waiting,
         ),
         Case(
             "MKT-006",
             "correction",
             _person_answers(person, products="海米、虾皮等海产品干制"),
             key="products",
+            when=when.correction,
             corrections=[
                 {
                     "material": "Description of the production process",
@@ -194,17 +297,19 @@ def citizen_cases(person: Person) -> list[Case]:
             "in_review",
             _person_answers(person, products="手工豆腐、豆腐皮"),
             key="products",
+            when=when.in_review,
         ),
         Case(
             "MKT-001",
             "approved",
             _person_answers(person, business_name="王记海鲜烧烤", business_scope="烧烤；海鲜加工及销售；预包装食品零售。"),
             key="business_name",
+            when=when.instant,
         ),
     ]
 
 
-def agent_cases(enterprise: Enterprise) -> list[Case]:
+def agent_cases(enterprise: Enterprise, when: Schedule) -> list[Case]:
     return [
         Case(
             "MKT-002",
@@ -215,6 +320,7 @@ def agent_cases(enterprise: Enterprise) -> list[Case]:
                 change_detail="经营范围增加：餐饮服务；预包装食品销售；食品互联网销售。",
             ),
             key="change_detail",
+            when=when.late,
         ),
         Case(
             "HOU-001",
@@ -227,6 +333,7 @@ def agent_cases(enterprise: Enterprise) -> list[Case]:
                 building_height="12",
             ),
             key="project_name",
+            when=when.housing,
             by_license=("Developer's business license",),
         ),
         Case(
@@ -234,16 +341,17 @@ def agent_cases(enterprise: Enterprise) -> list[Case]:
             "draft",
             _enterprise_answers(enterprise, premises_address="辽宁省葫芦岛市龙港区海滨路1号"),
             key="premises_address",
+            when=when.agent_draft,
             leave_out=("Business license",),  # left for the 免提交 offer: "use my license"
         ),
     ]
 
 
-def window_case(person: Person) -> Case:
+def window_case(person: Person, when: Schedule) -> Case:
     answers = _person_answers(
         person, phone="13804295678", address="辽宁省葫芦岛市南票区沙锅屯乡1组", products="手工粘豆包、年糕"
     )
-    return Case("MKT-006", "submitted", answers, key="products")
+    return Case("MKT-006", "submitted", answers, key="products", when=when.window)
 
 
 # -- making a case -------------------------------------------------------------------
@@ -286,11 +394,14 @@ def _correction_items(case: Case, application: Application) -> list[dict]:
     ]
 
 
-def _advance(case: Case, application: Application, *, applicant: User, approver: User, at) -> Application:
-    """Take a filled draft to the case's stage, as the applicant and the department would."""
+def _advance(case: Case, application: Application, *, applicant: User, approver: User) -> Application:
+    """Take a filled draft to the case's stage, as the applicant and the department would, at the case's times."""
+    when = case.when
     if case.stage == "draft":
         return application
-    application = workflow.application_submit(application=application, actor=applicant, declaration=True, at=at)
+    application = workflow.application_submit(
+        application=application, actor=applicant, declaration=True, at=when.submitted
+    )
     if case.stage == "submitted" or application.state == State.APPROVED:  # an instant item is approved at once
         return application
     if case.stage == "correction":
@@ -299,12 +410,14 @@ def _advance(case: Case, application: Application, *, applicant: User, approver:
             actor=approver,
             items=_correction_items(case, application),
             note="请一次性补齐以下材料后重新提交。",
-            at=at,
+            at=when.acted,
         )
-    application = workflow.application_accept(application=application, actor=approver, at=at)
-    application = workflow.application_start_review(application=application, actor=approver, at=at)
+    application = workflow.application_accept(application=application, actor=approver, at=when.acted)
+    application = workflow.application_start_review(
+        application=application, actor=approver, at=when.acted + datetime.timedelta(minutes=5)
+    )
     if case.stage == "approved":
-        application = workflow.application_approve(application=application, actor=approver, at=at)
+        application = workflow.application_approve(application=application, actor=approver, at=when.decided)
     return application
 
 
@@ -325,41 +438,48 @@ class Outcome:
     refused: str = ""
 
 
+def _still_on_the_list(case: Case) -> None:
+    """A case made again is dated in the past, under the list in force then; the item must also be on
+    today's list (the demo list may have been changed at /list-admin/: an item retired since)."""
+    item_for_new_application(code=case.item_code, at=timezone.now())
+
+
 def _make(
     case: Case, *, applicant: User, person: Person, enterprise: Enterprise | None, approver: User,
-    license: License | None, at,
+    license: License | None,
 ) -> Outcome:
     found = _existing(case, person=person, enterprise=enterprise)
     if found is not None:
         return Outcome(case, found, new=False, license=_issue(found))
     try:
+        _still_on_the_list(case)
         with transaction.atomic():
             application = workflow.application_start(
-                actor=applicant, item_code=case.item_code, enterprise=enterprise, at=at
+                actor=applicant, item_code=case.item_code, enterprise=enterprise, at=case.when.started
             )
-            _fill(case, application, actor=applicant, license=license, at=at)
-            application = _advance(case, application, applicant=applicant, approver=approver, at=at)
+            _fill(case, application, actor=applicant, license=license, at=case.when.started)
+            application = _advance(case, application, applicant=applicant, approver=approver)
     except ValidationError as exc:
         # The demo list may have been changed at /list-admin/ (an item retired, a question added).
         return Outcome(case, refused="; ".join(exc.messages))
     return Outcome(case, application, new=True, license=_issue(application))
 
 
-def _window_case(cast: Cast, *, at) -> Outcome:
-    walk_in = identity.person_register(
-        real_name=WALK_IN_NAME, resident_id=WALK_IN_ID17 + resident_id_check_char(WALK_IN_ID17)
-    )
-    case = window_case(walk_in)
+def _window_case(case: Case, *, walk_in: Person, clerk: User) -> Outcome:
     found = _existing(case, person=walk_in, enterprise=None)
     if found is not None:
         return Outcome(case, found)
     try:
+        _still_on_the_list(case)
         with transaction.atomic():
             application = workflow.application_start(
-                actor=cast.clerk, item_code=case.item_code, person=walk_in, channel=Application.Channel.WINDOW, at=at
+                actor=clerk, item_code=case.item_code, person=walk_in, channel=Application.Channel.WINDOW,
+                at=case.when.started,
             )
-            _fill(case, application, actor=cast.clerk, license=None, at=at)
-            application = window.window_submit(application=application, clerk=cast.clerk, declaration=True, at=at)
+            _fill(case, application, actor=clerk, license=None, at=case.when.started)
+            application = window.window_submit(
+                application=application, clerk=clerk, declaration=True, at=case.when.submitted
+            )
     except ValidationError as exc:
         return Outcome(case, refused="; ".join(exc.messages))
     return Outcome(case, application, new=True)
@@ -387,32 +507,48 @@ def _summary(outcomes: list[Outcome]) -> str:
 
 
 def seed(*, stdout) -> None:
-    at = timezone.now()
+    when = schedule(timezone.now())
     cast = _cast()
+    citizen, agent = cast.citizen.person, cast.agent.person
+    walk_in = identity.person_register(
+        real_name=WALK_IN_NAME, resident_id=WALK_IN_ID17 + resident_id_check_char(WALK_IN_ID17)
+    )
+    held: list[License] = []  # the enterprise's business license, once its approved case has it
 
-    citizen = cast.citizen.person
-    outcomes = [
-        _make(
-            case, applicant=cast.citizen, person=citizen, enterprise=None, approver=cast.approver, license=None, at=at
+    def as_citizen(case: Case) -> Outcome:
+        return _make(
+            case, applicant=cast.citizen, person=citizen, enterprise=None, approver=cast.approver, license=None
         )
-        for case in citizen_cases(citizen)
-    ]
-    stdout.write(f"demo cases, {CITIZEN} ({citizen.real_name}): {_summary(outcomes)}")
 
-    agent = cast.agent.person
-    outcomes, business_license = [], None
-    for case in agent_cases(cast.enterprise):
+    def as_agent(case: Case) -> Outcome:
         approver = cast.housing_approver if case.item_code.startswith("HOU-") else cast.approver
         outcome = _make(
             case, applicant=cast.agent, person=agent, enterprise=cast.enterprise, approver=approver,
-            license=business_license, at=at,
+            license=held[0] if held else None,
         )
-        business_license = business_license or outcome.license
-        outcomes.append(outcome)
-    stdout.write(f"demo cases, {AGENT} for {cast.enterprise.name}: {_summary(outcomes)}")
+        if outcome.license is not None and not held:
+            held.append(outcome.license)
+        return outcome
 
-    outcome = _window_case(cast, at=at)
-    visits = outcome.application.visits.count() if outcome.application else 0
-    stdout.write(
-        f"demo cases, window ({CLERK}) for walk-in {WALK_IN_NAME}: {_summary([outcome])}; {visits} visit recorded"
+    def at_the_window(case: Case) -> Outcome:
+        return _window_case(case, walk_in=walk_in, clerk=cast.clerk)
+
+    groups = [
+        (f"{CITIZEN} ({citizen.real_name})", as_citizen, citizen_cases(citizen, when)),
+        (f"{AGENT} for {cast.enterprise.name}", as_agent, agent_cases(cast.enterprise, when)),
+        (f"window ({CLERK}) for walk-in {WALK_IN_NAME}", at_the_window, [window_case(walk_in, when)]),
+    ]
+    # Made in the order they happened, so that tracking and license numbers follow the dates
+    # (and the building permit finds the business license it uses).
+    steps = sorted(
+        ((case, make) for _label, make, cases in groups for case in cases),
+        key=lambda step: step[0].when.submitted or step[0].when.started,
     )
+    outcomes = {id(case): make(case) for case, make in steps}
+    for label, make, cases in groups:
+        made = [outcomes[id(case)] for case in cases]
+        line = f"demo cases, {label}: {_summary(made)}"
+        if make is at_the_window:
+            visits = sum(outcome.application.visits.count() for outcome in made if outcome.application)
+            line += f"; {visits} visit recorded"
+        stdout.write(line)

@@ -1,16 +1,26 @@
 """Demo data for the list: Huludao-like departments, events, license types and
 the catalogue (services/demo_catalogue.py), published as version 1.
 
+Version 1 is dated `PUBLISHED_DAYS_AGO` days back, through the publish
+service's `at`, so that the demo's applications of the last weeks were made
+under it and supervision's daily figures of the last 60 days read a list.
+
 Idempotent: existing rows are left as they are (a list administrator may have
 edited them in the demo), missing items are added to the draft, and version 1
 is published only when no version exists yet.
 """
 
+import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from services import services
 from services.demo_catalogue import EVENTS, ITEMS, LICENSE_TYPES
 from services.models import Department, LifeEvent, ListVersion, ServiceItem, license_types
+
+# Version 1 was published this long before the seed, well before the 60 days of snapshots.
+PUBLISHED_DAYS_AGO = 90
 
 DEPARTMENTS = [
     # code, Chinese name, English name, window
@@ -28,8 +38,8 @@ DEPARTMENTS = [
 ]
 
 
-def seed_catalogue() -> int:
-    """Add the demo items that are missing, as drafts; returns how many were added."""
+def seed_catalogue(*, at: datetime.datetime | None = None) -> int:
+    """Add the demo items that are missing, as drafts made at `at` (default: now); returns how many were added."""
     for position, (code, zh, en, audience) in enumerate(EVENTS):
         LifeEvent.objects.get_or_create(
             code=code, defaults={"name_zh": zh, "name_en": en, "audience": audience, "position": position}
@@ -48,6 +58,7 @@ def seed_catalogue() -> int:
             continue
         services.item_create(
             actor=None,
+            at=at,
             code=entry.code,
             department=departments[entry.department],
             terms={
@@ -84,9 +95,16 @@ def seed(*, stdout) -> None:
             code=code, defaults={"name_zh": zh, "name_en": en, "window": window, "phone": "0429-12345"}
         )
     stdout.write(f"departments: {Department.objects.count()}")
-    added = seed_catalogue()
-    if not ListVersion.objects.exists():
-        version = services.list_publish(actor=None, note="首次发布全市政务服务事项清单。Initial city approval list.")
-        stdout.write(f"approval list: version {version.number} published with {version.total} items")
+    first = not ListVersion.objects.exists()
+    at = timezone.now() - datetime.timedelta(days=PUBLISHED_DAYS_AGO) if first else None
+    added = seed_catalogue(at=at)
+    if first:
+        version = services.list_publish(
+            actor=None, note="首次发布全市政务服务事项清单。Initial city approval list.", at=at
+        )
+        stdout.write(
+            f"approval list: version {version.number} published on {timezone.localdate(at).isoformat()} "
+            f"with {version.total} items"
+        )
     else:
         stdout.write(f"approval list: {added} demo items added to the draft (publish them at /list-admin/)")

@@ -1,13 +1,17 @@
 """`seed_demo` shows a living city: applications at every stage, sealed licenses in
-wallets, 免提交 in use and on offer, and a window visit, all made through the services.
+wallets, 免提交 in use and on offer, and a window visit, all made through the services,
+with a short history: the approvals in the last half month that ended, the open
+cases in the working days before today.
 
 Time is frozen on Thursday 26 November 2026, 10:00 Shanghai time; the demo's own
-approvals step seeds the calendar for it.
+approvals step seeds the calendar for it. The last half month that ended is 1 to 15
+November (working days: 2–6 and 9–13); the working days before today are 25, 24, 23
+and 20 November.
 """
 
 import hashlib
 import io
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,8 +23,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from deadlines.selectors import forget_built_calendars
-from licenses.demo_cases import material_pdf
+from deadlines.selectors import forget_built_calendars, is_working_day
+from licenses.demo_cases import last_half_month, material_pdf
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
 from approvals.workflow import State
 from licenses.models import License, LicenseDocument, MaterialLicense
@@ -28,6 +32,7 @@ from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
 from supervision.reports.models import HalfMonthReport
+from supervision.reports.services import previous_period
 from tests.factories import enrol_totp
 from tests.mfa import sign_in
 
@@ -196,6 +201,71 @@ def test_the_materials_are_real_pdfs_that_pass_the_upload_check(seeded):
         assert check_upload(stored) == PDF
     assert hashlib.sha256(data).hexdigest() == attachment.sha256
     assert PdfFileReader(io.BytesIO(data), strict=True).root["/Pages"]["/Count"] == 1
+
+
+def local(moment):
+    return moment.astimezone(ZoneInfo("Asia/Shanghai"))
+
+
+def test_the_approvals_were_submitted_and_decided_in_the_last_half_month_one_of_them_late(seeded):
+    first, last = previous_period(NOW.date())
+    approved = Application.objects.filter(state=State.APPROVED).order_by("decided_at")
+    assert [a.item_version.item.code for a in approved] == ["MKT-001", "MKT-002"]
+    for application in approved:
+        assert first <= local(application.submitted_at).date() <= local(application.decided_at).date() <= last
+    instant, change = approved
+    assert local(instant.decided_at).date() == instant.due_on == date(2026, 11, 3)  # on time, at once
+    # Promised in 1 working day: accepted on Wednesday 11, due Thursday 12, decided Friday 13 November.
+    assert (local(change.accepted_at).date(), change.due_on) == (date(2026, 11, 11), date(2026, 11, 12))
+    assert local(change.decided_at).date() == date(2026, 11, 13)
+    # Licenses are sealed when the demo is seeded, valid from the decision.
+    assert [License.objects.get(application=a).valid_from for a in approved] == [date(2026, 11, 3), date(2026, 11, 13)]
+
+
+def test_the_open_cases_are_a_few_working_days_old_and_not_overdue(seeded):
+    today = NOW.date()
+    open_ones = Application.objects.exclude(state__in=[State.DRAFT, State.APPROVED])
+    assert open_ones.count() == 5
+    for application in open_ones:
+        assert date(2026, 11, 20) <= local(application.submitted_at).date() < today
+    for application in open_ones.filter(state=State.IN_REVIEW):
+        assert application.due_on > today + timedelta(days=1) and application.sla == "on_time"
+    in_review = open_ones.get(state=State.IN_REVIEW, department__code="market")
+    assert (local(in_review.accepted_at).date(), in_review.due_on) == (date(2026, 11, 23), date(2026, 12, 2))
+    assert {local(a.submitted_at).date() for a in open_ones.filter(state=State.SUBMITTED)} == {date(2026, 11, 25)}
+    notice = CorrectionNotice.objects.get(resolved_at__isnull=True)
+    assert local(notice.requested_at).date() == date(2026, 11, 24)
+
+
+def test_every_step_is_taken_on_a_working_day_in_order(seeded):
+    events = ApplicationEvent.objects.exclude(application__state=State.DRAFT)
+    assert events.exists()
+    assert all(is_working_day(local(event.at).date()) and event.at < NOW for event in events)
+    for application in Application.objects.exclude(state=State.DRAFT):
+        moments = list(application.events.order_by("id").values_list("at", flat=True))
+        assert moments == sorted(moments)
+    numbers = list(Application.objects.exclude(state=State.DRAFT).order_by("submitted_at").values_list(
+        "tracking_number", flat=True
+    ))
+    assert numbers == sorted(numbers)  # numbered in the order they were submitted
+
+
+def test_its_half_month_is_the_one_supervision_reports_on():
+    day = date(2026, 1, 1)
+    while day < date(2028, 1, 1):
+        assert last_half_month(day) == previous_period(day), day
+        day += timedelta(days=1)
+
+
+def test_the_archived_report_of_the_last_half_month_counts_the_market_s_work(seeded):
+    report = HalfMonthReport.objects.get()
+    assert (report.first, report.last) == (date(2026, 11, 1), date(2026, 11, 15))
+    market = next(row for row in report.figures["departments"] if row["code"] == "market")
+    assert (market["received"], market["decided"], market["on_time"], market["on_time_rate"]) == (2, 2, 1, "50.0")
+    assert (market["ratings"], market["bad_ratings"], market["satisfaction"]) == (2, 1, "50.0")
+    assert (market["rating_cases"], market["callback_rate"], market["accountability_opened"]) == (1, "100.0", 1)
+    housing = next(row for row in report.figures["departments"] if row["code"] == "housing")
+    assert (housing["complaints"], housing["accountability_opened"]) == (1, 1)
 
 
 def test_seeding_again_creates_nothing(seeded):

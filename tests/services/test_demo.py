@@ -1,6 +1,7 @@
 """The demo catalogue: realistic, bilingual, published as version 1, and idempotent."""
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -50,3 +51,10 @@ def test_it_is_idempotent(seeded):
 def test_the_demo_list_is_mostly_online(seeded):
     city, _departments = list_metrics(list_version=seeded)
     assert city.online_rate > 90 and city.full_online_rate >= 40
+
+
+def test_version_1_is_dated_well_before_the_demo_s_history(frozen_time):
+    demo.seed(stdout=io.StringIO())
+    version = ListVersion.objects.get(number=1)
+    assert version.published_at == frozen_time - timedelta(days=demo.PUBLISHED_DAYS_AGO)
+    assert ListChange.objects.filter(at__gt=version.published_at).count() == 0
