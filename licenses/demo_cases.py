@@ -36,6 +36,7 @@ from approvals import services as workflow
 from approvals.window import services as window
 from approvals.models import Application
 from approvals.workflow import State
+from deadlines.periods import previous_half_month
 from deadlines.selectors import is_working_day, stored_calendar
 from deadlines.workdays import WorkingCalendar
 from licenses.models import License
@@ -137,15 +138,6 @@ def _scan(material, application: Application) -> SimpleUploadedFile:
 # -- when the cases happened ---------------------------------------------------------
 
 
-def last_half_month(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The half month (the 1st to the 15th, or the 16th to the month's end) that ended last:
-    the period of supervision's latest half-monthly report. Supervision builds on this app,
-    so its `previous_period` cannot be imported here; the demo's tests check that they agree."""
-    current = today.replace(day=1 if today.day <= 15 else 16)
-    last = current - datetime.timedelta(days=1)
-    return last.replace(day=1 if last.day <= 15 else 16), last
-
-
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
@@ -179,7 +171,7 @@ def schedule(now: datetime.datetime, *, calendar: WorkingCalendar | None = None)
     """
     today = timezone.localdate(now)
     calendar = calendar or stored_calendar(today=today)
-    first, last = last_half_month(today)
+    first, last = previous_half_month(today)  # the period of the latest half-monthly report
     period = [
         day
         for day in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))

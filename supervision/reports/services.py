@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.periods import previous_half_month
 from deadlines.selectors import is_working_day
 from portal.notifications import notify
 from services.models import Department
@@ -67,8 +68,7 @@ def office_seal():
 
 def previous_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The half month that ended before the one `day` falls in."""
-    first, _last = half_month_period(day)
-    return half_month_period(first - datetime.timedelta(days=1))
+    return previous_half_month(day)
 
 
 def due_period(today: datetime.date) -> tuple[datetime.date, datetime.date] | None:

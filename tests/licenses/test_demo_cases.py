@@ -24,7 +24,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from deadlines.selectors import forget_built_calendars, is_working_day
-from licenses.demo_cases import last_half_month, material_pdf
+from licenses.demo_cases import material_pdf
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
 from approvals.workflow import State
 from licenses.models import License, LicenseDocument, MaterialLicense
@@ -248,13 +248,6 @@ def test_every_step_is_taken_on_a_working_day_in_order(seeded):
         "tracking_number", flat=True
     ))
     assert numbers == sorted(numbers)  # numbered in the order they were submitted
-
-
-def test_its_half_month_is_the_one_supervision_reports_on():
-    day = date(2026, 1, 1)
-    while day < date(2028, 1, 1):
-        assert last_half_month(day) == previous_period(day), day
-        day += timedelta(days=1)
 
 
 def test_the_archived_report_of_the_last_half_month_counts_the_market_s_work(seeded):
