@@ -31,7 +31,12 @@ def count(scope: str, request) -> int:
 
 def hit(scope: str, request, *, window: int) -> int:
     """Count one attempt in a window that starts with the first; return the attempts so far."""
-    key = _key(scope, request)
+    return hit_key(_key(scope, request), window=window)
+
+
+def hit_key(key: str, *, window: int) -> int:
+    """`hit` for a counter of another kind than an address (say, an API client)."""
+    key = key if key.startswith("ratelimit:") else f"ratelimit:{key}"
     cache.add(key, 0, window)
     try:
         return cache.incr(key)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.idp.oidc",
     "oauth2_provider",
+    "ninja",
     "portal",
     "services",
     "deadlines",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
+    "api.middleware.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -273,7 +275,7 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # Each app keeps its own catalogue; the root one holds portal/ and templates/.
 # Listed app-first so that `makemessages`, run once from the project root,
 # files each string in the catalogue of the app it comes from.
-CATALOGUE_APPS = ["services", "deadlines", "approvals", "licenses", "seals", "supervision"]
+CATALOGUE_APPS = ["services", "deadlines", "approvals", "licenses", "seals", "supervision", "api"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in CATALOGUE_APPS] + [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

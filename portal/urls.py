@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("licenses.urls")),
     path("", include("seals.urls")),
     path("", include("supervision.urls")),
+    path("", include("api.urls")),
     path("", include("api.access.urls")),
 ]

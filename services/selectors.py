@@ -269,3 +269,13 @@ def list_metrics(*, list_version: ListVersion | None) -> tuple[Metrics, list[Met
         },
     )
     return city, per_department
+
+
+def item_history(item: ServiceItem, *, at) -> list[ItemVersion]:
+    """The published snapshots of `item` in lists published by `at`, oldest first (one query)."""
+    return list(
+        ItemVersion.objects.snapshots()
+        .filter(item=item, published_in__published_at__lte=at)
+        .select_related("published_in")
+        .order_by("published_in__number")
+    )

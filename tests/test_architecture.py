@@ -7,6 +7,8 @@
   imports under `if TYPE_CHECKING:` do not; migrations and tests are left out.
 - `deadlines` imports nothing from `approvals`: the clocks serve the workflow,
   which registers its handlers with them (`deadlines.clocks.on_deadline_moved`).
+- Nothing imports `api`: the API calls the other apps' selectors and
+  services, never the reverse.
 - Inside every app, the modules import each other one way too (a service
   queues its tasks by name; the tasks call the services).
 
@@ -23,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision")
+APPS = ("portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision", "api")
 # Apps whose own modules form no import cycle either.
 
 
@@ -291,6 +293,12 @@ def test_the_apps_import_each_other_one_way():
 def test_deadlines_imports_nothing_from_approvals():
     offending = [str(i) for i in app_edges().get("deadlines", {}).get("approvals", [])]
     assert not offending, "deadlines imports from approvals:\n" + "\n".join(offending)
+
+
+def test_nothing_imports_the_api():
+    """The API is a caller of the other apps' selectors and services; no app depends on it."""
+    offending = [str(i) for app, targets in app_edges().items() if app != "api" for i in targets.get("api", [])]
+    assert not offending, "imports of the api app:\n" + "\n".join(offending)
 
 
 def test_the_modules_of_each_app_import_each_other_one_way():

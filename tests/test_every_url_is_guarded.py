@@ -49,7 +49,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.mfa import sign_in
 
-PROJECT_APPS = ("portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision")
+PROJECT_APPS = ("portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision", "api")
 # Framework routes checked as the representative of an area the project guards
 # (the admin as a whole); the rest of django.contrib.admin and allauth is theirs.
 FRAMEWORK_ROUTES_CHECKED = {"admin:index"}
@@ -88,6 +88,12 @@ PUBLIC = {
     "ratings_rate_token": "the window QR's one-time rating page: the token is the secret, unknown or used ones 404",
     "complaints_new": "anyone may complain, signed in or not",
     "track_complaint": "track a complaint by its number and query code (the code is the secret)",
+    "api_v1_docs": "a redirect to api_docs (the target checks)",
+    "api_v1:api-root": "the API's index: links to its schema, documentation and token endpoint",
+    "api_v1:openapi-json": "the API's OpenAPI schema (no data: what departmental systems build their clients from)",
+    "api_v1:license_status": "a license's public status by number, as license_verify (the holder's name masked)",
+    "api_oauth_token": "the OAuth 2.0 token endpoint (POST only): the client authenticates in the request itself",
+    "api_oauth_revoke": "OAuth 2.0 token revocation (POST only): the client authenticates in the request itself",
 }
 
 SIGN_IN_URLS = ("account_login", "admin:login")
@@ -475,6 +481,23 @@ PROTECTED: dict[str, Guarded] = {
     "admin:seals_seal_add": Guarded(
         "superuser", owner_status=(302,), outsiders=("other_citizen", "approver", "supervisor"),
     ),
+    "admin:api_machineclient_register": Guarded(
+        "superuser", methods=("GET", "POST"),
+        post=lambda w: {"department": str(w.department.pk), "name": "审计系统", "scopes": ["catalogue:read"]},
+        outsiders=("other_citizen", "approver", "supervisor"),
+    ),
+    "admin:api_machineclient_add": Guarded(
+        "superuser", owner_status=(302,), outsiders=("other_citizen", "approver", "supervisor"),
+    ),
+    # -- the departmental API: machine clients with a bearer token; people (signed in or not) get 401 -----
+    "api_docs": Guarded("clerk", outsiders=("other_citizen",)),
+    "api_v1:catalogue_items": Guarded(
+        "catalogue_machine", outsiders=("other_citizen", "approver", "superuser", "verify_machine"),
+    ),
+    "api_v1:catalogue_item": Guarded(
+        "catalogue_machine", kwargs=lambda w: {"code": w.drafted_item.code},
+        outsiders=("other_citizen", "approver", "superuser", "verify_machine"),
+    ),
 }
 
 # Routes where an outsider does get something: none known. Add a route name here
@@ -797,6 +820,24 @@ def _build_world() -> SimpleNamespace:
         for subject, reference in ((w.citizen.person.resident_id, "MKT-HC-7f3a"), (w.enterprise.credit_code, "MKT-QY-5b1c"))
     )
 
+    # Two departmental systems with a token each: one may read the catalogue, the other only verify licenses.
+    # The tokens outlive the module (the checks run at the real time, after NOW).
+    from datetime import timedelta
+
+    from oauth2_provider.models import AccessToken
+
+    from api.services import machine_client_register
+
+    for attr, scope in (("catalogue_machine", "catalogue:read"), ("verify_machine", "licenses:verify")):
+        registration = machine_client_register(
+            department=w.department, name=f"{scope} 系统", scopes=[scope], actor=w.superuser
+        )
+        token = f"audit-{attr}-token"
+        AccessToken.objects.create(
+            token=token, application=registration.client.application, scope=scope, expires=NOW + timedelta(days=3650)
+        )
+        setattr(w, attr, Machine(token))
+
     # A countdown target for the department.
     from decimal import Decimal
 
@@ -903,7 +944,8 @@ def is_sign_in_redirect(response) -> bool:
 
 
 def refused(response) -> bool:
-    return response.status_code in (403, 404, 405) or is_sign_in_redirect(response)
+    # 401: an API endpoint called without a machine client's token (a session does not count).
+    return response.status_code in (401, 403, 404, 405) or is_sign_in_redirect(response)
 
 
 def describe(response) -> str:
@@ -911,10 +953,19 @@ def describe(response) -> str:
     return f"{response.status_code}{where}"
 
 
+@dataclass(frozen=True)
+class Machine:
+    """A departmental system of the world: it calls the API with its bearer token, not a session."""
+
+    token: str
+
+
 def client_for(user=None, *, csrf=False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
+    if isinstance(user, Machine):
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {user.token}"
+    elif user is not None:
         sign_in(client, user)
     return client
 
@@ -1036,6 +1087,7 @@ PUBLIC_URLS = {
     "accountability_notice": lambda w: {"number": w.published_notice.number},
     "ratings_rate_token": lambda w: {"token": w.rating_token},
     "licenses_old_spelling": lambda w: {"area": "me", "rest": f"{w.license.number}/"},
+    "api_v1:license_status": lambda w: {"number": w.license.number},
 }
 
 

@@ -1,0 +1,31 @@
+"""The pages of the API that are not endpoints: its index and its interactive documentation."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from ninja.openapi.views import openapi_view
+
+from api.api import api
+from portal.permissions import is_staff_member, needs_second_factor
+
+
+@require_GET
+def index(request, **kwargs):
+    """/api/v1/: where the schema, the documentation and the token endpoint are."""
+    return JsonResponse(
+        {
+            "openapi": request.build_absolute_uri(reverse("api_v1:openapi-json")),
+            "docs": request.build_absolute_uri(reverse("api_docs")),
+            "token_endpoint": request.build_absolute_uri(reverse("api_oauth_token")),
+        }
+    )
+
+
+@require_GET
+def docs(request):
+    """Swagger UI over the OpenAPI schema, for staff (the staff area asks for their second factor)."""
+    user = request.user
+    if not user.is_authenticated or not is_staff_member(user) or needs_second_factor(request):
+        raise PermissionDenied
+    return openapi_view(request, api=api)
