@@ -38,17 +38,10 @@ def other_client(other_department):
 
 
 def make_client(department, name):
-    """A registered departmental system, as the API's own tests make one."""
-    from oauth2_provider.models import Application
+    """A registered departmental system, registered as an administrator registers one."""
+    from api.services import machine_client_register
 
-    from api.models import MachineClient
-
-    application = Application.objects.create(
-        name=name,
-        client_type=Application.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-    )
-    return MachineClient.objects.create(application=application, department=department, scopes=["licenses:read"])
+    return machine_client_register(department=department, name=name, scopes=["licenses:verify"], actor=None).client
 
 
 @pytest.fixture
