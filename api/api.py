@@ -10,16 +10,66 @@ from ninja import NinjaAPI
 from api import problems
 from api.v1 import catalogue, licenses
 
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; title and detail in the language of Accept-Language.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:onegate:problem:<kind>, or about:blank"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "422 only: where and what.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": "array", "items": {"type": "string"}},
+                    "message": {"type": "string"},
+                    "code": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+ERRORS = {
+    "400": "Bad request",
+    "401": "No valid token (missing, unknown, expired or revoked), or the client is deactivated",
+    "403": "The token or the client lacks the endpoint's scope",
+    "404": "Not found",
+    "410": "No longer available",
+    "422": "Invalid parameters: see errors",
+    "429": "Too many calls: see the Retry-After header",
+}
+
+
+def _problem_responses(operation: dict) -> None:
+    """Each operation's error answers, as application/problem+json."""
+    codes = {"404", "422", "429"} | ({"401", "403"} if operation.get("security") else set())
+    for code in sorted(codes):
+        operation["responses"].setdefault(
+            code,
+            {
+                "description": ERRORS[code],
+                "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            },
+        )
+
+
 class OneGateAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        """django-ninja lists each operation's security scheme without scopes; an endpoint's
-        openapi_extra adds the one with its scope, which is the one that holds."""
         schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # django-ninja lists the security scheme without scopes; the endpoint's
+                # openapi_extra adds it with its scope, which is the one that holds.
                 scoped = [entry for entry in operation.get("security", []) if any(entry.values())]
                 if scoped:
                     operation["security"] = scoped
+                _problem_responses(operation)
         return schema
 
 
@@ -34,7 +84,7 @@ api = OneGateAPI(
     ),
     urls_namespace="api_v1",
     openapi_url="/openapi.json",
-    docs_url=None,  # served by api.views.docs, for signed-in staff only
+    docs_url=None,  # api.views.docs serves it, in the staff area
 )
 problems.install(api)
 api.add_router("/catalogue", catalogue.router)

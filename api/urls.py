@@ -23,6 +23,6 @@ urlpatterns = [
     path("api/v1/docs", RedirectView.as_view(pattern_name="api_docs"), name="api_v1_docs"),
     *staff_area(path("staff/api/docs/", views.docs, name="api_docs")),
     path("api/v1/", _api_urls()),
-    path("api/oauth/token/", oauth_views.TokenView.as_view(), name="api_oauth_token"),
+    path("api/oauth/token/", views.TokenView.as_view(), name="api_oauth_token"),
     path("api/oauth/revoke/", oauth_views.RevokeTokenView.as_view(), name="api_oauth_revoke"),
 ]

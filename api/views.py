@@ -1,13 +1,28 @@
 """The pages of the API that are not endpoints: its index and its interactive documentation."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from ninja.openapi.views import openapi_view
+from oauth2_provider import views as oauth_views
 
 from api.api import api
+from api.problems import RateLimited
+from portal import ratelimit
 from portal.permissions import is_staff_member, needs_second_factor
+
+RATE_WINDOW_SECONDS = 60
+
+
+class TokenView(oauth_views.TokenView):
+    """django-oauth-toolkit's token endpoint, with at most API_TOKEN_PER_MINUTE requests per address."""
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.hit("api-token", request, window=RATE_WINDOW_SECONDS) > settings.API_TOKEN_PER_MINUTE:
+            return RateLimited(RATE_WINDOW_SECONDS).response()
+        return super().post(request, *args, **kwargs)
 
 
 @require_GET

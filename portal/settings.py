@@ -219,6 +219,8 @@ API_TOKEN_SECONDS = envint("API_TOKEN_SECONDS", 600)
 # Calls per minute: each machine client, and each address on the public verification endpoint.
 API_CLIENT_PER_MINUTE = envint("API_CLIENT_PER_MINUTE", 600)
 API_VERIFY_PER_MINUTE = envint("API_VERIFY_PER_MINUTE", 30)
+# Token requests per minute from one address (a client needs one every API_TOKEN_SECONDS).
+API_TOKEN_PER_MINUTE = envint("API_TOKEN_PER_MINUTE", 60)
 # Named explicitly so that migrations can depend on it (MachineClient links to one).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -49,12 +51,14 @@ class LicenseStatusOut(Schema):
     url_name="license_status",
     summary="Verify a license by its number (public)",
 )
-def license_status(request, number: str):
+def license_status(request, number: str, response: HttpResponse):
     if ratelimit.hit("api-license-verify", request, window=RATE_WINDOW_SECONDS) > settings.API_VERIFY_PER_MINUTE:
         raise RateLimited(RATE_WINDOW_SECONDS)
     license = selectors.license_by_number(number)
     if license is None:
         raise NotFound(_("No license with this number was issued here. Check the number and try again."))
+    # A suspension or revocation shows at once: no cache keeps the old status.
+    add_never_cache_headers(response)
     today = timezone.localdate()
     status_changed = license.status_changed_at if license.status_on(today) in ("suspended", "revoked") else None
     return {

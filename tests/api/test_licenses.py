@@ -33,6 +33,7 @@ def test_it_verifies_a_license_without_a_token(api_client, license):
     assert body["issued_by"] == {"code": "market", "name_zh": "市场监督管理局", "name_en": "Market Supervision Administration"}
     assert body["holder"] == "王*明"
     assert body["verify_url"].endswith(f"/verify/{license.number}/")
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
 def test_it_returns_no_personal_data(api_client, license, applicant):

@@ -144,3 +144,12 @@ def test_the_token_endpoint_takes_no_csrf_token(catalogue_reader):
 
     response = request_token(Client(enforce_csrf_checks=True), catalogue_reader)
     assert response.status_code == 200
+
+
+def test_it_limits_token_requests_per_address(api_client, catalogue_reader, settings):
+    settings.API_TOKEN_PER_MINUTE = 2
+    assert [request_token(api_client, catalogue_reader).status_code for _ in range(2)] == [200, 200]
+    response = request_token(api_client, catalogue_reader)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert response["Content-Type"] == "application/problem+json"

@@ -26,6 +26,16 @@ def test_the_schema_says_how_to_get_a_token_and_which_scope_each_endpoint_needs(
     assert "security" not in schema["paths"]["/api/v1/licenses/{number}/status"]["get"]
 
 
+def test_the_schema_describes_the_errors_as_problem_details(api_client, db):
+    schema = api_client.get("/api/v1/openapi.json").json()
+    items = schema["paths"]["/api/v1/catalogue/items"]["get"]["responses"]
+    verify = schema["paths"]["/api/v1/licenses/{number}/status"]["get"]["responses"]
+    assert {"200", "401", "403", "422", "429"} <= set(items)
+    assert items["403"]["content"]["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+    assert "401" not in verify and "429" in verify
+    assert set(schema["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status", "detail"}
+
+
 def test_the_index_points_to_the_schema_and_the_token_endpoint(api_client, db):
     body = api_client.get("/api/v1/").json()
     assert body["openapi"].endswith("/api/v1/openapi.json")
