@@ -89,3 +89,4 @@ api = OneGateAPI(
 problems.install(api)
 api.add_router("/catalogue", catalogue.router)
 api.add_router("/licenses", licenses.router)
+api.add_router("", "api.v1.people.router")

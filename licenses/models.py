@@ -125,13 +125,22 @@ class LicenseQuerySet(models.QuerySet):
     def for_departments(self, department_ids):
         return self.filter(department_id__in=department_ids)
 
+    def _held(self, *, person: dict, enterprise: dict):
+        """The one rule of who holds a license: a person holds it in person when no enterprise
+        does; an enterprise holds its own. `person` and `enterprise` look the holder up."""
+        in_person = Q(holder_enterprise__isnull=True, **{f"holder_person__{key}": value for key, value in person.items()})
+        return self.filter(in_person | Q(**{f"holder_enterprise__{key}": value for key, value in enterprise.items()}))
+
     def held_by(self, user):
         """Licenses held by `user` in person, or by an enterprise they act for."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(
-            Q(holder_enterprise__isnull=True, holder_person__user=user) | Q(holder_enterprise__memberships__user=user)
-        ).distinct()
+        return self._held(person={"user": user}, enterprise={"memberships__user": user}).distinct()
+
+    def held_by_number(self, number: str):
+        """Licenses held in person by the person with this resident ID number, or by the
+        enterprise with this unified social credit code (a departmental system asks by number)."""
+        return self._held(person={"resident_id": number}, enterprise={"credit_code": number})
 
     def standing(self, *, today: datetime.date):
         """Valid on `today`: issued, not suspended or revoked, not past its last day."""

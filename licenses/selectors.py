@@ -29,6 +29,12 @@ def wallet(user):
     return License.objects.held_by(user).with_relations().order_by("-created_at", "-id")
 
 
+def holder_licenses(number: str):
+    """The licenses of the holder with this resident ID number (held in person) or unified social
+    credit code, newest first: what that holder's wallet shows of them."""
+    return License.objects.held_by_number(number).with_relations().order_by("-created_at", "-id")
+
+
 def wallet_license(user, number: str) -> License | None:
     return wallet(user).filter(number=numbers.normalise(number)).first()
 

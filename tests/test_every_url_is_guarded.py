@@ -489,6 +489,16 @@ PROTECTED: dict[str, Guarded] = {
     "admin:api_machineclient_add": Guarded(
         "superuser", owner_status=(302,), outsiders=("other_citizen", "approver", "supervisor"),
     ),
+    # -- the API's reads of personal data: any department's system with licenses:read and a purpose reads a
+    # holder's licenses; an application only the system of the department that decides it ----------------
+    "api_v1:holder_licenses": Guarded(
+        "people_machine", kwargs=lambda w: {"subject": w.citizen.person.resident_id},
+        outsiders=("other_citizen", "citizen", "approver", "superuser", "verify_machine", "catalogue_machine"),
+    ),
+    "api_v1:application_status": Guarded(
+        "people_machine", kwargs=lambda w: {"tracking_number": w.approved.tracking_number},
+        outsiders=("other_citizen", "citizen", "approver", "superuser", "verify_machine", "other_people_machine"),
+    ),
     # -- the departmental API: machine clients with a bearer token; people (signed in or not) get 401 -----
     "api_docs": Guarded("clerk", outsiders=("other_citizen",)),
     "api_v1:catalogue_items": Guarded(
@@ -819,6 +829,24 @@ def _build_world() -> SimpleNamespace:
         )
         for subject, reference in ((w.citizen.person.resident_id, "MKT-HC-7f3a"), (w.enterprise.credit_code, "MKT-QY-5b1c"))
     )
+    # A system of each department that reads people's licenses and applications, with a token that outlives
+    # the module (the checks run at the real time, after NOW).
+    from datetime import timedelta
+
+    from oauth2_provider.models import AccessToken
+
+    from api.services import machine_client_register
+
+    for attr, department in (("people_machine", w.department), ("other_people_machine", w.other_department)):
+        people = machine_client_register(
+            department=department, name=f"{department.code} 人员数据系统",
+            scopes=["applications:read", "licenses:read"], actor=w.superuser,
+        )
+        AccessToken.objects.create(
+            token=f"audit-{attr}-token", application=people.client.application,
+            scope="applications:read licenses:read", expires=NOW + timedelta(days=3650),
+        )
+        setattr(w, attr, Machine(f"audit-{attr}-token"))
 
     # Two departmental systems with a token each: one may read the catalogue, the other only verify licenses.
     # The tokens outlive the module (the checks run at the real time, after NOW).
@@ -955,7 +983,8 @@ def describe(response) -> str:
 
 @dataclass(frozen=True)
 class Machine:
-    """A departmental system of the world: it calls the API with its bearer token, not a session."""
+    """A departmental system of the world: it calls the API with its bearer token, not a session, and
+    names a purpose and a case number as reads of personal data must."""
 
     token: str
 
@@ -965,6 +994,8 @@ def client_for(user=None, *, csrf=False) -> Client:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if isinstance(user, Machine):
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {user.token}"
+        client.defaults["HTTP_ONEGATE_PURPOSE"] = "license-verification"
+        client.defaults["HTTP_ONEGATE_REFERENCE"] = "AUDIT-0001"
     elif user is not None:
         sign_in(client, user)
     return client
