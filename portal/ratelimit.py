@@ -31,12 +31,15 @@ def count(scope: str, request) -> int:
 
 def hit(scope: str, request, *, window: int) -> int:
     """Count one attempt in a window that starts with the first; return the attempts so far."""
-    return hit_key(_key(scope, request), window=window)
+    return _hit(_key(scope, request), window)
 
 
 def hit_key(key: str, *, window: int) -> int:
-    """`hit` for a counter of another kind than an address (say, an API client)."""
-    key = key if key.startswith("ratelimit:") else f"ratelimit:{key}"
+    """`hit` for a counter of something other than an address (say, an API client)."""
+    return _hit(f"ratelimit:{key}", window)
+
+
+def _hit(key: str, window: int) -> int:
     cache.add(key, 0, window)
     try:
         return cache.incr(key)

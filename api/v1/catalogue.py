@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -69,7 +70,9 @@ class ItemDetail(Schema):
 
 class Filters(Schema):
     department: str = Field("", description="A department's code.")
-    audience: str = Field("", description="person or enterprise (items for both are included).")
+    audience: Literal["", "person", "enterprise"] = Field(
+        "", description="person or enterprise (items for both are included)."
+    )
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     cursor: str = Field("", description="The cursor of the previous page's next link.")
 

@@ -68,6 +68,13 @@ def test_it_filters_by_department(api_client, reader, department, other_departme
     assert [item["department"]["code"] for item in body["items"]] == ["housing"]
 
 
+def test_it_filters_by_audience_and_refuses_an_unknown_one(api_client, reader, department):
+    published_items(2, department=department)  # items for enterprises
+    assert len(api_client.get("/api/v1/catalogue/items?audience=enterprise", **reader).json()["items"]) == 2
+    assert api_client.get("/api/v1/catalogue/items?audience=person", **reader).json()["items"] == []
+    assert api_client.get("/api/v1/catalogue/items?audience=martians", **reader).status_code == 422
+
+
 def test_a_page_runs_a_fixed_number_of_queries(api_client, reader, department):
     published_items(3, department=department)
     with CaptureQueriesContext(connection) as few:

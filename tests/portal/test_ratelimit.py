@@ -19,3 +19,9 @@ def test_it_trusts_forwarded_addresses_only_behind_configured_proxies(settings):
     assert ratelimit.client_ip(request) == "172.16.0.9"  # a client cannot forge its address
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     assert ratelimit.client_ip(request) == "203.0.113.7"
+
+
+def test_it_counts_by_a_key_of_its_own():
+    """An API client's budget follows the client, whatever address it calls from."""
+    assert [ratelimit.hit_key("api-client:7", window=60) for _ in range(2)] == [1, 2]
+    assert ratelimit.hit_key("api-client:8", window=60) == 1
