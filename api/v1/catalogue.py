@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from api import pagination
 from api.auth import MachineToken
 from api.models import Scope
-from api.problems import Gone, NotFound, Problem
+from api.problems import CONTENT_TYPE, Gone, NotFound, Problem
 from services import selectors
 from services.models import ListVersion
 from services.services import ItemNotOnList, item_for_new_application
@@ -82,6 +82,14 @@ class BadCursor(Problem):
     kind = "bad-cursor"
 
 
+BAD_CURSOR = {
+    "400": {
+        "description": "A cursor that the API did not issue",
+        "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+}
+
+
 def _item_out(request, version) -> dict:
     item = version.item
     return {
@@ -107,7 +115,7 @@ def _item_out(request, version) -> dict:
     auth=READ,
     url_name="catalogue_items",
     summary="The items on the published list",
-    openapi_extra={"security": SECURITY},
+    openapi_extra={"security": SECURITY, "responses": BAD_CURSOR},
 )
 def catalogue_items(request, filters: Query[Filters]):
     if filters.cursor:
