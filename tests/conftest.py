@@ -164,11 +164,60 @@ def django_db_setup(django_db_setup, django_db_blocker, _calendar_packages_as_of
     share this one instead of seeding their own.
     """
     global _blocker
+    _install_fast_emptying()
     with django_db_blocker.unblock():
         _seed_calendar_if_missing()
     _blocker = django_db_blocker
     yield
     _blocker = None
+
+
+# Emptied after a transactional test all the same: the rows post_migrate writes (content types and
+# permissions, the same every time) and the migration history.
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def _empty_the_tables(self) -> None:
+    """What `flush` does after a transactional test on PostgreSQL, in a tenth of the time.
+
+    `flush` truncates every table (PostgreSQL makes each anew, about 0.6 s for
+    this project's) and then writes the content types and permissions again.
+    Here only the tables that hold rows are emptied, by DELETE, with the
+    foreign keys (Django's are deferrable) checked once at the end.
+    """
+    from django.db import connections, transaction
+
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        if connection.vendor != "postgresql" or self.available_apps is not None:
+            return _flush(self)
+        tables = [
+            table
+            for table in connection.introspection.django_table_names(only_existing=True, include_views=False)
+            if table not in KEPT_TABLES
+        ]
+        quote = connection.ops.quote_name
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables), tables
+            )
+            filled = [row[0] for row in cursor.fetchall()]
+            if filled:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                for table in filled:
+                    cursor.execute(f"DELETE FROM {quote(table)}")
+
+
+_flush = None
+
+
+def _install_fast_emptying() -> None:
+    global _flush
+    from django.test import TransactionTestCase
+
+    if _flush is None:
+        _flush = TransactionTestCase._fixture_teardown
+        TransactionTestCase._fixture_teardown = _empty_the_tables
 
 
 @pytest.hookimpl(wrapper=True)
