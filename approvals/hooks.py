@@ -7,6 +7,7 @@ it issues the license of an approved application and lets a valid license
 stand in for a material). Registering the same handler twice is harmless.
 
     on_application_approved(handler)   handler(application), inside the approving transaction
+    on_state_changed(handler)          handler(application, event), inside each transition's transaction
     on_terms_changed(handler)          handler(application=..., materials_by_name=...), inside the submission
     on_materials_given(handler)        handler(application) -> ids of materials given without a file
     on_material_references(handler)    handler(application) -> {material id: what stands in for it}
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _approved: list[Callable] = []
+_state_changed: list[Callable] = []
 _terms_changed: list[Callable] = []
 _materials_given: list[Callable] = []
 _material_references: list[Callable] = []
@@ -34,6 +36,15 @@ def _register(handlers: list[Callable], handler: Callable) -> Callable:
 def on_application_approved(handler: Callable) -> Callable:
     """Call `handler(application)` when an application is approved, inside the approving transaction."""
     return _register(_approved, handler)
+
+
+def on_state_changed(handler: Callable) -> Callable:
+    """Call `handler(application, event)` after each transition, inside its transaction.
+
+    `event` is the ApplicationEvent the transition appended (from and to
+    state, action, time). The handler defers slow work with `on_commit`.
+    """
+    return _register(_state_changed, handler)
 
 
 def on_terms_changed(handler: Callable) -> Callable:
@@ -58,6 +69,11 @@ def on_material_references(handler: Callable) -> Callable:
 def application_approved(application) -> None:
     for handler in _approved:
         handler(application)
+
+
+def state_changed(application, event) -> None:
+    for handler in _state_changed:
+        handler(application, event)
 
 
 def terms_changed(*, application, materials_by_name: dict) -> None:

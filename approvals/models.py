@@ -61,6 +61,7 @@ class Application(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("online")
         WINDOW = "window", _("window")
+        API = "api", _("departmental system (API)")
 
     class Delivery(models.TextChoices):
         ELECTRONIC = "electronic", _("electronically (license wallet and email)")

@@ -73,12 +73,17 @@ def _window_clerk(user, application: Application) -> bool:
     return application.channel == Application.Channel.WINDOW and has_role(user, "clerk")
 
 
+def _api_submitter(user, application: Application) -> bool:
+    """The account of the departmental system that made an API application acts for its applicant."""
+    return application.channel == Application.Channel.API and application.created_by_id == user.pk
+
+
 def actor_kinds(user, application: Application) -> set[str]:
     """Every capacity in which `user` may act on `application`."""
     kinds = set()
     if user is None:
         return {Actor.SYSTEM}
-    if is_applicant(user, application):
+    if is_applicant(user, application) or _api_submitter(user, application):
         kinds.add(Actor.APPLICANT)
     if has_role(user, "approver", department=application.department_id):
         kinds.add(Actor.APPROVER)
@@ -94,8 +99,10 @@ def can_view(user, application: Application) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if application.state == State.DRAFT:
-        return is_applicant(user, application) or (
-            application.channel == Application.Channel.WINDOW and application.clerk_id == user.pk
+        return (
+            is_applicant(user, application)
+            or _api_submitter(user, application)
+            or (application.channel == Application.Channel.WINDOW and application.clerk_id == user.pk)
         )
     return bool(actor_kinds(user, application)) or has_role(user, "supervisor")
 
@@ -134,7 +141,9 @@ def application_start(
     """Open a draft for `item_code`, for `person` (default: the actor) or an enterprise they act for.
 
     The list guard runs first: an item that is not on the published list
-    creates nothing, whatever the channel.
+    creates nothing, whatever the channel. At the window the clerk names the
+    applicant; through the API (`actor`: the account of a departmental
+    system) the system names them, and the item must be one applied for online.
     """
     at = at or timezone.now()
     version = item_for_new_application(code=item_code, at=at)
@@ -143,16 +152,17 @@ def application_start(
             raise PermissionDenied(_("Only window clerks submit at the window."))
         if person is None:
             raise ValidationError(_("Find or register the applicant first."))
+    elif channel == Application.Channel.API:
+        if person is None:
+            raise ValidationError(_("Find or register the applicant first."))
+        _check_online(version)
     else:
         person = getattr(actor, "person", None)
         if person is None:
             raise ValidationError(_("Complete your personal profile before you apply."))
         if enterprise is not None and membership_role(actor, enterprise) is None:
             raise PermissionDenied(_("You do not act for this enterprise."))
-        if not version.applies_online:
-            raise ValidationError(
-                _("“%(item)s” is handled at the window only; it cannot be applied for online.") % {"item": version.name}
-            )
+        _check_online(version)
     _check_audience(version, enterprise)
     application = Application(
         item_version=version,
@@ -168,6 +178,13 @@ def application_start(
     application.full_clean()
     application.save()
     return application
+
+
+def _check_online(version: ItemVersion) -> None:
+    if not version.applies_online:
+        raise ValidationError(
+            _("“%(item)s” is handled at the window only; it cannot be applied for online.") % {"item": version.name}
+        )
 
 
 def _check_audience(version: ItemVersion, enterprise: Enterprise | None) -> None:
@@ -452,7 +469,7 @@ def _transition(
         application.decided_at = at
     application.full_clean()
     application.save()
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         action=action,
         from_state=source,
@@ -462,6 +479,7 @@ def _transition(
         data=data or {},
         at=at,
     )
+    hooks.state_changed(application, event)  # e.g. the API queues its webhooks after the commit
     _tell_applicant(application, action, note=note, days=extension_days)
     if target == State.APPROVED:  # e.g. the licenses app issues the item's license after the commit
         hooks.application_approved(application)
