@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     name = "api"
     label = "api"
     verbose_name = _("Departmental API")
+
+    def ready(self):
+        from api.webhooks.services import on_state_changed
+        from approvals.hooks import on_state_changed as on_application_state_changed
+
+        # Each state change of an application queues the webhooks of its department's systems.
+        on_application_state_changed(on_state_changed)

@@ -67,6 +67,17 @@ class MachineClient(models.Model):
         related_name="+",
     )
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    # The account the client acts through where the workflow records a person (an application
+    # it submits, a file it gives); it cannot sign in. Made on the client's first such write.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="machine_client",
+        editable=False,
+    )
 
     objects = MachineClientQuerySet.as_manager()
 
@@ -88,4 +99,44 @@ class MachineClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+class Submission(models.Model):
+    """An application a machine client submitted (channel "api"), and what it was answered.
+
+    With an Idempotency-Key the row is claimed before the application is
+    made: a retry with the same key (concurrent or later) finds it, by the
+    unique (client, key), and gets the stored answer instead of a second
+    application.
+    """
+
+    client = models.ForeignKey(
+        MachineClient, verbose_name=_("machine client"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    application = models.OneToOneField(
+        "approvals.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_submission",
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, null=True, blank=True)
+    request_sha256 = models.CharField(_("request hash"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response"), null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        verbose_name = _("API submission")
+        verbose_name_plural = _("API submissions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "idempotency_key"], name="api_submission_key_once_per_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.client_id}: {self.idempotency_key or self.pk}"
+
+
 from api.access.models import *  # noqa: E402, F403  the access log is part of this app
+from api.webhooks.models import *  # noqa: E402, F403  and so are the webhooks

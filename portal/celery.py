@@ -131,9 +131,9 @@ app.conf.beat_schedule = {
     },
 }
 app.autodiscover_tasks()
-# Tasks of supervision's subpackages (autodiscovery looks only at <app>.tasks).
+# Tasks of subpackages (the API's webhooks, supervision's parts) (autodiscovery looks only at <app>.tasks).
 app.autodiscover_tasks(
-    ["supervision.accountability", "supervision.countdown", "supervision.ratings", "supervision.reports"]
+    ["api.webhooks", "supervision.accountability", "supervision.countdown", "supervision.ratings", "supervision.reports"]
 )
 
 

@@ -221,6 +221,15 @@ API_CLIENT_PER_MINUTE = envint("API_CLIENT_PER_MINUTE", 600)
 API_VERIFY_PER_MINUTE = envint("API_VERIFY_PER_MINUTE", 30)
 # Token requests per minute from one address (a client needs one every API_TOKEN_SECONDS).
 API_TOKEN_PER_MINUTE = envint("API_TOKEN_PER_MINUTE", 60)
+# Webhooks (docs/api.md): each delivery is retried with exponential backoff (BACKOFF,
+# 2×, 4×… seconds, at most BACKOFF_MAX apart) up to WEBHOOK_MAX_RETRIES times. Plain
+# http is refused outside DEBUG, except to this machine when WEBHOOK_ALLOW_LOCAL_HTTP.
+WEBHOOK_MAX_RETRIES = envint("WEBHOOK_MAX_RETRIES", 8)
+WEBHOOK_RETRY_BACKOFF_SECONDS = envint("WEBHOOK_RETRY_BACKOFF_SECONDS", 30)
+WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = envint("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", 6 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_PER_CLIENT = envint("WEBHOOK_MAX_PER_CLIENT", 5)
+WEBHOOK_ALLOW_LOCAL_HTTP = envbool("WEBHOOK_ALLOW_LOCAL_HTTP", False)
 # Named explicitly so that migrations can depend on it (MachineClient links to one).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

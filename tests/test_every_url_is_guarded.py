@@ -123,6 +123,7 @@ class Guarded:
     blind: tuple = ()
     markers: Callable = lambda w: []
     post_changes_rows: bool = True
+    json: bool = False  # the POST is a JSON body (the API's writes), not a form
 
 
 def _draft(w):
@@ -508,6 +509,22 @@ PROTECTED: dict[str, Guarded] = {
         "catalogue_machine", kwargs=lambda w: {"code": w.drafted_item.code},
         outsiders=("other_citizen", "approver", "superuser", "verify_machine"),
     ),
+    "api_v1:applications_submit": Guarded(
+        "write_machine", methods=("POST",), json=True, owner_status=(201,),
+        post=lambda w: {
+            "item": w.drafted_item.code, "declaration": True, "answers": {},
+            "applicant": {"resident_id": w.citizen.person.resident_id, "real_name": w.citizen.person.real_name},
+        },
+        outsiders=("other_citizen", "approver", "superuser", "catalogue_machine", "read_machine"),
+    ),
+    "api_v1:webhooks": Guarded(
+        "read_machine", methods=("GET", "POST"), json=True, post=lambda w: {"url": "https://hooks.example.org/onegate"},
+        outsiders=("other_citizen", "approver", "superuser", "catalogue_machine", "write_machine"),
+    ),
+    "api_v1:webhook": Guarded(
+        "read_machine", kwargs=lambda w: {"pk": w.webhook.pk},
+        outsiders=("other_citizen", "approver", "superuser", "catalogue_machine", "other_read_machine"),
+    ),
 }
 
 # Routes where an outsider does get something: none known. Add a route name here
@@ -856,15 +873,27 @@ def _build_world() -> SimpleNamespace:
 
     from api.services import machine_client_register
 
-    for attr, scope in (("catalogue_machine", "catalogue:read"), ("verify_machine", "licenses:verify")):
+    machines = (
+        ("catalogue_machine", "catalogue:read"), ("verify_machine", "licenses:verify"),
+        ("write_machine", "applications:write"), ("read_machine", "applications:read"),
+        ("other_read_machine", "applications:read"),
+    )
+    clients = {}
+    for attr, scope in machines:
         registration = machine_client_register(
-            department=w.department, name=f"{scope} 系统", scopes=[scope], actor=w.superuser
+            department=w.department, name=f"{scope} {attr} 系统", scopes=[scope], actor=w.superuser
         )
         token = f"audit-{attr}-token"
         AccessToken.objects.create(
             token=token, application=registration.client.application, scope=scope, expires=NOW + timedelta(days=3650)
         )
         setattr(w, attr, Machine(token))
+        clients[attr] = registration.client
+
+    # The reading system's webhook (another system of the department must not see it).
+    from api.webhooks.services import subscription_create
+
+    w.webhook = subscription_create(client=clients["read_machine"], url="https://hooks.example.org/market", at=NOW)
 
     # A countdown target for the department.
     from decimal import Decimal
@@ -1013,6 +1042,8 @@ def _params(cases):
 
 
 def _request(client, method: str, url: str, name: str, w):
+    if method == "POST" and PROTECTED[name].json:
+        return client.post(url, PROTECTED[name].post(w), content_type="application/json")
     if method == "POST":
         return client.post(url, PROTECTED[name].post(w))
     return client.get(url)

@@ -152,3 +152,46 @@ def test_apply_online_leads_to_the_application_start_page(client, items):
     response = client.get(reverse("catalogue_apply", args=["MKT-001"]))
     assert response.status_code == 302
     assert response["Location"] == reverse("apply_start", args=["MKT-001"])
+
+
+# A departmental system's submission (POST /api/v1/applications) starts the application through the
+# same guard, inside approvals.services, and keeps nothing when it refuses.
+
+
+@pytest.mark.parametrize("label, code, reason", REFUSED)
+def test_the_api_submission_refuses_through_the_guard(client, items, monkeypatch, applicant, list_admin, label, code, reason):
+    from api.services import machine_client_register
+    from approvals import services as workflow
+    from django.utils import translation
+
+    from approvals.models import Application
+    from tests.api.conftest import bearer, token
+
+    calls = []
+    original = workflow.item_for_new_application
+
+    def counting(**kwargs):
+        calls.append(kwargs["code"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(workflow, "item_for_new_application", counting)
+    system = machine_client_register(
+        department=items["published"].department, name="业务系统", scopes=["applications:write"], actor=list_admin
+    )
+    body = {
+        "item": code,
+        "applicant": {"resident_id": applicant.person.resident_id, "real_name": applicant.person.real_name},
+        "answers": {},
+        "declaration": True,
+    }
+    response = client.post(
+        "/api/v1/applications", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en",
+        **bearer(token(client, system)),
+    )
+    assert calls == [code]
+    assert response.status_code == 422
+    with translation.override("en"), pytest.raises(ItemNotOnList) as refused:
+        item_for_new_application(code=code)
+    assert response.json()["type"] == "urn:onegate:problem:not-on-list"
+    assert response.json()["detail"] == refused.value.messages[0]
+    assert not Application.objects.exists()
