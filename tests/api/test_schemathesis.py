@@ -4,9 +4,13 @@ a server error and answers only what the schema declares (status, content type, 
 
 Bounded to stay quick: a few examples per operation, derandomized, no deadline."""
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -22,10 +26,26 @@ from tests.api.reads import _purposes, purpose  # noqa: F401 (fixtures)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@contextmanager
+def connection_kept_open():
+    """As Django's test client does around each request: a request made inside the test's
+    transaction must not close the database connection when it ends (on PostgreSQL the
+    test's transaction would go with it). Held around each call, because the test client
+    connects the handler again after each of its own requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def live_schema(db):
     config = schemathesis.Config.from_dict({"generation": {"mode": "positive"}})
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(), config=config)
+    with connection_kept_open():
+        return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(), config=config)
 
 
 schema = schemathesis.pytest.from_fixture("live_schema")
@@ -42,4 +62,5 @@ def every_scope(api_client, register):
 @settings(max_examples=5, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_its_schema_says(case, every_scope):
     case.headers = {**(case.headers or {}), **every_scope}
-    case.call_and_validate(checks=CHECKS)
+    with connection_kept_open():
+        case.call_and_validate(checks=CHECKS)

@@ -40,7 +40,7 @@ def test_it_refuses_unknown_scopes_and_private_keys(department, list_admin):
     with pytest.raises(ValidationError):
         machine_client_register(department=department, name="系统", scopes=["everything"], actor=list_admin)
     private = ECKey.generate_key("P-256").as_pem(private=True).decode()
-    with pytest.raises(ValidationError, match="private key"):
+    with pytest.raises(ValidationError, match="私钥"):  # "This is a private key. Register only the public key."
         machine_client_register(department=department, name="系统", scopes=["catalogue:read"], public_key=private, actor=list_admin)
     assert not Application.objects.exists()
 
