@@ -230,6 +230,10 @@ WEBHOOK_RETRY_BACKOFF_MAX_SECONDS = envint("WEBHOOK_RETRY_BACKOFF_MAX_SECONDS", 
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_MAX_PER_CLIENT = envint("WEBHOOK_MAX_PER_CLIENT", 5)
 WEBHOOK_ALLOW_LOCAL_HTTP = envbool("WEBHOOK_ALLOW_LOCAL_HTTP", False)
+# Webhooks go to public addresses only, or to these networks too (CIDRs, comma-separated:
+# the government network departmental systems live on, say). Loopback, private and
+# link-local addresses are refused otherwise, at subscription and at each attempt.
+WEBHOOK_ALLOWED_NETWORKS = envlist("WEBHOOK_ALLOWED_NETWORKS")
 # Named explicitly so that migrations can depend on it (MachineClient links to one).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

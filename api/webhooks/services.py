@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
+import socket
 import time
 from urllib.parse import urlsplit
 
@@ -39,7 +41,39 @@ def _check_url(url: str) -> str:
     local_http = parts.hostname in LOCAL_HOSTS and settings.WEBHOOK_ALLOW_LOCAL_HTTP
     if parts.scheme != "https" and not (settings.DEBUG or local_http):
         raise ValidationError({"url": _("A webhook URL must use https.")})
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        literal = None
+    if (literal is not None and not _may_reach(literal)) or (
+        parts.hostname in LOCAL_HOSTS and not settings.WEBHOOK_ALLOW_LOCAL_HTTP
+    ):
+        raise ValidationError({"url": _("A webhook URL must lead to a public address, or to a network the portal is set to reach.")})
     return url
+
+
+def _may_reach(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether the portal may POST to `address`: a public one, one in WEBHOOK_ALLOWED_NETWORKS
+    (a government network, say), or this machine when WEBHOOK_ALLOW_LOCAL_HTTP (tests, development).
+    Anything else (loopback, private ranges, link-local such as a cloud's metadata service) is
+    refused, so a subscription cannot make the portal call its own neighbours."""
+    if address.is_loopback and settings.WEBHOOK_ALLOW_LOCAL_HTTP:
+        return True
+    if any(address in ipaddress.ip_network(network) for network in settings.WEBHOOK_ALLOWED_NETWORKS):
+        return True
+    return address.is_global
+
+
+def unreachable_destination(url: str) -> str:
+    """Why the portal must not POST to `url` now ("" if it may): its host is resolved at each
+    attempt, so a name that has come to point at a refused address is caught when it matters."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, ValueError) as exc:
+        return f"{host} cannot be resolved ({exc})"
+    refused = sorted(str(address) for address in addresses if not _may_reach(address))
+    return f"{host} leads to an address the portal does not call: {', '.join(refused)}" if refused else ""
 
 
 @transaction.atomic
@@ -139,7 +173,10 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> Delivery:
     number = delivery.attempts + 1
     started = time.monotonic()
     status_code, error = None, ""
+    refusal = unreachable_destination(subscription.url)
     try:
+        if refusal:
+            raise requests.ConnectionError(refusal)
         response = requests.post(
             subscription.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False
         )

@@ -176,3 +176,39 @@ def test_it_needs_the_read_scope(api_client, register):
     response = api_client.post(URL, {"url": "https://hooks.example.org/x"}, content_type="application/json", **writer_only)
     assert response.status_code == 403
     assert not Subscription.objects.exists()
+
+
+@override_settings(WEBHOOK_ALLOW_LOCAL_HTTP=False)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",  # this machine
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",  # a private network
+        "https://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "https://[::1]/hook",
+    ],
+)
+def test_it_refuses_urls_that_lead_to_the_portal_s_neighbours(api_client, auth, url):
+    response = api_client.post(URL, {"url": url}, content_type="application/json", **auth)
+    assert response.status_code == 422, response.content
+    assert not Subscription.objects.exists()
+
+
+@override_settings(WEBHOOK_ALLOW_LOCAL_HTTP=False, WEBHOOK_ALLOWED_NETWORKS=["10.20.0.0/16"])
+def test_a_network_the_portal_is_set_to_reach_may_be_subscribed(api_client, auth):
+    subscribe(api_client, auth, "https://10.20.3.4/onegate")
+    response = api_client.post(URL, {"url": "https://10.21.3.4/onegate"}, content_type="application/json", **auth)
+    assert response.status_code == 422
+
+
+def test_a_name_that_has_come_to_lead_to_this_machine_is_not_called(
+    api_client, auth, item, applicant, django_capture_on_commit_callbacks
+):
+    with Receiver([]) as receiver:
+        subscribe(api_client, auth, receiver.url.replace("127.0.0.1", "localhost"))
+        with override_settings(WEBHOOK_ALLOW_LOCAL_HTTP=False), django_capture_on_commit_callbacks(execute=True):
+            post(api_client, body_for(applicant), auth)
+    assert receiver.requests == []
+    attempts = list(Delivery.objects.get().log.all())
+    assert attempts and all("does not call" in attempt.error for attempt in attempts)
