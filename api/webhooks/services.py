@@ -172,19 +172,18 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> Delivery:
     }
     number = delivery.attempts + 1
     started = time.monotonic()
-    status_code, error = None, ""
-    refusal = unreachable_destination(subscription.url)
-    try:
-        if refusal:
-            raise requests.ConnectionError(refusal)
-        response = requests.post(
-            subscription.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False
-        )
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}"
-    except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+    status_code, error = None, unreachable_destination(subscription.url)[:ERROR_MAX_LENGTH]
+    if not error:
+        try:
+            response = requests.post(
+                subscription.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+                allow_redirects=False,
+            )
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
     at = timezone.now()
     with transaction.atomic():
         DeliveryAttempt.objects.create(

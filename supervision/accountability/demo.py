@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.periods import previous_half_month
 from deadlines.selectors import is_working_day, stored_calendar
 from portal.models import User
 from services.models import Department
@@ -20,7 +21,6 @@ from supervision.accountability import services
 from supervision.accountability.models import AccountabilityCase, FeedbackMeeting
 from supervision.accountability.workflow import Action, Decision
 from supervision.reports.demo import at, period_working_days
-from supervision.reports.services import previous_period
 
 
 def _last_working_day_before(today):
@@ -83,7 +83,7 @@ def seed(*, stdout) -> None:
     )
 
     held_on = _last_working_day_before(today)
-    first, _last = previous_period(held_on)
+    first, _last = previous_half_month(held_on)
     meeting = services.meeting_record(
         actor=supervisor,
         held_on=held_on,

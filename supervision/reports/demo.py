@@ -10,14 +10,15 @@ import datetime
 
 from django.utils import timezone
 
+from deadlines.periods import previous_half_month
 from deadlines.selectors import is_working_day, stored_calendar
 from supervision.reports.models import HalfMonthReport
-from supervision.reports.services import previous_period, report_make
+from supervision.reports.services import report_make
 
 
 def period_working_days(today: datetime.date) -> list[datetime.date]:
     """The working days of the last period that ended before `today`, the one the demo's report covers."""
-    first, last = previous_period(today)
+    first, last = previous_half_month(today)
     calendar = stored_calendar(today=today)
     days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
     return [day for day in days if is_working_day(day, calendar=calendar)]
@@ -29,7 +30,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def seed(*, stdout) -> None:
-    first, last = previous_period(timezone.localdate())
+    first, last = previous_half_month(timezone.localdate())
     made = 0
     report = HalfMonthReport.objects.filter(first=first, last=last).order_by("-revision").first()
     if report is None:

@@ -66,16 +66,11 @@ def office_seal():
     return seal
 
 
-def previous_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The half month that ended before the one `day` falls in."""
-    return previous_half_month(day)
-
-
 def due_period(today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
     """The period whose report is due today: today is the first working day after its end."""
     if not is_working_day(today):
         return None
-    first, last = previous_period(today)
+    first, last = previous_half_month(today)
     day = last + datetime.timedelta(days=1)
     while not is_working_day(day):
         day += datetime.timedelta(days=1)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from deadlines.periods import previous_half_month
 from deadlines.selectors import forget_built_calendars, is_working_day
 from licenses.demo_cases import material_pdf
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
@@ -32,7 +33,6 @@ from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
 from supervision.reports.models import HalfMonthReport
-from supervision.reports.services import previous_period
 from tests.factories import enrol_totp
 from tests.mfa import sign_in
 
@@ -208,7 +208,7 @@ def local(moment):
 
 
 def test_the_approvals_were_submitted_and_decided_in_the_last_half_month_one_of_them_late(seeded):
-    first, last = previous_period(NOW.date())
+    first, last = previous_half_month(NOW.date())
     approved = Application.objects.filter(state=State.APPROVED).order_by("decided_at")
     assert [a.item_version.item.code for a in approved] == ["MKT-001", "MKT-002"]
     for application in approved:
