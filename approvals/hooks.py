@@ -11,6 +11,8 @@ stand in for a material). Registering the same handler twice is harmless.
     on_terms_changed(handler)          handler(application=..., materials_by_name=...), inside the submission
     on_materials_given(handler)        handler(application) -> ids of materials given without a file
     on_material_references(handler)    handler(application) -> {material id: what stands in for it}
+    on_results(handler)                handler(application) -> [{"number", "name_zh", "name_en"}]: what
+                                       the application produced (its license), for the decision to grant
 
 Handlers that run inside a transaction and start slow work (a task, an
 email) defer it with `transaction.on_commit`.
@@ -25,6 +27,7 @@ _state_changed: list[Callable] = []
 _terms_changed: list[Callable] = []
 _materials_given: list[Callable] = []
 _material_references: list[Callable] = []
+_results: list[Callable] = []
 
 
 def _register(handlers: list[Callable], handler: Callable) -> Callable:
@@ -66,6 +69,11 @@ def on_material_references(handler: Callable) -> Callable:
     return _register(_material_references, handler)
 
 
+def on_results(handler: Callable) -> Callable:
+    """`handler(application)` returns what the application produced: [{"number", "name_zh", "name_en"}]."""
+    return _register(_results, handler)
+
+
 def application_approved(application) -> None:
     for handler in _approved:
         handler(application)
@@ -93,3 +101,10 @@ def material_references(application) -> dict[int, object]:
     for handler in _material_references:
         references.update(handler(application))
     return references
+
+
+def results(application) -> list[dict]:
+    produced: list[dict] = []
+    for handler in _results:
+        produced.extend(handler(application))
+    return produced

@@ -132,6 +132,16 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Art. 32: the materials were (last) received at `received_at`; unless the department
+    # accepts, refuses to accept or asks for a correction by `acceptance_due_on` (the 5th
+    # working day after), the application counts as accepted from the day of receipt.
+    received_at = models.DateTimeField(_("materials received"), null=True, blank=True)
+    acceptance_due_on = models.DateField(_("acceptance due by"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(
+        _("accepted by law"),
+        default=False,
+        help_text=_("Nobody decided on acceptance within 5 working days, so it counts as accepted (Art. 32)."),
+    )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
@@ -145,6 +155,8 @@ class Application(models.Model):
             # The desk filtered by item: its counts and pages without visiting the table.
             models.Index(fields=["department", "item_version", "state", "due_on"], name="app_desk_item_idx"),
             models.Index(fields=["department", "sla", "due_on"], name="app_desk_sla_idx"),
+            # The sweep's deemed acceptances, and the desk's waiting list.
+            models.Index(fields=["state", "acceptance_due_on"], name="app_acceptance_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -239,6 +251,48 @@ class ApplicationEvent(models.Model):
 
         return Action(self.action).label if self.action in Action.values else self.action
 
+    def _date(self, key: str) -> date | None:
+        value = (self.data or {}).get(key)
+        return date.fromisoformat(value) if value else None
+
+    @property
+    def by_law(self) -> bool:
+        """Accepted by law (Art. 32): nobody answered within 5 working days of receipt."""
+        return bool((self.data or {}).get("by_law"))
+
+    @property
+    def received_on(self) -> date | None:
+        return self._date("received_on")
+
+    @property
+    def pause_label(self) -> str:
+        """The kind of excluded period (a hearing, an inspection…) this step began or ended."""
+        from deadlines.models import ClockPause
+
+        kind = (self.data or {}).get("pause")
+        return ClockPause.Reason(kind).label if kind in ClockPause.Reason.values else ""
+
+    @property
+    def expected_days(self) -> int | None:
+        return (self.data or {}).get("expected_days")
+
+    @property
+    def expected_end(self) -> date | None:
+        return self._date("expected_end")
+
+    @property
+    def excluded_days(self) -> int | None:
+        """Working days a pause that ended here kept out of the time limit."""
+        return (self.data or {}).get("excluded_days")
+
+    @property
+    def due_before(self) -> date | None:
+        return self._date("due_before")
+
+    @property
+    def due_after(self) -> date | None:
+        return self._date("due_after")
+
 
 class CorrectionNotice(models.Model):
     """The one-time notice (一次性告知): every missing or faulty item at once."""
@@ -321,3 +375,108 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.at:%Y-%m-%d %H:%M} ({self.get_purpose_display()})"
+
+
+# -- decision documents ---------------------------------------------------------------
+#
+# Every step the Administrative Licensing Law wants in writing produces one
+# document, sealed with the deciding department's seal (approvals.documents).
+
+
+def document_upload_to(instance, filename):
+    return f"decisions/{instance.application.uid}/{filename}"
+
+
+class DecisionDocumentQuerySet(models.QuerySet):
+    def produced(self):
+        return self.exclude(file="")
+
+    def awaiting_production(self):
+        return self.filter(file="")
+
+
+class DecisionDocument(models.Model):
+    """A written notice or decision about an application: its facts are fixed when the step is
+    taken; the sealed PDF is produced after the commit (approvals.documents.services)."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("notice of acceptance")
+        NON_ACCEPTANCE = "non_acceptance", _("notice of non-acceptance")
+        CORRECTION = "correction", _("one-time correction notice")
+        GRANT = "grant", _("decision to grant the license")
+        REFUSAL = "refusal", _("decision to refuse the license")
+        EXTENSION = "extension", _("notice of extension")
+        EXCLUDED_PERIOD = "excluded_period", _("notice of an excluded period")
+
+    class Delivery(models.TextChoices):
+        ELECTRONIC = "electronic", _("electronically")
+        POST = "post", _("by post")
+        WINDOW = "window", _("handed over at the window")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("document number"), max_length=40, unique=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    event = models.OneToOneField(
+        ApplicationEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="document"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    department = models.ForeignKey(
+        "services.Department", on_delete=models.PROTECT, related_name="decision_documents", verbose_name=_("department")
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    facts = models.JSONField(_("facts"), default=dict, blank=True, help_text=_("What the document states, fixed when issued."))
+
+    file = models.FileField(upload_to=document_upload_to, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    produced_at = models.DateTimeField(_("sealed"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    # Delivery (送达, Art. 44): electronic delivery is immediate once the sealed file exists;
+    # post records the dispatch and then the day of receipt; the window, the day it was handed over.
+    delivery = models.CharField(_("delivery"), max_length=12, choices=Delivery.choices)
+    delivery_due_on = models.DateField(_("to be delivered by"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("posted"), null=True, blank=True)
+    post_reference = models.CharField(_("postal tracking number"), max_length=40, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivery_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(_("late delivery escalated"), null=True, blank=True)
+
+    objects = DecisionDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        indexes = [models.Index(fields=["delivered_on", "delivery_due_on"], name="decision_delivery_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(file="") | (~Q(sha256="") & Q(produced_at__isnull=False)),
+                name="decision_document_produced_with_hash",
+            ),
+        ]
+        verbose_name = _("decision document")
+        verbose_name_plural = _("decision documents")
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def is_produced(self) -> bool:
+        return bool(self.file)
+
+    @property
+    def title_zh(self) -> str:
+        return DOCUMENT_TITLES_ZH[self.kind]
+
+
+DOCUMENT_TITLES_ZH = {
+    DecisionDocument.Kind.ACCEPTANCE: "受理通知书",
+    DecisionDocument.Kind.NON_ACCEPTANCE: "不予受理通知书",
+    DecisionDocument.Kind.CORRECTION: "补正材料通知书",
+    DecisionDocument.Kind.GRANT: "准予行政许可决定书",
+    DecisionDocument.Kind.REFUSAL: "不予行政许可决定书",
+    DecisionDocument.Kind.EXTENSION: "延期通知书",
+    DecisionDocument.Kind.EXCLUDED_PERIOD: "特别程序告知书",
+}

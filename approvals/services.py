@@ -29,6 +29,8 @@ from approvals.models import Application, ApplicationEvent, Attachment, Correcti
 from approvals.workflow import TRANSITIONS, Action, Actor, State, extension_room, permitted_actors, refusal
 from approvals.workflow import Clock as ClockEffect
 from deadlines import clocks
+from deadlines.models import ClockPause
+from deadlines.selectors import stored_calendar
 from deadlines.workdays import CalendarUnavailable
 from portal.i18n import lazy_long_date
 from portal.models import Enterprise, Person, User
@@ -46,6 +48,12 @@ class WorkflowError(ValidationError):
 
 # A note to the applicant (a reason, a remark) and the lines of a correction notice.
 NOTE_MAX_LENGTH = 2000
+LEGAL_BASIS_MAX_LENGTH = 1000
+# Art. 32: a department decides on acceptance within 5 working days of receiving the materials.
+ACCEPTANCE_LIMIT_DAYS = 5
+# Art. 45: an excluded period is expected to take 1 to this many working days (a public notice or
+# an expert review can take months; longer ones are ended and started again).
+EXCLUDED_PERIOD_MAX_DAYS = 250
 CORRECTION_NAME_MAX_LENGTH = 150
 CORRECTION_TEXT_MAX_LENGTH = 300
 
@@ -386,18 +394,32 @@ def _sync_deadline(application: Application, at) -> None:
     application.sla = sla or ""
 
 
-def _apply_clock(application: Application, transition, *, at, extension_days: int | None) -> None:
+def _apply_clock(
+    application: Application, transition, *, at, extension_days: int | None, pause: dict | None = None
+) -> dict:
+    """Apply the transition's clock effect; returns what the timeline records of it (a resumption
+    says how many working days were excluded and how far the due date moved)."""
     effect = transition.clock
     clock = application.clock
+    record: dict = {}
     try:
         if effect == ClockEffect.START:
+            # Accepted by law (Art. 32): the time limit runs from the day the materials were received.
+            started = timezone.localdate(application.received_at if application.deemed_accepted else at)
             application.clock = clocks.clock_start(
-                accepted_on=timezone.localdate(at), limit_days=application.item_version.promised_limit_days, at=at
+                accepted_on=started, limit_days=application.item_version.promised_limit_days, at=at
             )
         elif effect == ClockEffect.PAUSE and clock is not None and clock.state == clock.State.RUNNING:
-            application.clock = clocks.clock_pause(clock=clock, reason=_pause_reason(transition), at=at)
+            pause = pause or {}
+            application.clock = clocks.clock_pause(
+                clock=clock,
+                reason=pause.get("reason") or _pause_reason(transition),
+                expected_end=pause.get("expected_end"),
+                at=at,
+            )
         elif effect == ClockEffect.RESUME and clock is not None and clock.state == clock.State.PAUSED:
             application.clock = clocks.clock_resume(clock=clock, at=at)
+            record = _excluded(application.clock)
         elif effect == ClockEffect.EXTEND:
             application.clock = clocks.clock_extend(clock=clock, days=extension_days, at=at)
         elif effect == ClockEffect.CLOSE and clock is not None and clock.state != clock.State.CLOSED:
@@ -405,14 +427,49 @@ def _apply_clock(application: Application, transition, *, at, extension_days: in
     except CalendarUnavailable as exc:
         raise WorkflowError(str(exc)) from exc
     _sync_deadline(application, at)
+    return record
 
 
 def _pause_reason(transition) -> str:
-    from deadlines.models import ClockPause
-
     if transition.action == Action.SUSPEND:
         return ClockPause.Reason.SUSPENSION
     return ClockPause.Reason.CORRECTION
+
+
+def _excluded(clock) -> dict:
+    """What the pause that just ended did: its kind and dates, the working days it excluded,
+    and the due date before and after (the timeline and the applicant see this)."""
+    pause = clock.pauses.order_by("-resumed_on", "-id").first()
+    before = clock.events.filter(kind="paused").order_by("-at", "-id").values_list("old_due_on", flat=True).first()
+    calendar = stored_calendar(today=pause.resumed_on)
+    return {
+        "pause": pause.reason,
+        "paused_on": pause.paused_on.isoformat(),
+        "resumed_on": pause.resumed_on.isoformat(),
+        "excluded_days": calendar.working_days_between(pause.paused_on, pause.resumed_on),
+        "due_before": before.isoformat() if before else None,
+        "due_after": clock.due_on.isoformat() if clock.due_on else None,
+    }
+
+
+def acceptance_due_on(received: datetime.datetime) -> datetime.date | None:
+    """The last day to decide on acceptance (Art. 32): the 5th working day after receipt.
+    None when the calendar does not reach that far yet (nobody is then accepted by law)."""
+    day = timezone.localdate(received)
+    try:
+        return stored_calendar(today=day).add_working_days(day, ACCEPTANCE_LIMIT_DAYS)
+    except CalendarUnavailable:
+        return None
+
+
+def _track_receipt(application: Application, *, source: str, target: str, at) -> None:
+    """Waiting for acceptance starts when the materials arrive (a submission, or corrections asked
+    for before acceptance) and ends with any answer: acceptance, refusal, a correction request."""
+    if target == State.SUBMITTED and source != State.SUBMITTED:
+        application.received_at = at
+        application.acceptance_due_on = acceptance_due_on(at)
+    elif target != State.SUBMITTED:
+        application.acceptance_due_on = None
 
 
 @transaction.atomic
@@ -425,6 +482,7 @@ def _transition(
     at: datetime.datetime | None = None,
     data: dict | None = None,
     extension_days: int | None = None,
+    pause: dict | None = None,
     before_save=None,
 ) -> Application:
     at = at or timezone.now()
@@ -454,7 +512,8 @@ def _transition(
         setattr(application, transition.once_flag, True)
     if before_save:
         before_save(application)
-    _apply_clock(application, transition, at=at, extension_days=extension_days)
+    data = {**(data or {}), **_apply_clock(application, transition, at=at, extension_days=extension_days, pause=pause)}
+    _track_receipt(application, source=source, target=target, at=at)
     application.state = target
     application.updated_at = at
     if action == Action.SUBMIT:
@@ -476,7 +535,7 @@ def _transition(
         to_state=target,
         actor=actor,
         note=note,
-        data=data or {},
+        data=data,
         at=at,
     )
     hooks.state_changed(application, event)  # e.g. the API queues its webhooks after the commit
@@ -524,6 +583,13 @@ _APPLICANT_NEWS = {
 }
 
 
+_ACCEPTED_BY_LAW = gettext_lazy(
+    "Nobody decided on the acceptance of your application {number} within 5 working days of receiving it, "
+    "so by law (Art. 32 of the Administrative Licensing Law) it counts as accepted from the day it was "
+    "received. It is due by {due}."
+)
+
+
 def _extended_while_stopped(days: int):
     """Extended while the clock is stopped (a correction or a suspension): there is no due date to give yet."""
     return ngettext_lazy(
@@ -546,6 +612,8 @@ def _tell_applicant(application: Application, action: str, *, note: str = "", da
         return
     if action == Action.EXTEND and application.due_on is None:
         template = _extended_while_stopped(days or 0)
+    if action == Action.ACCEPT and application.deemed_accepted:
+        template = _ACCEPTED_BY_LAW
     due = lazy_long_date(application.due_on) if application.due_on else "—"
     body = format_lazy(
         template, number=application.tracking_number, code=application.query_code, due=due, note=note, days=days
@@ -701,8 +769,44 @@ def application_resubmit(*, application, actor, at=None):
     return application
 
 
-def application_suspend(*, application, actor, note, at=None):
-    return _transition(application, Action.SUSPEND, actor=actor, note=note, at=at)
+def excluded_period_kinds() -> list[tuple[str, str]]:
+    """The special procedures whose time is not counted (Art. 45), as (value, label)."""
+    return [(kind.value, kind.label) for kind in ClockPause.EXCLUDED_PERIODS]
+
+
+@transaction.atomic
+def application_suspend(*, application, actor, kind: str, expected_days, note: str, at=None):
+    """Start an excluded period (Art. 45): a hearing, test, inspection, expert review or public
+    notice. The clock stops until it ends; the applicant gets the notice in writing, with what it
+    is, how long it should take and that it does not count against the time limit."""
+    at = at or timezone.now()
+    errors = {}
+    if kind not in ClockPause.EXCLUDED_PERIODS:
+        errors["kind"] = _("Choose the special procedure: a hearing, a test, an inspection, an expert review or a public notice.")
+    try:
+        expected_days = int(expected_days)
+    except (TypeError, ValueError):
+        expected_days = None
+    if expected_days is None or not 1 <= expected_days <= EXCLUDED_PERIOD_MAX_DAYS:
+        errors["expected_days"] = _("Enter how many working days it should take: 1 to %(max)d.") % {
+            "max": EXCLUDED_PERIOD_MAX_DAYS
+        }
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate(at)
+    try:
+        expected_end = stored_calendar(today=today).add_working_days(today, expected_days)
+    except CalendarUnavailable as exc:
+        raise ValidationError({"expected_days": str(exc)}) from exc
+    return _transition(
+        application,
+        Action.SUSPEND,
+        actor=actor,
+        note=note,
+        at=at,
+        pause={"reason": kind, "expected_end": expected_end},
+        data={"pause": kind, "expected_days": expected_days, "expected_end": expected_end.isoformat()},
+    )
 
 
 def application_resume(*, application, actor, at=None):
@@ -733,8 +837,45 @@ def application_approve(*, application, actor, note="", at=None):
     return _transition(application, Action.APPROVE, actor=actor, note=note, at=at)
 
 
-def application_deny(*, application, actor, note, at=None):
-    return _transition(application, Action.DENY, actor=actor, note=note, at=at)
+def application_deny(*, application, actor, note, legal_basis: str = "", at=None):
+    """Refuse (Art. 38): the reasons are required and printed in the decision, with the legal
+    basis (by default the item's own) and the applicant's rights of appeal."""
+    legal_basis = " ".join((legal_basis or "").split())
+    too_long = _length_problem(legal_basis, LEGAL_BASIS_MAX_LENGTH)
+    if too_long:
+        raise ValidationError({"legal_basis": too_long})
+    return _transition(
+        application, Action.DENY, actor=actor, note=note, at=at, data={"legal_basis": legal_basis} if legal_basis else None
+    )
+
+
+@transaction.atomic
+def application_deem_accepted(*, application, at=None) -> Application | None:
+    """Accept by law (Art. 32) a submission nobody answered by its acceptance deadline.
+
+    Returns the application, or None when it no longer waits (someone answered meanwhile, or its
+    deadline has not passed on `at`'s date). The clock runs from the day the materials were received.
+    """
+    at = at or timezone.now()
+    locked = _locked(application)
+    if (
+        locked.state != State.SUBMITTED
+        or locked.acceptance_due_on is None
+        or locked.acceptance_due_on >= timezone.localdate(at)
+    ):
+        return None
+
+    def by_law(app):
+        app.deemed_accepted = True
+
+    return _transition(
+        locked,
+        Action.ACCEPT,
+        actor=None,
+        at=at,
+        before_save=by_law,
+        data={"by_law": "32", "received_on": timezone.localdate(locked.received_at).isoformat()},
+    )
 
 
 def application_withdraw(*, application, actor, note="", at=None):

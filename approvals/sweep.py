@@ -27,6 +27,14 @@ only call it. Its rules:
   tell nobody twice.
 - **One message per person per batch.** Someone with several late
   applications gets one message listing them, not one email each.
+- **Accepted by law (Art. 32).** Before marking, every run (day off or not)
+  accepts each submission still waiting after the 5th working day from the
+  receipt of its materials (`acceptance_due_on` before today). The actor is
+  the law, the clock runs from the day of receipt, and the applicant is told
+  as on any acceptance.
+- **Late delivery (Art. 44).** On working days, a decision not delivered
+  within 10 working days is brought to its department's heads and to
+  supervision, once (`approvals.documents.services.escalate_late_deliveries`).
 
 The state marks are three set-based UPDATEs by due-date range; escalation
 candidates are read in primary-key batches, so the number of open
@@ -40,6 +48,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -51,7 +60,9 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.selectors import stored_calendar
 from approvals.models import Application, Escalation
 from deadlines.workdays import SLA, WorkingCalendar
-from approvals.workflow import CLOCKED_STATES
+from approvals.documents.services import escalate_late_deliveries
+from approvals.services import application_deem_accepted
+from approvals.workflow import CLOCKED_STATES, State
 from portal.i18n import lazy_long_date, prefers_chinese
 from portal.models import StaffRole, User
 from portal.notifications import notify
@@ -81,6 +92,8 @@ class SweepReport:
     marked: dict[str, int] = field(default_factory=dict)  # rows whose mark changed, by new mark ("" = cleared)
     escalations: dict[str, int] = field(default_factory=dict)  # created by this run, by level
     messages: int = 0
+    deemed_accepted: int = 0  # submissions this run accepted by law
+    late_deliveries: int = 0  # decisions not delivered in time, escalated by this run
 
     def as_dict(self) -> dict:
         return {
@@ -91,6 +104,8 @@ class SweepReport:
             "marked": dict(self.marked),
             "escalations": dict(self.escalations),
             "messages": self.messages,
+            "deemed_accepted": self.deemed_accepted,
+            "late_deliveries": self.late_deliveries,
         }
 
 
@@ -111,6 +126,7 @@ def sweep_deadlines(*, at: datetime) -> SweepReport:
     report = SweepReport(today=today, working_day=calendar.is_working_day(today))
     soon_from, on_time_from = sla_bounds(today, calendar=calendar)
 
+    report.deemed_accepted = accept_by_law(today=today, at=at)
     report.marked = _mark(soon_from=soon_from, on_time_from=on_time_from)
     late = Application.objects.filter(state__in=CLOCKED_STATES, due_on__lt=on_time_from)
     report.overdue = late.filter(due_on__lt=soon_from).count()
@@ -118,6 +134,7 @@ def sweep_deadlines(*, at: datetime) -> SweepReport:
     if not report.working_day:
         logger.info("deadline sweep on %s, a day off: marked %s, nobody told", today, report.marked)
         return report
+    report.late_deliveries = escalate_late_deliveries(today=today, at=at)
 
     recipients = _Recipients()
     created: dict[str, int] = defaultdict(int)
@@ -141,6 +158,20 @@ def sweep_deadlines(*, at: datetime) -> SweepReport:
     report.escalations = dict(created)
     logger.info("deadline sweep on %s: %s", today, report.as_dict())
     return report
+
+
+def accept_by_law(*, today: date, at: datetime) -> int:
+    """Accept every submission whose acceptance deadline passed before `today` (Art. 32), each in
+    its own transaction; returns how many. One that cannot be accepted now is logged and left."""
+    waiting = Application.objects.filter(state=State.SUBMITTED, acceptance_due_on__lt=today)
+    count = 0
+    for pk in waiting.order_by("acceptance_due_on", "pk").values_list("pk", flat=True).iterator():
+        try:
+            if application_deem_accepted(application=Application(pk=pk), at=at) is not None:
+                count += 1
+        except ValidationError as exc:  # e.g. a due date beyond the calendar
+            logger.warning("deadline sweep: %s could not be accepted by law: %s", pk, exc)
+    return count
 
 
 def _mark(*, soon_from: date, on_time_from: date) -> dict[str, int]:

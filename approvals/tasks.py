@@ -9,3 +9,28 @@ def sweep_deadlines_task() -> dict:
     from approvals.sweep import sweep_deadlines
 
     return sweep_deadlines(at=timezone.now()).as_dict()
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=10, retry_backoff_max=900, retry_jitter=True, max_retries=8)
+def produce_document(self, document_id: int) -> str | None:
+    """Render, seal and store one decision document (approvals.documents); harmless to repeat.
+
+    A department without an approval seal is not retried here: the document waits, and
+    `produce_waiting_documents` queues it again once a seal may have been issued."""
+    from django.core.exceptions import ValidationError
+
+    from approvals.documents.services import document_produce
+
+    try:
+        document = document_produce(document_id=document_id)
+    except ValidationError:
+        return None
+    return document.number if document else None
+
+
+@shared_task
+def produce_waiting_documents() -> int:
+    """Queue every decision document still waiting for its sealed PDF (beat: every 10 minutes)."""
+    from approvals.documents.services import produce_waiting_documents as queue_waiting
+
+    return queue_waiting()

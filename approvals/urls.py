@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("approvals.desk.urls")),  # approvers and heads: /desk/
     path("", include("approvals.track.urls")),  # anyone: /track/
     path("", include("approvals.window.urls")),  # window clerks: /window/
+    path("", include("approvals.documents.urls")),  # the sealed notices and decisions, and their check page
 ]

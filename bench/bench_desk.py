@@ -377,7 +377,7 @@ def seed_detail(department, *, applicant, approver) -> Application:
         ],
     )
     application = workflow.application_resubmit(application=application, actor=applicant)
-    application = workflow.application_suspend(application=application, actor=approver, note="专家评审")
+    application = workflow.application_suspend(application=application, actor=approver, kind="expert_review", expected_days=10, note="专家评审")
     application = workflow.application_resume(application=application, actor=approver)
     return application
 

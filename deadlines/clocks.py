@@ -112,13 +112,16 @@ def clock_start(*, accepted_on: date, limit_days: int, at: datetime) -> Clock:
 
 
 @transaction.atomic
-def clock_pause(*, clock: Clock, reason: str, at: datetime) -> Clock:
-    """Stop the clock from today (today still counts) until it is resumed."""
+def clock_pause(*, clock: Clock, reason: str, at: datetime, expected_end: date | None = None) -> Clock:
+    """Stop the clock from today (today still counts) until it is resumed.
+
+    `expected_end`: when an excluded period (a hearing, an inspection…) should be over.
+    """
     clock = _locked(clock)
     if clock.state != Clock.State.RUNNING:
         raise ValidationError(_("The clock is not running."))
     paused_on = max(timezone.localdate(at), clock.accepted_on)
-    pause = ClockPause(clock=clock, reason=reason, paused_on=paused_on)
+    pause = ClockPause(clock=clock, reason=reason, paused_on=paused_on, expected_end=expected_end)
     pause.full_clean()
     pause.save()
     old = clock.due_on

@@ -245,10 +245,24 @@ class ClockPause(models.Model):
     class Reason(models.TextChoices):
         CORRECTION = "correction", _("correction requested")
         SUSPENSION = "suspension", _("suspended for a special procedure")
+        # Art. 45 of the Administrative Licensing Law: the time these take is not counted.
+        HEARING = "hearing", _("hearing")
+        TEST = "test", _("test or examination")
+        INSPECTION = "inspection", _("inspection")
+        EXPERT_REVIEW = "expert_review", _("expert review")
+        PUBLIC_NOTICE = "public_notice", _("public notice")
+
+    # The special procedures of Art. 45, each an excluded period of its own kind.
+    EXCLUDED_PERIODS = (
+        Reason.HEARING, Reason.TEST, Reason.INSPECTION, Reason.EXPERT_REVIEW, Reason.PUBLIC_NOTICE,
+    )
 
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="pauses")
-    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     paused_on = models.DateField(_("paused on"))
+    expected_end = models.DateField(
+        _("expected to end on"), null=True, blank=True, help_text=_("For an excluded period: when it should be over.")
+    )
     resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
 
     class Meta:

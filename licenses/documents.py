@@ -12,22 +12,16 @@ is pressed on paper.
 from __future__ import annotations
 
 import datetime
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from licenses import fonts
+from portal import fonts
 from portal.identifiers import mask_identifier
-from portal.pdf import SANS, SERIF, qr_svg
-
-MONTHS_EN = [
-    "", "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]
-
+from portal import pdf
+from portal.pdf import SANS, SERIF, bilingual_date, en_date, qr_svg, zh_date
 
 @dataclass(frozen=True)
 class DocumentTemplate:
@@ -42,23 +36,9 @@ TEMPLATES: dict[str, DocumentTemplate] = {
     "generic": DocumentTemplate("licenses/pdf/generic.html"),
 }
 
-SEAL_ANCHOR = "seal-box"
-
 
 def template_for(license_type) -> DocumentTemplate:
     return TEMPLATES.get(license_type.template) or TEMPLATES["generic"]
-
-
-def zh_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def en_date(day: datetime.date) -> str:
-    return f"{day.day} {MONTHS_EN[day.month]} {day.year}"
-
-
-def bilingual_date(day: datetime.date | None) -> dict | None:
-    return {"zh": zh_date(day), "en": en_date(day)} if day else None
 
 
 def verify_url(number: str) -> str:
@@ -151,50 +131,6 @@ def html_for(license, *, revision: int) -> str:
 
 # -- rendering -------------------------------------------------------------------------
 
-_local = threading.local()
 
-
-def _font_config():
-    """One WeasyPrint font configuration per thread: the @font-face files are loaded once,
-    not copied and registered with Fontconfig again for every license."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    config = getattr(_local, "font_config", None)
-    if config is None:
-        config = _local.font_config = FontConfiguration()
-    return config
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """The PDF and where its template wants the seal: page index and (x1, y1, x2, y2) in PDF points."""
-
-    pdf: bytes
-    page: int
-    box: tuple[float, float, float, float]
-
-
-def seal_placement(document) -> tuple[int, tuple[float, float, float, float]]:
-    """The page and rectangle of the template's #seal-box element, in PDF points from the lower left.
-
-    WeasyPrint reports anchors in CSS pixels (1/96 in) from the page's top left."""
-    pt = 0.75
-    for index, page in enumerate(document.pages):
-        anchor = page.anchors.get(SEAL_ANCHOR)
-        if anchor:
-            x1, y1, x2, y2 = anchor
-            height = page.height * pt
-            return index, (x1 * pt, height - y2 * pt, x2 * pt, height - y1 * pt)
-    raise ValueError(f"the license template has no #{SEAL_ANCHOR} element")
-
-
-def render_html(html: str) -> Rendered:
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
-    page, box = seal_placement(document)
-    return Rendered(pdf=document.write_pdf(), page=page, box=box)
-
-
-def render(license, *, revision: int) -> Rendered:
-    return render_html(html_for(license, revision=revision))
+def render(license, *, revision: int) -> pdf.Rendered:
+    return pdf.render_html(html_for(license, revision=revision))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from licenses import numbers
 from licenses.models import License, LicenseDocument, MaterialLicense, ReissueJob
+from portal.identifiers import mask_name  # noqa: F401  (the public pages and the API mask holders with it)
 from portal.permissions import Role, departments_for
 
 MANAGER_ROLES = (Role.APPROVER, Role.HEAD)
@@ -74,20 +75,6 @@ def license_for_pdf(pdf_bytes: bytes) -> License | None:
     """The license whose issued PDF is exactly these bytes (any revision), or None."""
     document = document_for_sha256(hashlib.sha256(pdf_bytes).hexdigest())
     return document.license if document else None
-
-
-def mask_name(name: str, *, enterprise: bool) -> str:
-    """A holder's name as the public page shows it: 王*明, 李*; 葫芦岛****有限公司."""
-    name = name or ""
-    if enterprise:
-        if len(name) <= 6:
-            return name[:2] + "*" * max(len(name) - 2, 0)
-        return name[:3] + "*" * (len(name) - 7) + name[-4:]
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 # -- staff ---------------------------------------------------------------------------------------
@@ -156,6 +143,15 @@ def license_for_application(application) -> License | None:
 
 
 # -- reuse as materials (免提交) -------------------------------------------------------------------
+
+
+def results_for(application) -> list[dict]:
+    """The license an application produced, once issued, for its decision to grant."""
+    issued = License.objects.filter(application=application, revision__gte=1).select_related("license_type")
+    return [
+        {"number": license.number, "name_zh": license.license_type.name_zh, "name_en": license.license_type.name_en}
+        for license in issued
+    ]
 
 
 def _holder_filter(application) -> Q:

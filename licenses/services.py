@@ -26,7 +26,6 @@ Issuance, exactly once
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import hashlib
 import logging
@@ -60,7 +59,10 @@ from licenses.models import (
     new_claim_token,
 )
 from portal.identifiers import mask_identifier
+from approvals.documents.services import enqueue_waiting_grants
+from deadlines.periods import add_months
 from portal.notifications import notify
+from portal.pdf import Rendered
 from portal.permissions import Role, has_role
 
 logger = logging.getLogger(__name__)
@@ -100,12 +102,6 @@ def _enqueue_issue(application_id: int) -> None:
 
 
 # -- opening the license row ------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def validity(license_type: LicenseType, valid_from: datetime.date) -> datetime.date | None:
@@ -250,6 +246,9 @@ def license_produce(*, license_id: int, at: datetime.datetime | None = None, sea
         _release(license_id, token, error=exc)
         raise
     if revision == 1:
+        # The decision to grant names this license: it can be sealed now.
+        with transaction.atomic():
+            enqueue_waiting_grants(application_id=license.application_id)
         try:
             _tell_holder(license, ISSUED_NEWS)
         except Exception:  # the license is issued; a retry would find nothing to do and tell no one either
@@ -261,7 +260,7 @@ def _holds_claim(license_id: int, token: str, revision: int) -> bool:
     return License.objects.filter(pk=license_id, claim_token=token, wanted_revision=revision).exists()
 
 
-def _seal(license: License, *, token: str, rendered: documents.Rendered, revision: int, at):
+def _seal(license: License, *, token: str, rendered: Rendered, revision: int, at):
     """Seal the rendered PDF with the department's seal in use; `seal_pdf` logs the use and commits."""
     from seals.selectors import active_seal
     from seals.services import seal_pdf

@@ -137,6 +137,9 @@ def verify_upload_panel(request, report) -> str | None:
             usage = report.signature.usage if report.signature else None
             if usage is not None and usage.related_type == "licenses.license":
                 claimed = License.objects.select_related("license_type").filter(pk=usage.related_id).first()
+            elif usage is not None and usage.related_type:
+                # Sealed by the portal for something else (a decision, a report): its own panel speaks.
+                context["report"] = None
         context.update(document=document, claimed=claimed)
         if document is not None:
             license = document.license

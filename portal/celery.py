@@ -70,6 +70,14 @@ app.conf.beat_schedule = {
         "task": "licenses.tasks.resume_license_work",
         "schedule": crontab(minute="*/5"),
     },
+    # Every 10 minutes: queue again the decision documents (notices and decisions
+    # under the Administrative Licensing Law) still without their sealed PDF 10
+    # minutes after their step: a lost task, or a department that had no
+    # approval seal yet. Producing one twice is harmless.
+    "decision-documents-resume": {
+        "task": "approvals.tasks.produce_waiting_documents",
+        "schedule": crontab(minute="*/10"),
+    },
     # Every night at 23:50 Shanghai time, when the day's sealing is done: check
     # the seal-usage log's whole hash chain (as manage.py seals_audit does) and,
     # if it is intact, anchor its head for the day with an RFC 3161 token from

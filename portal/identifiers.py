@@ -102,3 +102,17 @@ def mask_identifier(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def mask_name(name: str, *, enterprise: bool) -> str:
+    """A name as public check pages show it: 王*明, 李*; 葫芦岛****有限公司."""
+    name = name or ""
+    if enterprise:
+        if len(name) <= 6:
+            return name[:2] + "*" * max(len(name) - 2, 0)
+        return name[:3] + "*" * (len(name) - 7) + name[-4:]
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -5,9 +5,25 @@ Noto CJK fonts, embedded as subsets; Debian's libharfbuzz-subset0 makes that
 subsetting fast (without it a CJK page takes seconds).
 """
 
+import datetime
+import threading
+from dataclasses import dataclass
+
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from portal.i18n import long_date_in
+
+# The empty element a sealed document's template marks the seal's place with.
+SEAL_ANCHOR = "seal-box"
+
+MONTHS_EN = [
+    "", "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
 
 # Font stacks for templates; the fonts come from Debian's fonts-noto-cjk.
 SANS = '"Noto Sans CJK SC", "Noto Sans SC", sans-serif'
@@ -26,3 +42,88 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
 
     html = render_to_string(template_name, {"font_sans": SANS, "font_serif": SERIF, **context})
     return HTML(string=html, base_url=base_url).write_pdf()
+
+
+# -- dates in both languages (bilingual documents print both, whatever the page's language) --------
+
+
+@dataclass(frozen=True)
+class BilingualDate:
+    zh: str
+    en: str
+
+
+def zh_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def en_date(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS_EN[day.month]} {day.year}"
+
+
+def bilingual_date(day: datetime.date | None) -> BilingualDate | None:
+    """2026年12月3日 / 3 December 2026."""
+    return BilingualDate(zh=zh_date(day), en=en_date(day)) if day else None
+
+
+def bilingual_long_date(day: datetime.date | None) -> BilingualDate | None:
+    """A date as people read it, with the weekday: 2026年12月3日（星期四） / Thursday 3 December 2026."""
+    if day is None:
+        return None
+    return BilingualDate(zh=long_date_in(day, "zh-hans"), en=long_date_in(day, "en"))
+
+
+def bilingual_time(moment: datetime.datetime | None) -> BilingualDate | None:
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    day = bilingual_long_date(local.date())
+    return BilingualDate(zh=f"{day.zh} {local:%H:%M}", en=f"{day.en}, {local:%H:%M}")
+
+
+# -- documents that are sealed -------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _font_config():
+    """One WeasyPrint font configuration per thread: the @font-face files are loaded once,
+    not copied and registered with Fontconfig again for every document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The PDF and where its template wants the seal: page index and (x1, y1, x2, y2) in PDF points."""
+
+    pdf: bytes
+    page: int
+    box: tuple[float, float, float, float]
+
+
+def seal_placement(document) -> tuple[int, tuple[float, float, float, float]]:
+    """The page and rectangle of the template's #seal-box element, in PDF points from the lower left.
+
+    WeasyPrint reports anchors in CSS pixels (1/96 in) from the page's top left."""
+    pt = 0.75
+    for index, page in enumerate(document.pages):
+        anchor = page.anchors.get(SEAL_ANCHOR)
+        if anchor:
+            x1, y1, x2, y2 = anchor
+            height = page.height * pt
+            return index, (x1 * pt, height - y2 * pt, x2 * pt, height - y1 * pt)
+    raise ValueError(f"the template has no #{SEAL_ANCHOR} element")
+
+
+def render_html(html: str) -> Rendered:
+    """Lay out a sealed document's HTML (its template marks #seal-box) and find the seal's place."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
+    page, box = seal_placement(document)
+    return Rendered(pdf=document.write_pdf(), page=page, box=box)

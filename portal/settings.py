@@ -69,6 +69,12 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "OneGate")
 CITY_CODE = envstr("CITY_CODE", "HLD")  # Huludao; used in tracking numbers
+# Named in every refusal (Art. 38 of the Administrative Licensing Law): where the applicant may
+# apply for administrative reconsideration (within 60 days) or sue (within 6 months).
+RECONSIDERATION_BODY_ZH = envstr("RECONSIDERATION_BODY_ZH", "葫芦岛市人民政府")
+RECONSIDERATION_BODY_EN = envstr("RECONSIDERATION_BODY_EN", "Huludao Municipal People's Government")
+LITIGATION_COURT_ZH = envstr("LITIGATION_COURT_ZH", "葫芦岛市连山区人民法院")
+LITIGATION_COURT_EN = envstr("LITIGATION_COURT_EN", "Lianshan District People's Court, Huludao")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

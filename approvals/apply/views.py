@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from approvals import services as workflow
 from approvals.apply import selectors
+from approvals.documents.selectors import documents_of
 from approvals.apply.forms import WithdrawForm, answer_rows, answers_form
 from approvals.forms import DeliveryForm, service_errors
 from approvals.models import Application
@@ -199,6 +200,7 @@ def _application_context(request, application: Application) -> dict:
         "correction": correction,
         "problems": problems,
         "events": events,
+        "documents": documents_of(application),
         "decision_note": decision_note,
         "attachments": application.attachments.select_related("material"),
         "can_withdraw": Action.WITHDRAW in workflow.allowed_actions(request.user, application),

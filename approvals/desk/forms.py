@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals import forms as shared
 from approvals.models import Application
-from approvals.services import NOTE_MAX_LENGTH
+from approvals.services import (
+    EXCLUDED_PERIOD_MAX_DAYS,
+    LEGAL_BASIS_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    excluded_period_kinds,
+)
 from approvals.workflow import DECIDED_STATES, OPEN_STATES, Action, extension_room
 from deadlines.workdays import SLA
 
@@ -144,14 +149,27 @@ class NotAcceptForm(ActionForm, shared.NotAcceptForm):
 
 
 class SuspendForm(ReasonForm):
+    """An excluded period (Art. 45): the time it takes does not count against the limit."""
+
     action = Action.SUSPEND
+
+    kind = forms.ChoiceField(label=_("Special procedure"), choices=())
+    expected_days = forms.IntegerField(
+        label=_("Expected to take (working days)"), min_value=1, max_value=EXCLUDED_PERIOD_MAX_DAYS
+    )
+    field_order = ["kind", "expected_days", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = excluded_period_kinds()
+        self.fields["expected_days"].widget.attrs.update({"min": 1, "max": EXCLUDED_PERIOD_MAX_DAYS})
         self.fields["note"].help_text = _(
-            "The special procedure (expert review, public notice, …). The time limit stops until you resume. "
-            "The applicant will see it."
+            "What the procedure is for. The time limit stops until you resume; the applicant gets a "
+            "written notice saying so."
         )
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "kind": self.cleaned_data["kind"], "expected_days": self.cleaned_data["expected_days"]}
 
 
 class ApproveForm(OptionalNoteForm):
@@ -159,7 +177,29 @@ class ApproveForm(OptionalNoteForm):
 
 
 class DenyForm(ReasonForm):
+    """A refusal (Art. 38): the reasons, the legal basis, and the appeal rights the decision prints."""
+
     action = Action.DENY
+
+    legal_basis = forms.CharField(
+        label=_("Legal basis (optional)"),
+        required=False,
+        max_length=LEGAL_BASIS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _(
+            "The reasons for the refusal. They are printed in the decision, with the applicant's right to "
+            "administrative reconsideration and to sue."
+        )
+        self.fields["legal_basis"].help_text = _("Left empty, the decision cites the item's legal basis: %(basis)s") % {
+            "basis": self.application.item_version.legal_basis
+        }
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "legal_basis": self.cleaned_data["legal_basis"]}
 
 
 class ExtendForm(ActionForm):

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from django.db import connections
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from approvals import hooks
@@ -240,7 +241,9 @@ class DeskRow:
     applicant_name: str
     applicant_id: str  # masked
     assignee_name: str
-    days_left: int | None = None  # working days to the due date; negative once overdue
+    acceptance_due_on: date | None = None  # waiting: the last day to decide on acceptance (Art. 32)
+    waited_days: int | None = None  # waiting: working days since the materials were received
+    days_left: int | None = None  # working days to the due date (or acceptance deadline); negative once overdue
     sla: str | None = None
 
     @property
@@ -256,8 +259,9 @@ class DeskPage:
 
 
 def _deadline_status(state: str, due_on: date | None, *, today: date, calendar: WorkingCalendar):
-    """(working days left, SLA state) for work against the clock; (None, None) otherwise."""
-    if state not in CLOCKED_STATES or due_on is None:
+    """(working days left, SLA state) for work against the clock, or for a submission against its
+    acceptance deadline (pass that as `due_on`); (None, None) otherwise."""
+    if state not in (*CLOCKED_STATES, State.SUBMITTED) or due_on is None:
         return None, None
     try:
         return calendar.working_days_between(today, due_on), calendar.sla_state(due_on, at=today)
@@ -265,12 +269,22 @@ def _deadline_status(state: str, due_on: date | None, *, today: date, calendar: 
         return None, None
 
 
+def waited_days(received_at, *, today: date, calendar: WorkingCalendar) -> int | None:
+    """Working days a submission has waited for acceptance: those after the day of receipt, up to today."""
+    if received_at is None:
+        return None
+    try:
+        return max(calendar.working_days_between(timezone.localdate(received_at), today), 0)
+    except CalendarUnavailable:
+        return None
+
+
 _ROW_COLUMNS = (
     "pk", "tracking_number", "state", "channel", "due_on", "due_provisional", "extended",
     "item_version__name_zh", "item_version__name_en",
     "applicant_person__real_name", "applicant_person__resident_id",
     "applicant_enterprise_id", "applicant_enterprise__name", "applicant_enterprise__credit_code",
-    "assignee_id",
+    "acceptance_due_on", "received_at", "assignee_id",
 )
 
 
@@ -289,7 +303,7 @@ def _desk_rows(refs: list[_Ref], *, today: date, calendar: WorkingCalendar, name
     rows = []
     for ref in refs:
         (pk, number, state, channel, due_on, provisional, extended, item_zh, item_en, person, resident_id,
-         enterprise_id, enterprise, credit_code, assignee_id) = found[ref.pk]
+         enterprise_id, enterprise, credit_code, acceptance_due, received_at, assignee_id) = found[ref.pk]
         rows.append(
             DeskRow(
                 pk=pk,
@@ -305,7 +319,13 @@ def _desk_rows(refs: list[_Ref], *, today: date, calendar: WorkingCalendar, name
                 assignee_name=names.get(assignee_id, ""),
             )
         )
-        rows[-1].days_left, rows[-1].sla = _deadline_status(state, due_on, today=today, calendar=calendar)
+        row = rows[-1]
+        if state == State.SUBMITTED:
+            row.acceptance_due_on = acceptance_due
+            row.waited_days = waited_days(received_at, today=today, calendar=calendar)
+        row.days_left, row.sla = _deadline_status(
+            state, acceptance_due if state == State.SUBMITTED else due_on, today=today, calendar=calendar
+        )
     return rows
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from approvals import services
 from approvals.desk import selectors
+from approvals.documents.selectors import documents_of
 from approvals.desk.forms import ACTION_FORMS, ASSIGNEE_NONE, FORWARD_ACTIONS, WARNING_ACTIONS, DeskFilterForm
 from approvals.forms import service_errors
 from approvals.workflow import CLOCKED_STATES, OPEN_STATES, Action, State, extension_room
@@ -145,10 +146,15 @@ def _present(rows) -> None:
         row.state_label = states[row.state]
         row.badge = badges.get(row.sla)
         row.words = deadline_words(row.days_left, row.sla)
-        if row.due_on is not None:
-            if row.due_on not in dates:
-                dates[row.due_on] = long_date(row.due_on)
-            row.due_text = dates[row.due_on]
+        shown = row.due_on or row.acceptance_due_on
+        if shown is not None:
+            if shown not in dates:
+                dates[shown] = long_date(shown)
+            row.due_text = dates[shown]
+        if row.waited_days is not None:
+            row.waited = ngettext(
+                "waiting %(days)d working day", "waiting %(days)d working days", row.waited_days
+            ) % {"days": row.waited_days}
 
 
 def _state_links(counts, query):
@@ -197,13 +203,28 @@ def _detail(request, application, *, bound=None, status=200):
             sla = calendar.sla_state(application.due_on, at=today)
         except CalendarUnavailable:
             sla = application.sla or None
+    acceptance = None
+    if application.state == State.SUBMITTED and application.acceptance_due_on:
+        try:
+            left = calendar.working_days_between(today, application.acceptance_due_on)
+            acceptance_sla = calendar.sla_state(application.acceptance_due_on, at=today)
+        except CalendarUnavailable:
+            left = acceptance_sla = None
+        acceptance = {
+            "due_on": application.acceptance_due_on,
+            "waited": selectors.waited_days(application.received_at, today=today, calendar=calendar) or 0,
+            "badge": sla_badges().get(acceptance_sla),
+            "words": deadline_words(left, acceptance_sla),
+        }
     version = application.item_version
     context = {
         "application": application,
+        "acceptance": acceptance,
         "version": version,
         "answers": selectors.form_answers(application),
         "materials": selectors.material_rows(application),
         "events": list(application.events.all()),
+        "documents": documents_of(application),
         "corrections": list(application.corrections.all()),
         "pauses": selectors.clock_pauses(application),
         "badge": sla_badges().get(sla),

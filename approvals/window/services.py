@@ -31,9 +31,8 @@ from approvals import services as workflow
 from approvals.models import Application, ApplicationEvent, CorrectionNotice, Visit
 from approvals.window.hooks import receipt_rating_link
 from approvals.workflow import Action, State
-from portal.i18n import long_date_in
 from portal.models import Person, User
-from portal.pdf import qr_svg, render_pdf
+from portal.pdf import bilingual_long_date, bilingual_time, qr_svg, render_pdf
 from portal.permissions import require_role
 from services.models import ItemVersion
 
@@ -322,27 +321,6 @@ DELIVERY_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class BilingualDate:
-    zh: str
-    en: str
-
-
-def bilingual_date(day: datetime.date | None) -> BilingualDate | None:
-    """A date as people read it, in both languages: 2026年12月3日（星期四） / Thursday 3 December 2026."""
-    if day is None:
-        return None
-    return BilingualDate(zh=long_date_in(day, "zh-hans"), en=long_date_in(day, "en"))
-
-
-def bilingual_time(moment: datetime.datetime | None) -> BilingualDate | None:
-    if moment is None:
-        return None
-    local = timezone.localtime(moment)
-    day = bilingual_date(local.date())
-    return BilingualDate(zh=f"{day.zh} {local:%H:%M}", en=f"{day.en}, {local:%H:%M}")
-
-
 def track_url(application: Application) -> str:
     """Where the receipt's QR code leads: the public tracking page.
 
@@ -402,7 +380,7 @@ def receipt_pdf(
             "accepted": application.accepted_at is not None,
             "submitted_on": bilingual_time(application.submitted_at),
             "accepted_on": bilingual_time(application.accepted_at),
-            "due": bilingual_date(application.due_on),
+            "due": bilingual_long_date(application.due_on),
             "delivery": DELIVERY_LABELS.get(application.delivery),
             "materials": _materials_received(application),
             "qr": qr_svg(track_url(application)),

@@ -12,7 +12,7 @@ from django import template
 from django.utils import timezone
 
 from licenses import selectors
-from licenses.documents import en_date, zh_date
+from portal.pdf import en_date, zh_date
 from portal.i18n import prefers_chinese
 
 register = template.Library()

@@ -1,6 +1,6 @@
 """The half-monthly report's PDF: an A4 WeasyPrint document, Chinese first with English,
 with SVG bar charts drawn on the server and an empty #seal-box where the seal goes
-(rendered by `licenses.documents.render_html`, which finds that box)."""
+(rendered by `portal.pdf.render_html`, which finds that box)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime
 
 from django.template.loader import render_to_string
 
-from licenses import fonts
-from licenses.documents import Rendered, bilingual_date, render_html
+from portal import fonts
+from portal.pdf import Rendered, bilingual_date, render_html
 from portal.pdf import SANS, SERIF
 
 TEMPLATE = "supervision/reports/pdf/report.html"

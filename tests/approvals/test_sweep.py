@@ -95,7 +95,9 @@ def late_work(item, other_item, applicant, approver, head, other_approver):
             application=apps["corrected"], actor=approver, at=at(2026, 12, 8),
             items=[{"name": "经营场所证明", "problem": "不清晰", "remedy": "重新上传"}],
         )
-        workflow.application_suspend(application=apps["suspended"], actor=approver, note="专家评审", at=at(2026, 12, 8))
+        workflow.application_suspend(
+            application=apps["suspended"], actor=approver, kind="expert_review", expected_days=10, note="专家评审", at=at(2026, 12, 8)
+        )
         workflow.application_approve(application=apps["approved"], actor=approver, at=at(2026, 12, 8))
         submitted = fill(workflow.application_start(actor=applicant, item_code=item.code), applicant)
         apps["submitted"] = workflow.application_submit(application=submitted, actor=applicant, declaration=True)

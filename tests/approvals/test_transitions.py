@@ -26,7 +26,7 @@ def _bring_to(state, application, *, applicant, approver, head):
     if state == State.CORRECTION:
         return workflow.application_request_correction(application=application, actor=approver, items=CORRECTION_ITEMS)
     if state == State.SUSPENDED:
-        return workflow.application_suspend(application=application, actor=approver, note="专家评审")
+        return workflow.application_suspend(application=application, actor=approver, kind="expert_review", expected_days=10, note="专家评审")
     if state == State.APPROVED:
         return workflow.application_approve(application=application, actor=approver)
     raise AssertionError(state)
@@ -39,7 +39,7 @@ CASES = {
     "start_review": (State.ACCEPTED, "approver", "clerk", {}),
     "request_correction": (State.IN_REVIEW, "approver", "applicant", {"items": CORRECTION_ITEMS}),
     "resubmit": (State.CORRECTION, "applicant", "approver", {}),
-    "suspend": (State.IN_REVIEW, "approver", "applicant", {"note": "需要专家评审"}),
+    "suspend": (State.IN_REVIEW, "approver", "applicant", {"kind": "expert_review", "expected_days": 10, "note": "需要专家评审"}),
     "resume": (State.SUSPENDED, "approver", "applicant", {}),
     "extend": (State.IN_REVIEW, "head", "approver", {"days": 3, "note": "情况复杂"}),
     "approve": (State.IN_REVIEW, "approver", "applicant", {}),

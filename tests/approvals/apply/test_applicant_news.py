@@ -42,7 +42,7 @@ def test_an_extension_while_the_clock_is_stopped_names_the_days_not_an_empty_dat
 
 def test_the_chinese_message_for_an_extension_while_stopped(submitted, applicant, approver, head):
     application = workflow.application_accept(application=submitted, actor=approver)
-    application = workflow.application_suspend(application=application, actor=approver, note="听证")
+    application = workflow.application_suspend(application=application, actor=approver, kind="hearing", expected_days=5, note="听证")
     workflow.application_extend(application=application, actor=head, days=1, note="需现场核查")
     body = _latest(applicant).body
     assert f"您的办件 {submitted.tracking_number} 的办理时限已延长 1 个工作日" in body and "需现场核查" in body

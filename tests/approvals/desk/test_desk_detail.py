@@ -210,11 +210,19 @@ def test_a_step_that_is_no_longer_possible_is_explained(english, submitted, appr
 def test_suspend_and_resume(english, submitted, approver):
     application = workflow.application_accept(application=submitted, actor=approver)
     sign_in(english, approver)
-    assert english.post(_action(application, "suspend"), {"suspend-note": "专家评审"}).status_code == 302
+    assert english.post(_action(application, "suspend"), {"suspend-note": "专家评审"}).status_code == 400
+    application.refresh_from_db()
+    assert application.state == State.ACCEPTED  # the kind of procedure and its expected length are required
+    response = english.post(
+        _action(application, "suspend"),
+        {"suspend-kind": "expert_review", "suspend-expected_days": "10", "suspend-note": "专家评审"},
+    )
+    assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == State.SUSPENDED and application.due_on is None
     page = english.get(_page(application)).content.decode()
     assert "Clock stopped" in page and "still stopped" in page
+    assert "Expert review, expected to take 10 working days" in page
     assert english.post(_action(application, "resume")).status_code == 302
     application.refresh_from_db()
     assert application.state == State.ACCEPTED and application.due_on is not None

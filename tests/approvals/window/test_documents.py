@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from approvals import services as workflow
-from approvals.window.services import bilingual_date, correction_notice_pdf, receipt_pdf, track_url
+from approvals.window.services import correction_notice_pdf, receipt_pdf, track_url
+from portal.pdf import bilingual_long_date as bilingual_date
 from tests.approvals.window.conftest import DUE, NOW
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Smaller CJK fonts for license PDFs.
+"""Smaller CJK fonts for the PDFs the portal seals (licenses, decisions, reports).
 
 WeasyPrint embeds a subset of each font it uses, but it keeps the glyph ids
 of the original font, so a subset of Noto CJK (65,000 glyphs) still carries an
@@ -147,7 +147,7 @@ def _face_file(family: str, pattern: str) -> Path | None:
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as handle:
             handle.write(content)
         os.replace(handle.name, target)  # atomic: concurrent processes never see half a font
-        logger.info("licenses: cut %s from %s (%d bytes)", family, path, len(content))
+        logger.info("pdf fonts: cut %s from %s (%d bytes)", family, path, len(content))
     return target
 
 
@@ -158,10 +158,10 @@ def _font_faces_css() -> str:
         try:
             target = _face_file(family, pattern)
         except OSError as exc:
-            logger.warning("licenses: using the full system fonts (%s)", exc)
+            logger.warning("pdf fonts: using the full system fonts (%s)", exc)
             return ""
         if target is None:
-            logger.warning("licenses: %s not found; using the system fonts", pattern)
+            logger.warning("pdf fonts: %s not found; using the system fonts", pattern)
             return ""
         rules.append(
             f'@font-face {{ font-family: "{family}"; src: url("{target.as_uri()}"); font-weight: {weight}; }}'
@@ -170,6 +170,6 @@ def _font_faces_css() -> str:
 
 
 def font_faces_css() -> str:
-    """@font-face rules for the license templates ("" when the system fonts must do)."""
+    """@font-face rules for the sealed documents' templates ("" when the system fonts must do)."""
     with _lock:
         return _font_faces_css()
