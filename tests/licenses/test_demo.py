@@ -9,12 +9,25 @@ from licenses import demo, documents
 from licenses.models import License, LicenseType
 from services import demo as services_demo
 from services.services import item_for_new_application
+from tests.demo_world import world
+
+
+def _seed_catalogue():
+    services_demo.seed(stdout=io.StringIO())
+    demo.seed(stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def _catalogue(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo catalogue with its license layouts, seeded once for the module on the suite's day
+    (see tests/demo_world.py); each test changes it only inside its own savepoint."""
+    with world(django_db_blocker, tmp_path_factory.mktemp("catalogue"), _seed_catalogue):
+        yield
 
 
 @pytest.fixture
-def catalogue():
-    services_demo.seed(stdout=io.StringIO())
-    demo.seed(stdout=io.StringIO())
+def catalogue(_catalogue, db):
+    pass
 
 
 @pytest.mark.parametrize(

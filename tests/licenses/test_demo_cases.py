@@ -15,16 +15,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from deadlines.periods import previous_half_month
-from deadlines.selectors import forget_built_calendars, is_working_day
+from deadlines.selectors import is_working_day
 from licenses.demo_cases import material_pdf
 from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, Visit
 from approvals.workflow import State
@@ -33,6 +30,7 @@ from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
 from supervision.reports.models import HalfMonthReport
+from tests.demo_world import _private_storage, seed_demo, world  # noqa: F401 (_private_storage: a fixture)
 from tests.factories import enrol_totp
 from tests.mfa import sign_in
 
@@ -43,43 +41,10 @@ NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Seed once for the module (sealing takes seconds), inside a transaction rolled back at the end.
-
-    Seals get a KEK of their own, no timestamp authority and an absolute site
-    URL; files go to a folder of the module's own.
-    """
-    from seals import services
-
-    folder = tmp_path_factory.mktemp("demo-cases")
-    overrides = override_settings(
-        SEAL_KEK_FILE=str(folder / "seal-kek.key"),
-        SEAL_TSA_URL="",
-        SEAL_TSA_TRUST_FILE="",
-        SITE_URL="http://testserver",
-        STORAGES={
-            **django_settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(folder / "private")},
-            },
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )
-    out = io.StringIO()
-    with django_db_blocker.unblock(), overrides, time_machine.travel(NOW, tick=False):
-        forget_built_calendars()
-        services.forget_signers()
-        with transaction.atomic():
-            call_command("seed_demo", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
-        services.forget_signers()
-        forget_built_calendars()
-
-
-@pytest.fixture(autouse=True)
-def _private_storage():
-    """Keep the module's storage (tests/conftest.py gives every test a folder of its own)."""
+    """Seed once for the module (sealing takes seconds), inside a transaction rolled back at the end
+    (tests/demo_world.py); the value is what `seed_demo` printed."""
+    with world(django_db_blocker, tmp_path_factory.mktemp("demo-cases"), seed_demo) as printed:
+        yield printed
 
 
 @pytest.fixture

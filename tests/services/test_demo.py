@@ -8,13 +8,20 @@ import pytest
 from services import demo
 from services.models import Department, ItemVersion, ListChange, ListVersion
 from services.selectors import list_metrics
+from tests.demo_world import world
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _catalogue(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo catalogue, seeded once for the module on the suite's day (see tests/demo_world.py)."""
+    with world(django_db_blocker, tmp_path_factory.mktemp("catalogue"), lambda: demo.seed(stdout=io.StringIO())):
+        yield
+
+
 @pytest.fixture
-def seeded():
-    demo.seed(stdout=io.StringIO())
+def seeded(_catalogue, db):
     return ListVersion.objects.get(number=1)
 
 
@@ -53,8 +60,8 @@ def test_the_demo_list_is_mostly_online(seeded):
     assert city.online_rate > 90 and city.full_online_rate >= 40
 
 
-def test_version_1_is_dated_well_before_the_demo_s_history(frozen_time):
-    demo.seed(stdout=io.StringIO())
+def test_version_1_is_dated_well_before_the_demo_s_history(seeded, frozen_time):
+    # Seeded at frozen_time: the module's catalogue is seeded on the suite's day.
     version = ListVersion.objects.get(number=1)
     assert version.published_at == frozen_time - timedelta(days=demo.PUBLISHED_DAYS_AGO)
     assert ListChange.objects.filter(at__gt=version.published_at).count() == 0

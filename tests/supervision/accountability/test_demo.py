@@ -14,13 +14,14 @@ from django.utils import timezone
 from supervision.accountability.models import AccountabilityCase, AccountabilityNotice, FeedbackAction, FeedbackMeeting
 from supervision.accountability.workflow import State
 
+from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_seeds_a_case_a_meeting_and_a_notice(client):
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "demo accountability:" in out.getvalue(), out.getvalue()
+def test_the_demo_seeds_a_case_a_meeting_and_a_notice(demo_world, client):
+    out = demo_world  # what seeding the world printed
+    assert "demo accountability:" in out, out
     assert AccountabilityCase.objects.filter(state=State.FINDINGS).count() == 1
     assert FeedbackMeeting.objects.count() == 1 and FeedbackAction.objects.count() == 1
     notice = AccountabilityNotice.objects.get()
@@ -32,8 +33,7 @@ def test_the_demo_seeds_a_case_a_meeting_and_a_notice(client):
     ) == counts
 
 
-def test_the_cases_fall_in_the_last_half_month_and_the_meeting_on_the_day_before(frozen_time):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_cases_fall_in_the_last_half_month_and_the_meeting_on_the_day_before(demo_world, frozen_time):
     opened = sorted(timezone.localdate(case.opened_at) for case in AccountabilityCase.objects.all())
     assert opened == [date(2026, 11, 2), date(2026, 11, 3)]
     notice = AccountabilityNotice.objects.get()

@@ -15,13 +15,14 @@ from django.core.management import call_command
 from supervision.countdown.models import MetricSnapshot, Target
 from supervision.countdown.selectors import countdowns
 
+from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_seeds_targets_and_a_trajectory(frozen_time):
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "countdown: 2 targets" in out.getvalue(), out.getvalue()
+def test_the_demo_seeds_targets_and_a_trajectory(demo_world, frozen_time):
+    out = demo_world  # what seeding the world printed
+    assert "countdown: 2 targets" in out, out
     assert Target.objects.count() == 2
     assert MetricSnapshot.objects.values("day").distinct().count() == 60
     assert all(countdown.nodes for countdown in countdowns(today=frozen_time.date()))
@@ -30,8 +31,7 @@ def test_the_demo_seeds_targets_and_a_trajectory(frozen_time):
     assert Target.objects.count() == 2 and MetricSnapshot.objects.count() == rows
 
 
-def test_the_nodes_before_today_have_values(frozen_time):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_nodes_before_today_have_values(demo_world, frozen_time):
     today = frozen_time.date()
     by_metric = {countdown.target.metric: countdown for countdown in countdowns(today=today)}
     online = by_metric["online"]

@@ -14,13 +14,14 @@ from django.utils import timezone
 from supervision.ratings.models import Case, CaseState, Complaint, Level, Rating
 from supervision.ratings.sweep import sweep_cases
 
+from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_seeds_ratings_a_case_in_progress_and_a_complaint(frozen_time):
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "demo ratings:" in out.getvalue(), out.getvalue()
+def test_the_demo_seeds_ratings_a_case_in_progress_and_a_complaint(demo_world, frozen_time):
+    out = demo_world  # what seeding the world printed
+    assert "demo ratings:" in out, out
     assert Rating.objects.filter(level__gte=3).exists() and Rating.objects.filter(level__lte=2).exists()
     assert Case.objects.filter(state=CaseState.CALLED_BACK, rating__isnull=False).exists()
     assert Complaint.objects.count() == 1
@@ -29,8 +30,7 @@ def test_the_demo_seeds_ratings_a_case_in_progress_and_a_complaint(frozen_time):
     assert (Rating.objects.count(), Case.objects.count()) == counts
 
 
-def test_the_ratings_fall_in_the_last_half_month_and_no_case_is_late(frozen_time):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_ratings_fall_in_the_last_half_month_and_no_case_is_late(demo_world, frozen_time):
     by_application = {
         r.application.item_version.item.code: r for r in Rating.objects.filter(application__isnull=False)
     }
