@@ -52,6 +52,8 @@ class DepartmentNow(_Named):
     on_time: int = 0
     due_soon: int = 0
     overdue: int = 0
+    waiting: int = 0  # submitted, not yet accepted, refused or sent back
+    waiting_late: int = 0  # of those, past their acceptance deadline (Art. 32): the sweep accepts them by law
 
     @property
     def open(self) -> int:
@@ -70,6 +72,7 @@ class DepartmentPeriod(_Named):
     decided: int = 0
     on_time: int = 0
     escalations: int = 0
+    deemed_accepted: int = 0  # accepted by law because nobody answered in 5 working days: a failure each
 
     @property
     def late(self) -> int:
@@ -135,23 +138,34 @@ def _named(row: dict, prefix: str = "") -> dict:
 
 
 def open_work_by_department(*, today: datetime.date, calendar: WorkingCalendar) -> list[DepartmentNow]:
-    """Each department with open work against the clock, worst first (one query)."""
+    """Each department with open work against the clock or waiting for acceptance, worst first (one query)."""
     not_overdue_from, on_time_from = sla_ranges(today, calendar=calendar)
+    clocked = Q(state__in=CLOCKED_STATES, due_on__isnull=False)
+    waiting = Q(state=State.SUBMITTED)
     rows = (
-        _clocked()
+        Application.objects.filter(clocked | waiting)
         .values("department_id", *_DEPARTMENT_FIELDS)
         .annotate(
-            overdue=Count("id", filter=Q(due_on__lt=not_overdue_from)),
-            due_soon=Count("id", filter=Q(due_on__gte=not_overdue_from, due_on__lt=on_time_from)),
-            on_time=Count("id", filter=Q(due_on__gte=on_time_from)),
+            overdue=Count("id", filter=clocked & Q(due_on__lt=not_overdue_from)),
+            due_soon=Count("id", filter=clocked & Q(due_on__gte=not_overdue_from, due_on__lt=on_time_from)),
+            on_time=Count("id", filter=clocked & Q(due_on__gte=on_time_from)),
+            waiting=Count("id", filter=waiting),
+            waiting_late=Count("id", filter=waiting & Q(acceptance_due_on__lt=today)),
         )
         .order_by()
     )
     tallies = [
-        DepartmentNow(**_named(row), on_time=row["on_time"], due_soon=row["due_soon"], overdue=row["overdue"])
+        DepartmentNow(
+            **_named(row),
+            on_time=row["on_time"],
+            due_soon=row["due_soon"],
+            overdue=row["overdue"],
+            waiting=row["waiting"],
+            waiting_late=row["waiting_late"],
+        )
         for row in rows
     ]
-    return sorted(tallies, key=lambda t: (-t.overdue, -(t.rate or 0), -t.due_soon, t.code))
+    return sorted(tallies, key=lambda t: (-t.overdue, -(t.rate or 0), -t.due_soon, -t.waiting_late, t.code))
 
 
 def decided_in(*, since: datetime.date, until: datetime.date):
@@ -188,8 +202,19 @@ def period_by_department(*, since: datetime.date, until: datetime.date) -> list[
         if department_id not in tallies:
             tallies[department_id] = DepartmentPeriod(**_named(row, "application__"))
         tallies[department_id].escalations = row["escalations"]
+    deemed = (
+        Application.objects.filter(deemed_accepted=True, accepted_at__gte=start, accepted_at__lt=end)
+        .values("department_id", *_DEPARTMENT_FIELDS)
+        .annotate(deemed=Count("id"))
+        .order_by()
+    )
+    for row in deemed:
+        if row["department_id"] not in tallies:
+            tallies[row["department_id"]] = DepartmentPeriod(**_named(row))
+        tallies[row["department_id"]].deemed_accepted = row["deemed"]
     return sorted(
-        tallies.values(), key=lambda t: (-t.late, t.rate if t.rate is not None else 101, -t.escalations, t.code)
+        tallies.values(),
+        key=lambda t: (-t.late, t.rate if t.rate is not None else 101, -t.deemed_accepted, -t.escalations, t.code),
     )
 
 
@@ -199,6 +224,8 @@ def now_totals(rows: list[DepartmentNow]) -> dict:
         "open": sum(r.open for r in rows),
         "due_soon": sum(r.due_soon for r in rows),
         "overdue": sum(r.overdue for r in rows),
+        "waiting": sum(r.waiting for r in rows),
+        "waiting_late": sum(r.waiting_late for r in rows),
     }
 
 
@@ -211,6 +238,7 @@ def period_totals(rows: list[DepartmentPeriod]) -> dict:
         "on_time": on_time,
         "rate": percentage(on_time, decided),
         "escalations": sum(r.escalations for r in rows),
+        "deemed_accepted": sum(r.deemed_accepted for r in rows),
     }
 
 

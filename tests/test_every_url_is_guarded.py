@@ -80,6 +80,7 @@ PUBLIC = {
     "verify_root_crl": "the root's certificate revocation list (DER), published for validators",
     "license_verify_lookup": "the license-number form of /verify/",
     "license_verify": "a license's public status page (the QR target; the holder's name masked)",
+    "decision_verify": "a notice's or decision's public check page (the QR target; the applicant's name masked)",
     "license_verify_lookup_old_spelling": "a redirect to license_verify_lookup from the first release's address",
     "licenses_old_spelling": "a redirect from the first release's /me/licences/ and /staff/licences/ (the target checks)",
     "accountability_notices": "published notices of criticism (通报批评): departments and facts, no applicant's data",
@@ -282,6 +283,24 @@ PROTECTED: dict[str, Guarded] = {
     "wallet": Guarded("citizen", blind=("other_citizen",), markers=lambda w: [w.license.number]),
     "wallet_license": Guarded(
         "citizen", kwargs=lambda w: {"number": w.license.number}, outsiders=("other_citizen", "other_approver"),
+    ),
+    "decision_document": Guarded(
+        "citizen", kwargs=lambda w: {"uid": w.grant.uid},
+        outsiders=("other_citizen", "other_approver", "other_head", "clerk", "list_admin"),
+    ),
+    "decision_document_dispatch": Guarded(
+        "approver", kwargs=lambda w: {"tracking_number": w.approved.tracking_number, "uid": w.posted_notice.uid},
+        methods=("POST",), post=lambda w: {"post_reference": "XA123456789CN"}, owner_status=(302,),
+        outsiders=("citizen", "other_citizen", "other_approver", "other_head", "clerk", "supervisor"),
+    ),
+    "decision_document_delivered": Guarded(
+        "approver", kwargs=lambda w: {"tracking_number": w.window_corrected.tracking_number, "uid": w.window_notice.uid},
+        methods=("POST",), post=lambda w: {"delivered_on": "2026-11-26"}, owner_status=(302,),
+        outsiders=("citizen", "other_citizen", "other_approver", "other_head", "clerk", "supervisor"),
+    ),
+    "decision_document_wording": Guarded("list_admin", outsiders=("other_citizen", "approver", "clerk")),
+    "decision_document_sample": Guarded(
+        "list_admin", kwargs=lambda w: {"kind": "refusal"}, outsiders=("other_citizen", "approver", "clerk"),
     ),
     "wallet_license_pdf": Guarded(
         "citizen", kwargs=lambda w: {"number": w.license.number}, outsiders=("other_citizen", "other_approver"),
@@ -619,7 +638,9 @@ def _build_world() -> SimpleNamespace:
     from approvals import services as workflow
     from deadlines.selectors import forget_built_calendars
     from deadlines.services import calendar_sync
-    from approvals.models import Application, CorrectionNotice
+    from approvals.documents.services import document_produce
+    from approvals.models import Application, CorrectionNotice, DecisionDocument
+    from seals.models import Seal
     from approvals.window.services import window_submit
     from licenses import services as license_services
     from licenses.models import License, LicenseType
@@ -765,6 +786,19 @@ def _build_world() -> SimpleNamespace:
         note="一次性告知",
     )
     w.notice = CorrectionNotice.objects.get(application=w.window_corrected)
+
+    # Sealed notices and decisions: the approved application's acceptance notice (marked for post)
+    # and decision to grant, and the window application's correction notice (collected at the window).
+    w.approval_seal = seal_services.seal_issue(department=w.department, purpose=Seal.Purpose.APPROVAL)
+    for application in (w.approved, w.window_corrected):
+        for document in application.documents.all():
+            document_produce(document_id=document.pk, at=NOW)
+    w.grant = DecisionDocument.objects.get(application=w.approved, kind=DecisionDocument.Kind.GRANT)
+    assert w.grant.is_produced, "the decision to grant was not sealed"
+    w.posted_notice = DecisionDocument.objects.get(application=w.approved, kind=DecisionDocument.Kind.ACCEPTANCE)
+    DecisionDocument.objects.filter(pk=w.posted_notice.pk).update(delivery=DecisionDocument.Delivery.POST)
+    w.window_notice = DecisionDocument.objects.get(application=w.window_corrected, kind=DecisionDocument.Kind.CORRECTION)
+    DecisionDocument.objects.filter(pk=w.window_notice.pk).update(delivery=DecisionDocument.Delivery.WINDOW, delivered_on=None)
     w.window_draft = window_application(submit=False)
     w.window_draft_attachment = w.window_draft.attachments.first()
 
@@ -1146,6 +1180,7 @@ PUBLIC_URLS = {
     "api_catalogue_item": lambda w: {"code": w.drafted_item.code},
     "calendar_year": lambda w: {"year": 2026},
     "license_verify": lambda w: {"number": w.license.number},
+    "decision_verify": lambda w: {"number": w.grant.number},
     "accountability_notice": lambda w: {"number": w.published_notice.number},
     "ratings_rate_token": lambda w: {"token": w.rating_token},
     "licenses_old_spelling": lambda w: {"area": "me", "rest": f"{w.license.number}/"},
