@@ -1,4 +1,5 @@
-"""Demo seals: the CA hierarchy (root, issuing CA, TSA) and a license seal for every service department.
+"""Demo seals: the CA hierarchy (root, issuing CA, TSA), and a license seal and an administrative approval
+seal for every service department.
 Demo mode only; idempotent."""
 
 import hashlib
@@ -18,11 +19,11 @@ def seed(*, stdout) -> None:
     root = selectors.root_authority() or services.root_create()
     issued = 0
     for department in Department.objects.serving():
-        if selectors.active_seal(department=department, purpose=Seal.Purpose.LICENSE) is None:
-            services.seal_issue(
-                department=department, purpose=Seal.Purpose.LICENSE, credit_code=demo_credit_code(department.code)
-            )
-            issued += 1
+        # A license seal for licenses, an approval seal for notices and decisions.
+        for purpose in (Seal.Purpose.LICENSE, Seal.Purpose.APPROVAL):
+            if selectors.active_seal(department=department, purpose=purpose) is None:
+                services.seal_issue(department=department, purpose=purpose, credit_code=demo_credit_code(department.code))
+                issued += 1
     stdout.write(
         f"seals: root CA {pki.colon_hex(root.fingerprint_sha256)[:23]}…; "
         f"{Seal.objects.active().count()} seals in use ({issued} new)"
