@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -31,6 +32,7 @@ from tests.services.factories import make_item, publish
 
 pytestmark = pytest.mark.django_db
 Kind = DecisionDocument.Kind
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "documents"
 
 
 @pytest.fixture
@@ -96,10 +98,14 @@ def _flat(text: str) -> str:
 
 
 def _text(document: DecisionDocument, tmp_path) -> str:
+    """The document's text; the PDF is also kept in test-artifacts/documents/ to be looked at."""
     document.refresh_from_db()
     assert document.is_produced, f"{document} was not sealed: {document.last_error}"
     with document.file.open("rb") as handle:
-        return _flat(text_of(handle.read(), tmp_path, document.kind))
+        pdf = handle.read()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"{document.kind}.pdf").write_bytes(pdf)
+    return _flat(text_of(pdf, tmp_path, document.kind))
 
 
 def test_approving_mkt_006_gives_a_sealed_decision_to_grant_that_verifies(
