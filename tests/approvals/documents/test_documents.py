@@ -137,7 +137,7 @@ def test_approving_mkt_006_gives_a_sealed_decision_to_grant_that_verifies(
 
     # The QR code's page, for anyone: the document, its department, and a masked name.
     public = english.get(reverse("decision_verify", args=[grant.number])).content.decode()
-    assert grant.sha256 in public and applicant.person.real_name not in public
+    assert grant.sha256[:32] in public and grant.sha256[32:] in public and applicant.person.real_name not in public
 
 
 def test_a_changed_copy_is_not_the_decision(english, workshop, applicant, approver, approval_seal, django_capture_on_commit_callbacks):
