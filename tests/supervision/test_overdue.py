@@ -218,7 +218,8 @@ def test_the_supervisor_sees_the_page(english, supervisor, work, applicant):
     page = _page(english, supervisor)
     assert "Market Supervision Administration" in page and "Housing Bureau" in page
     assert _figures(page) == {"Against the clock, city-wide": "7", "Due soon": "1", "Overdue": "3",
-                              "Decided, city-wide": "7", "Decided on time": "4", "Escalations to supervision": "2"}
+                              "Decided, city-wide": "7", "Decided on time": "4", "Escalations to supervision": "2",
+                              "Waiting for acceptance": "1", "Accepted by law": "0"}
     assert page.count(_bar(40.0)) == 1 and page.count(_bar(50.0)) == 2  # overdue shares; market's on-time rate
     assert _bar(66.7) in page and _bar(57.1) in page  # housing's on-time rate; the city's, 4 of 7
     assert "3 applications are overdue." in page
@@ -336,9 +337,10 @@ def test_it_runs_a_fixed_number_of_queries(client, supervisor, item, other_item,
     _seed(item, other_item, applicant, approvers, 0, count)
     sign_in(client, supervisor)
     client.get(URL)  # warm the calendar index
-    # Session, user, roles; calendar version; now; the period's decisions and its
-    # escalations; the overdue list's count, its rows and their escalations.
-    with django_assert_num_queries(10):
+    # Session, user, roles; calendar version; now (with the submissions waiting for
+    # acceptance); the period's decisions, its escalations and its acceptances by law;
+    # the overdue list's count, its rows and their escalations.
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert response.status_code == 200
     assert response.context["overdue"].total == len(range(0, count, 5))
