@@ -3,9 +3,11 @@ from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.idp.oidc.adapter import DefaultOIDCAdapter
 from allauth.idp.oidc.internal.oauthlib.utils import get_validator_context
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.models import OIDCSignIn, User
+from portal.permissions import has_role
 from portal.sms import send_sms
 
 
@@ -33,6 +35,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_unknown_account_sms(self, phone, **kwargs):
         send_sms(phone, _("Someone asked for a OneGate sign-in code, but this number has no account."))
+
+    def get_login_redirect_url(self, request):
+        """Window clerks start at the window; everyone else in "my office" (a `next` address wins over both)."""
+        if has_role(request.user, "clerk"):
+            return reverse("window")
+        return super().get_login_redirect_url(request)
 
 
 # -- how the user signed in, for relying parties ----------------------------------------------------

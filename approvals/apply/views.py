@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from approvals import hooks
 from approvals import services as workflow
 from approvals.apply import selectors
 from approvals.documents.selectors import documents_of
@@ -34,6 +35,7 @@ from approvals.models import Application
 from approvals.workflow import Action, State
 from deadlines.selectors import stored_calendar
 from deadlines.workdays import CalendarUnavailable
+from portal.i18n import long_date
 from portal.permissions import needs_mfa_enrolment
 from portal.selectors import acting_as
 from portal.uploads import CSV, DOCUMENTS, XLSX
@@ -396,7 +398,7 @@ def apply_check(request, uid):
                 problems = {**problems, "__all__": exc.messages}
         else:
             if application.state == State.CORRECTION:
-                messages.success(request, _("Your corrections are sent. The time limit runs again from today."))
+                messages.success(request, _resubmitted_message(application))
                 return redirect("my_application", uid=application.uid)
             return redirect("apply_confirmation", uid=application.uid)
     links = _problem_links(application, problems)
@@ -413,11 +415,28 @@ def apply_check(request, uid):
                 (m, [a for a in attachments if a.material_id == m.pk])
                 for m in application.item_version.materials.all()
             ],
+            "given": hooks.materials_given(application),  # 免提交: given by a license, not a file
             "problem_links": links,
             "declaration_error": declaration_error,
             "correction": selectors.open_correction(application),
         },
     )
+
+
+def _resubmitted_message(application) -> str:
+    """What the flash says after corrections are sent, as the page and the workflow have it: before
+    acceptance the department still has to accept (the time limit starts then); after, the clock
+    runs again and the due date moved."""
+    application.refresh_from_db()
+    if application.state == State.SUBMITTED:
+        return _(
+            "Your corrections are sent. The department now decides on acceptance; the time limit starts when it accepts."
+        )
+    if application.due_on:
+        return _("Your corrections are sent. The time limit runs again: it is now due by %(due)s.") % {
+            "due": long_date(application.due_on)
+        }
+    return _("Your corrections are sent.")
 
 
 @login_required

@@ -24,7 +24,10 @@ def _text(**attrs):
 class FindForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Resident ID number, credit code or tracking number"),
-        help_text=gettext_lazy("Type it, or scan the ID card, business license or receipt, then press Enter."),
+        help_text=gettext_lazy(
+            "Type it, or scan the ID card, business license or receipt, then press Enter. "
+            "Type the name beside the number, and a new registration starts with both."
+        ),
         max_length=500,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
     )

@@ -37,6 +37,7 @@ class Lookup:
     credit_code: str = ""
     tracking_number: str = ""
     problem: str = ""
+    name: str = ""  # a name typed beside the number (张三 211402…), to prefill the registration form
 
 
 def window_applications():
@@ -51,9 +52,19 @@ def visible_to_clerk(clerk):
     return window_applications().filter(~Q(state=State.DRAFT) | Q(clerk=clerk))
 
 
+# Anything that is not part of a number: Chinese characters, the middle dot of minority names,
+# brackets of enterprise names ("葫芦岛海滨食品（有限）公司").
+NAME_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•（）()]+(?:[\s·][\u3400-\u9fff]+)*")
+
+
 def lookup(query: str, *, clerk) -> Lookup:
-    """Find the application, person or enterprise a clerk typed or scanned."""
-    text = "".join((query or "").split()).upper()
+    """Find the application, person or enterprise a clerk typed or scanned.
+
+    A name may be typed beside the number ("王小明 211402…" or "…有限公司 91211400…"): it is kept
+    to prefill the registration form when nobody is registered with that number yet.
+    """
+    name = " ".join(NAME_RE.findall(query or "")).strip()
+    text = "".join(NAME_RE.sub(" ", query or "").split()).upper()
     if not text:
         return Lookup("problem", problem=_("Type or scan a resident ID number, a credit code or a tracking number."))
     match = TRACKING_RE.search(text)
@@ -81,9 +92,12 @@ def lookup(query: str, *, clerk) -> Lookup:
             "enterprise",
             enterprise=Enterprise.objects.filter(credit_code=credit_code).first(),
             credit_code=credit_code,
+            name=name,
         )
     if resident_id:
-        return Lookup("person", person=Person.objects.filter(resident_id=resident_id).first(), resident_id=resident_id)
+        return Lookup(
+            "person", person=Person.objects.filter(resident_id=resident_id).first(), resident_id=resident_id, name=name
+        )
     looks_like_resident_id = text[:17].isdigit()
     return Lookup(
         "problem",

@@ -103,12 +103,14 @@ def window(request):
             if found.person is not None:
                 return redirect("window_person", pk=found.person.pk)
             messages.info(request, _("No one is registered with this resident ID number yet. Register them now."))
-            return redirect(reverse("window_person_new") + "?" + urlencode({"resident_id": found.resident_id}))
+            query = {"resident_id": found.resident_id, **({"real_name": found.name} if found.name else {})}
+            return redirect(reverse("window_person_new") + "?" + urlencode(query))
         if found.kind == "enterprise":
             if found.enterprise is not None:
                 return redirect("window_enterprise", pk=found.enterprise.pk)
             messages.info(request, _("No enterprise is registered with this credit code yet. Register it now."))
-            return redirect(reverse("window_enterprise_new") + "?" + urlencode({"credit_code": found.credit_code}))
+            query = {"credit_code": found.credit_code, **({"name": found.name} if found.name else {})}
+            return redirect(reverse("window_enterprise_new") + "?" + urlencode(query))
         problem = found.problem
         form.add_error("q", problem)
     _focus(form)
@@ -123,7 +125,9 @@ def window(request):
 @clerk_required
 def window_person_new(request):
     """Register a walk-in person, with the same validation as online."""
-    form = PersonForm(request.POST or None, initial={"resident_id": request.GET.get("resident_id", "")})
+    # Prefilled with what the clerk just typed into the search ("王小明 211402…").
+    initial = {"resident_id": request.GET.get("resident_id", ""), "real_name": request.GET.get("real_name", "")[:60]}
+    form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             person = identity.person_register(**form.cleaned_data)
@@ -138,7 +142,8 @@ def window_person_new(request):
 
 @clerk_required
 def window_enterprise_new(request):
-    form = EnterpriseForm(request.POST or None, initial={"credit_code": request.GET.get("credit_code", "")})
+    initial = {"credit_code": request.GET.get("credit_code", ""), "name": request.GET.get("name", "")[:200]}
+    form = EnterpriseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = identity.enterprise_register_walk_in(**form.cleaned_data)

@@ -6,6 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from django.utils import translation
+
+from portal.i18n import long_date
+
 from approvals import services as workflow
 from approvals.models import Application
 from approvals.workflow import State
@@ -106,15 +110,38 @@ def test_the_applicant_corrects_and_resubmits(en, draft, applicant, approver):
 
     check = en.get(reverse("apply_check", args=[draft.uid])).content.decode()
     assert "Send the corrections" in check and "I declare" not in check
-    response = en.post(reverse("apply_check", args=[draft.uid]))
-    assert response.status_code == 302 and response.url == reverse("my_application", args=[draft.uid])
+    response = en.post(reverse("apply_check", args=[draft.uid]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("my_application", args=[draft.uid])
     application.refresh_from_db()
     assert application.state == State.ACCEPTED
+    # The flash says what the page says: the clock runs again, with the new due date.
+    with translation.override("en"):
+        due = long_date(application.due_on)
+    assert f"The time limit runs again: it is now due by {due}." in response.content.decode()
     assert application.form_data["shop_name"] == "海滨小吃二店"
     assert application.corrections.get().resolved_at is not None
     timeline = en.get(reverse("my_application", args=[draft.uid])).content.decode()
     for step in ["Submitted", "Accepted", "Correction requested", "Corrections resubmitted"]:
         assert step in timeline
+
+
+def test_corrections_sent_before_acceptance_wait_for_acceptance(en, draft, applicant, approver):
+    application = workflow.application_submit(application=draft, actor=applicant, declaration=True)
+    workflow.application_request_correction(application=application, actor=approver, items=CORRECTION_ITEMS)
+    en.force_login(applicant)
+    response = en.post(reverse("apply_check", args=[draft.uid]), follow=True)
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED and application.due_on is None
+    page = response.content.decode()
+    assert "the time limit starts when it accepts" in page and "runs again" not in page
+
+
+def test_an_approved_item_without_a_license_points_to_its_decision_not_the_wallet(en, submitted, applicant, approver):
+    accepted = workflow.application_accept(application=submitted, actor=approver)
+    workflow.application_approve(application=accepted, actor=approver)
+    en.force_login(applicant)
+    page = en.get(reverse("my_application", args=[submitted.uid])).content.decode()
+    assert "This service produces no license" in page and "goes to your license wallet" not in page
 
 
 def test_the_application_page_shows_the_due_date_as_a_real_date_and_working_days_left(en, submitted, applicant, approver):

@@ -97,6 +97,28 @@ def test_it_offers_to_register_someone_new(english, clerk):
     assert "No one is registered with this resident ID number yet" in _page(response)
 
 
+def test_a_name_typed_beside_the_number_prefills_the_registration(english, clerk):
+    rid = make_resident_id(birth="19950101")
+    response = _as(english, clerk).get(reverse("window"), {"q": f"欧阳 娜娜 {rid}"}, follow=True)
+    page = _page(response)
+    assert f'value="{rid}"' in page and 'value="欧阳 娜娜"' in page
+    credit = make_credit_code()
+    response = english.get(reverse("window"), {"q": f"{credit} 葫芦岛海滨食品有限公司"}, follow=True)
+    page = _page(response)
+    assert f'value="{credit}"' in page and 'value="葫芦岛海滨食品有限公司"' in page
+
+
+def test_a_clerk_lands_at_the_window_after_signing_in(client, clerk, applicant):
+    from portal.adapter import AccountAdapter
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/accounts/login/")
+    request.user = clerk
+    assert AccountAdapter(request).get_login_redirect_url(request) == reverse("window")
+    request.user = applicant
+    assert AccountAdapter(request).get_login_redirect_url(request) == reverse("me")
+
+
 def test_it_registers_a_walk_in_person(client, clerk):
     rid = make_resident_id(birth="19880808")
     response = _as(client, clerk).post(reverse("window_person_new"), {"real_name": " 李  娜 ", "resident_id": rid.lower()})
