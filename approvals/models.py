@@ -207,6 +207,11 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    round = models.PositiveSmallIntegerField(
+        _("correction round"),
+        default=0,
+        help_text=_("0: given with the application; n: sent in answer to the n-th correction notice."),
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -238,6 +243,19 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def changes(self) -> dict:
+        """What a resubmission changed: {"added": [file names], "removed": [...], "answers": [labels]}."""
+        from portal.i18n import prefers_chinese
+
+        data = self.data or {}
+        language = "zh" if prefers_chinese() else "en"
+        return {
+            "added": data.get("added") or [],
+            "removed": data.get("removed") or [],
+            "answers": [label.get(language) or label.get("zh", "") for label in data.get("answers") or []],
+        }
 
     @property
     def correction_items(self) -> list:
@@ -302,6 +320,9 @@ class CorrectionNotice(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # What the application held when the notice was given, to show what the correction changed.
+    files_before = models.JSONField(default=list, blank=True)
+    answers_before = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -311,6 +311,8 @@ def attachment_add(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
         uploaded_at=at,
+        # Files sent during a correction belong to its round, so that everyone sees what is new.
+        round=application.corrections.count() if application.state == State.CORRECTION else 0,
     )
     attachment.file.save(f"{kind.name}.{kind.extension}", upload, save=False)
     attachment.save()
@@ -753,7 +755,14 @@ def application_request_correction(*, application, actor, items: list[dict], not
     application = _transition(
         application, Action.REQUEST_CORRECTION, actor=actor, note=note, at=at, data={"items": cleaned}
     )
-    CorrectionNotice.objects.create(application=application, items=cleaned, requested_by=actor, requested_at=at)
+    CorrectionNotice.objects.create(
+        application=application,
+        items=cleaned,
+        requested_by=actor,
+        requested_at=at,
+        files_before=[{"id": a.pk, "name": a.original_name} for a in application.attachments.all()],
+        answers_before=dict(application.form_data or {}),
+    )
     return application
 
 
@@ -764,9 +773,29 @@ def application_resubmit(*, application, actor, at=None):
     problems = submission_problems(locked)
     if problems:
         raise ValidationError(problems)
-    application = _transition(locked, Action.RESUBMIT, actor=actor, at=at)
+    application = _transition(locked, Action.RESUBMIT, actor=actor, at=at, data=_correction_changes(locked))
     CorrectionNotice.objects.filter(application=application, resolved_at__isnull=True).update(resolved_at=at)
     return application
+
+
+def _correction_changes(application: Application) -> dict:
+    """What the applicant changed since the open correction notice: files added and removed, and the
+    labels of the answers that differ (the timeline shows them to the applicant and the desk)."""
+    notice = application.corrections.filter(resolved_at__isnull=True).first()
+    if notice is None:
+        return {}
+    attachments = list(application.attachments.all())
+    kept = {a.pk for a in attachments}
+    before = {entry["id"] for entry in notice.files_before}
+    labels = {f.key: {"zh": f.label_zh, "en": f.label_en or f.label_zh} for f in application.item_version.fields.all()}
+    now, then = application.form_data or {}, notice.answers_before or {}
+    return {
+        "added": [a.original_name for a in attachments if a.pk not in before],
+        "removed": [entry["name"] for entry in notice.files_before if entry["id"] not in kept],
+        "answers": [
+            labels.get(key, {"zh": key, "en": key}) for key in sorted(set(now) | set(then)) if now.get(key) != then.get(key)
+        ],
+    }
 
 
 def excluded_period_kinds() -> list[tuple[str, str]]:

@@ -123,6 +123,10 @@ def test_the_applicant_corrects_and_resubmits(en, draft, applicant, approver):
     timeline = en.get(reverse("my_application", args=[draft.uid])).content.decode()
     for step in ["Submitted", "Accepted", "Correction requested", "Corrections resubmitted"]:
         assert step in timeline
+    # What the correction changed, and which file came with it.
+    assert application.attachments.get().round == 1 and "correction 1" in timeline
+    assert "New files: clear.pdf" in timeline and f"Files removed: {old.original_name}" in timeline
+    assert "Answers changed: Shop name" in timeline
 
 
 def test_corrections_sent_before_acceptance_wait_for_acceptance(en, draft, applicant, approver):
