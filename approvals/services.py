@@ -188,6 +188,17 @@ def application_start(
     return application
 
 
+def start_problem(version: ItemVersion, enterprise: Enterprise | None) -> str | None:
+    """Why the person acting as `enterprise` (None: as themselves) cannot start `version` online,
+    or None: the start page says so before "Start now", the same rule `application_start` applies."""
+    try:
+        _check_online(version)
+        _check_audience(version, enterprise)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
+
+
 def _check_online(version: ItemVersion) -> None:
     if not version.applies_online:
         raise ValidationError(

@@ -127,6 +127,7 @@ def apply_start(request, code):
             "enterprise": enterprise,
             "person": request.user.person,
             "problem": problem,
+            "blocked": workflow.start_problem(version, enterprise),
             "drafts": drafts,
         },
         status=400 if problem else 200,

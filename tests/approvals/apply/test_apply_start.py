@@ -115,6 +115,18 @@ def test_an_enterprise_item_needs_the_enterprise_chosen_first(en, enterprise_ite
     assert application.applicant_enterprise == enterprise and application.applicant_person == applicant.person
 
 
+def test_the_start_page_says_before_the_click_who_may_apply(en, enterprise_item, item, applicant, enterprise):
+    en.force_login(applicant)
+    page = en.get(reverse("apply_start", args=["ENT-001"])).content.decode()
+    assert "You cannot start this application as you are acting now." in page and "is for enterprises" in page
+    assert "Start now" not in page and reverse("me") + "#acting-as" in page
+    _act_for(en, enterprise)
+    page = en.get(reverse("apply_start", args=["ENT-001"])).content.decode()
+    assert "Start now" in page and "You cannot start" not in page
+    page = en.get(reverse("apply_start", args=["MKT-001"])).content.decode()  # a person item, acting for the enterprise
+    assert "is for individuals" in page and "Start now" not in page
+
+
 def test_a_person_item_refuses_someone_acting_for_an_enterprise(en, item, applicant, enterprise):
     en.force_login(applicant)
     _act_for(en, enterprise)
