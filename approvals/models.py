@@ -431,6 +431,7 @@ class DecisionDocument(models.Model):
 
     class Delivery(models.TextChoices):
         ELECTRONIC = "electronic", _("electronically")
+        SMS = "sms", _("by SMS, with a link")
         POST = "post", _("by post")
         WINDOW = "window", _("handed over at the window")
 

@@ -4,6 +4,7 @@ page and PDF shows the values through `mask_identifier`.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -116,3 +117,16 @@ def mask_name(name: str, *, enterprise: bool) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mobile(value: str) -> str:
+    """A mainland mobile number, 11 digits from 13…–19…; spaces and a +86 prefix are dropped."""
+    text = "".join((value or "").split()).replace("-", "")
+    if text.startswith("+86"):
+        text = text[3:]
+    if not MOBILE_RE.match(text):
+        raise ValidationError(_("Enter a mobile number of 11 digits, such as 13812345678."))
+    return text

@@ -71,6 +71,12 @@ class Person(models.Model):
     resident_id = models.CharField(
         _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
     )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        help_text=_("Given at the window by someone without an account: notices and decisions reach them by SMS."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal.identifiers import validate_credit_code, validate_resident_id
+from portal.identifiers import validate_credit_code, validate_mobile, validate_resident_id
 from portal.models import Enterprise, Membership, Person, User
 from portal.permissions import require_member
 
@@ -19,21 +19,32 @@ def _clean_name(value: str, field: str) -> str:
 
 
 @transaction.atomic
-def person_register(*, real_name: str, resident_id: str) -> Person:
+def person_register(*, real_name: str, resident_id: str, mobile: str = "") -> Person:
     """Find or create the person with this resident ID (used by the window counter).
 
     An existing record must carry the same name, so that a typo in either
-    field is caught rather than silently attached to someone else.
+    field is caught rather than silently attached to someone else. A mobile
+    number, when given, is kept (the latest one given wins): notices and
+    decisions reach someone without an account by SMS.
     """
     real_name = _clean_name(real_name, "real_name")
     try:
         resident_id = validate_resident_id(resident_id)
     except ValidationError as exc:
         raise ValidationError({"resident_id": exc.messages}) from None
+    if mobile:
+        try:
+            mobile = validate_mobile(mobile)
+        except ValidationError as exc:
+            raise ValidationError({"mobile": exc.messages}) from None
     person = Person.objects.select_for_update().filter(resident_id=resident_id).first()
     if person is not None:
-        return _same_name(person, real_name)
-    person = Person(real_name=real_name, resident_id=resident_id)
+        person = _same_name(person, real_name)
+        if mobile and person.mobile != mobile:
+            person.mobile = mobile
+            person.save(update_fields=["mobile"])
+        return person
+    person = Person(real_name=real_name, resident_id=resident_id, mobile=mobile)
     person.full_clean(validate_unique=False)  # uniqueness is the database's: see the IntegrityError below
     try:
         with transaction.atomic():

@@ -42,6 +42,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -49,6 +50,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,6 +161,8 @@ def _delivery_of(application: Application) -> str:
         return DecisionDocument.Delivery.POST
     if applicant_users(application):
         return DecisionDocument.Delivery.ELECTRONIC
+    if application.applicant_person.mobile:
+        return DecisionDocument.Delivery.SMS  # a walk-in without an account, who gave a mobile number
     return DecisionDocument.Delivery.WINDOW  # a walk-in without an account collects it
 
 
@@ -339,7 +343,7 @@ def document_produce(*, document_id: int, at: datetime.datetime | None = None) -
                     _("%(department)s has no administrative approval seal in use; a seal administrator must issue one.")
                     % {"department": document.department.name}
                 )
-            electronic = document.delivery == DecisionDocument.Delivery.ELECTRONIC
+            electronic = document.delivery in (DecisionDocument.Delivery.ELECTRONIC, DecisionDocument.Delivery.SMS)
             delivered_on = timezone.localdate(at) if electronic else None
             rendered = render(document, licenses=licenses, delivered_on=delivered_on)
             signed = seal_pdf(
@@ -369,6 +373,8 @@ def document_produce(*, document_id: int, at: datetime.datetime | None = None) -
             except BaseException:
                 default_storage.delete(stored)
                 raise
+            if document.delivery == DecisionDocument.Delivery.SMS:
+                transaction.on_commit(lambda pk=document.pk: send_link_by_sms(pk), robust=True)
     except Exception as exc:
         DecisionDocument.objects.filter(pk=document_id).update(attempts=F("attempts") + 1, last_error=str(exc)[:500])
         raise
@@ -391,6 +397,43 @@ def produce_waiting_documents(*, older_than: datetime.timedelta = datetime.timed
 
 
 # -- delivery (Art. 44) ------------------------------------------------------------------------------
+
+LINK_SALT = "approvals.documents.link"
+LINK_DAYS = 60  # as long as the applicant has to apply for reconsideration
+
+
+def link_token(document: DecisionDocument) -> str:
+    """A signed token that lets whoever holds the SMS open this one document, for LINK_DAYS days."""
+    return signing.dumps(str(document.uid), salt=LINK_SALT, compress=True)
+
+
+def document_for_token(token: str, uid) -> bool:
+    """Whether `token` is a valid, unexpired link token for the document `uid`."""
+    try:
+        return signing.loads(token, salt=LINK_SALT, max_age=datetime.timedelta(days=LINK_DAYS)) == str(uid)
+    except signing.BadSignature:
+        return False
+
+
+def send_link_by_sms(document_id: int) -> None:
+    """Send a walk-in without an account their sealed document: its title, number and a link."""
+    from portal.sms import send_sms
+
+    document = DecisionDocument.objects.select_related("application__applicant_person").get(pk=document_id)
+    mobile = document.application.applicant_person.mobile
+    if not mobile:
+        return
+    url = settings.SITE_URL + reverse("decision_document", args=[document.uid]) + "?" + urlencode({"t": link_token(document)})
+    with translation.override("zh-hans"):
+        send_sms(
+            mobile,
+            _("%(title)s %(number)s (application %(tracking)s) is ready: %(url)s") % {
+                "title": DOCUMENT_TITLES_ZH[document.kind],
+                "number": document.number,
+                "tracking": document.application.tracking_number,
+                "url": url,
+            },
+        )
 
 
 def _require_department(actor, document: DecisionDocument) -> None:

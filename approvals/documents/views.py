@@ -27,13 +27,15 @@ from portal.permissions import has_role, needs_mfa_enrolment
 
 
 def decision_document(request, uid):
-    """The sealed PDF, streamed from private storage to the applicant, the department and supervision."""
-    if not request.user.is_authenticated:
+    """The sealed PDF, streamed from private storage to the applicant, the department and supervision;
+    or to whoever holds the signed link sent by SMS to an applicant without an account."""
+    linked = services.document_for_token(request.GET.get("t", ""), uid) if request.GET.get("t") else False
+    if not linked and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     document = selectors.document_by_uid(uid)
-    if document is None or not document.is_produced or not services.can_fetch(request.user, document):
+    if document is None or not document.is_produced or not (linked or services.can_fetch(request.user, document)):
         raise Http404
-    if not services.is_applicant(request.user, document.application) and needs_mfa_enrolment(request.user):
+    if not linked and not services.is_applicant(request.user, document.application) and needs_mfa_enrolment(request.user):
         return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.path}))
     try:
         handle = document.file.open("rb")

@@ -41,6 +41,15 @@ class PersonForm(forms.Form):
         max_length=24,
         widget=_text(),
     )
+    mobile = forms.CharField(
+        label=gettext_lazy("Mobile number (optional)"),
+        help_text=gettext_lazy(
+            "For someone without an account: notices and decisions are sent to it by SMS, with a link to the sealed PDF."
+        ),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
 
 
 class EnterpriseForm(forms.Form):

@@ -394,3 +394,44 @@ def test_a_decision_not_delivered_in_10_working_days_is_escalated_once(
         assert sweep_deadlines(at=when).late_deliveries == 0
     told = set(Message.objects.filter(subject__contains=grant.number).values_list("recipient_id", flat=True))
     assert told == {head.pk, supervisor.pk}
+
+
+def test_a_walk_in_without_an_account_gets_each_document_by_sms_with_a_link_that_opens_only_it(
+    client, item, clerk, approver, approval_seal, django_capture_on_commit_callbacks
+):
+    from approvals.models import Application
+    from approvals.window.services import window_submit
+    from portal import services as identity
+    from portal import sms
+    from tests.factories import make_resident_id
+
+    walk_in = identity.person_register(real_name="王海", resident_id=make_resident_id(birth="19800512"), mobile="138 1234 5678")
+    assert walk_in.mobile == "13812345678"
+    with pytest.raises(ValidationError) as refused:
+        identity.person_register(real_name="王海", resident_id=walk_in.resident_id, mobile="12345")
+    assert "mobile" in refused.value.message_dict
+
+    from tests.approvals.window.conftest import fill as fill_at_the_window
+
+    draft = workflow.application_start(actor=clerk, item_code=item.code, person=walk_in, channel=Application.Channel.WINDOW)
+    fill_at_the_window(draft, clerk)
+    submitted = window_submit(application=draft, clerk=clerk, declaration=True, reason="申请人未使用网上办理", at=at(2026, 11, 26))
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.application_accept(application=submitted, actor=approver)
+    notice = _document(submitted, Kind.ACCEPTANCE)
+    assert notice.delivery == "sms" and notice.delivered_on == datetime.date(2026, 11, 26)
+    (message,) = sms.outbox
+    assert message["phone"] == "13812345678" and notice.number in message["message"]
+    link = re.search(r"https?://\S+", message["message"]).group(0)
+    path = link.split("testserver", 1)[-1]
+    response = client.get(path)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+    # The link opens this document only, and a changed token nothing.
+    token = path.split("?t=", 1)[1]
+    assert client.get(reverse("decision_document", args=[notice.uid]) + "?t=" + token[:-2] + "xx").status_code == 302
+    other = DecisionDocument.objects.create(
+        number="X-1", application=submitted, kind=Kind.GRANT, department=notice.department, issued_at=notice.issued_at,
+        delivery="sms", file=notice.file.name, sha256=notice.sha256, produced_at=notice.produced_at,
+    )
+    assert client.get(reverse("decision_document", args=[other.uid]) + "?t=" + token).status_code == 302
