@@ -48,6 +48,7 @@ class Department(BilingualNameMixin, models.Model):
     window = models.CharField(
         _("window"), max_length=200, blank=True, help_text=_("Where its items are handled in person.")
     )
+    window_en = models.CharField(_("window (English)"), max_length=250, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     accepts_at_window = models.BooleanField(
         _("accepts at the window"),
@@ -56,6 +57,13 @@ class Department(BilingualNameMixin, models.Model):
     )
 
     objects = DepartmentQuerySet.as_manager()
+
+    @property
+    def window_label(self) -> str:
+        """Where its items are handled in person, in the active language."""
+        if prefers_chinese():
+            return self.window or self.window_en
+        return self.window_en or self.window
 
     class Meta:
         ordering = ["code"]

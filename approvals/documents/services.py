@@ -202,7 +202,7 @@ def _facts(application: Application, event: ApplicationEvent, kind: str) -> dict
         "tracking_number": application.tracking_number,
         "item": {"code": version.item.code, "zh": version.name_zh, "en": version.name_en or version.name_zh},
         "department": {"zh": department.name_zh, "en": department.name_en or department.name_zh},
-        "window": department.window,
+        "window": {"zh": department.window, "en": department.window_en or department.window},
         "applicant": {
             "name": enterprise.name if enterprise else person.real_name,
             "id_masked": enterprise.masked_code if enterprise else person.masked_id,
@@ -570,7 +570,7 @@ def sample_pdf(kind: str, *, today: datetime.date) -> bytes:
             "tracking_number": application.tracking_number,
             "item": {"code": "XXX-000", "zh": "（示例）事项名称", "en": "(Sample) name of the item"},
             "department": {"zh": "（示例）审批部门", "en": "(Sample) deciding department"},
-            "window": "（示例）市政务服务中心一楼综合窗口",
+            "window": {"zh": "（示例）市政务服务中心一楼综合窗口", "en": "(Sample) Citizen Centre, floor 1, comprehensive windows"},
             "applicant": {"name": "张三", "id_masked": "2114**********1234", "agent": ""},
             "received_on": today.isoformat(),
             "issued_on": today.isoformat(),

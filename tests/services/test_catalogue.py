@@ -102,6 +102,15 @@ def test_the_item_page_shows_what_a_citizen_needs(client, catalogue):
         assert expected in body, expected
 
 
+def test_the_window_is_named_in_the_reader_s_language(client, catalogue, department):
+    department.window_en = "Citizen Centre, floor 1, comprehensive windows 1–12"
+    department.save()
+    english = client.get(reverse("catalogue_item", args=["MKT-001"]), **EN).content.decode()
+    assert "Citizen Centre, floor 1, comprehensive windows 1–12" in english and "市民中心一楼" not in english
+    chinese = client.get(reverse("catalogue_item", args=["MKT-001"])).content.decode()
+    assert "市民中心一楼" in chinese
+
+
 def test_an_offline_item_says_where_to_go(client, catalogue):
     body = client.get(reverse("catalogue_item", args=["HOU-001"]), **EN).content.decode()
     assert "handled at the window only" in body and "Apply online" not in body
