@@ -6,7 +6,7 @@ import uuid
 
 from django.utils import timezone
 
-from approvals.models import DOCUMENT_TITLES_ZH, DecisionDocument
+from approvals.models import DecisionDocument
 from portal.identifiers import mask_name
 
 
@@ -59,6 +59,6 @@ def wording_samples() -> list[dict]:
     from approvals.documents.services import ARTICLES, TEMPLATES
 
     return [
-        {"kind": kind, "title": label, "title_zh": DOCUMENT_TITLES_ZH[kind], "article": ARTICLES[kind], "template": TEMPLATES[kind]}
+        {"kind": kind, "title": label, "article": ARTICLES[kind], "template": TEMPLATES[kind]}
         for kind, label in DecisionDocument.Kind.choices
     ]

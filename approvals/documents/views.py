@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals.documents import selectors, services
 from approvals.documents.forms import DeliveredForm, DispatchForm
 from approvals.forms import service_errors
-from approvals.models import DOCUMENT_TITLES_ZH, DecisionDocument
+from approvals.models import DecisionDocument
 from portal.permissions import has_role, needs_mfa_enrolment
 
 
@@ -58,7 +58,7 @@ def decision_verify(request, number):
     return render(
         request,
         "approvals/documents/verify.html",
-        {"document": document, "applicant": selectors.masked_applicant(document), "title_zh": DOCUMENT_TITLES_ZH[document.kind]},
+        {"document": document, "applicant": selectors.masked_applicant(document)},
     )
 
 
