@@ -215,8 +215,8 @@ class ItemVersion(BilingualNameMixin, models.Model):
     """The terms of a list item: its draft, or an immutable published snapshot."""
 
     class Kind(models.TextChoices):
-        INSTANT = "instant", _("instant item (即办件)")
-        PROMISED = "promised", _("promised item (承诺件)")
+        INSTANT = "instant", _("instant item, decided on the spot")
+        PROMISED = "promised", _("promised item, decided within a promised time")
 
     class OnlineLevel(models.TextChoices):
         FULL_ONLINE = "full_online", _("fully online, no visit")
