@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharf
 	fonts-noto-cjk chromium softhsm2 poppler-utils
 RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
 
-.PHONY: run test test-browser system setup messages makemessages bench bench-deadlines clean-var
+.PHONY: run test test-pages test-browser system setup messages makemessages bench bench-deadlines clean-var
 
 system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -66,6 +66,11 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n :
 
 test: setup
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Every page of every role at 1280 and 375 px, in Chinese and English: sideways scrolling, squeezed
+# text, axe and Chinese on English pages; screenshots and a list of problems in test-artifacts/pages/.
+test-pages: setup
+	$(VENV)/bin/pytest -n 0 -m pages tests/browser/test_every_page.py $(PYTEST_ARGS)
 
 # The real-browser tests alone (Playwright on Debian's Chromium), in one process.
 test-browser: setup

@@ -12,7 +12,7 @@ For each page and each of the four views:
 - a screenshot is kept in test-artifacts/pages/ to be looked at.
 
 Problems are collected over all pages and reported together, so that one run shows
-all of them.
+all of them. It runs with `make test-pages`, outside `make test` until every page passes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.urls import reverse
 from tests import mfa
 from tests.browser.conftest import ARTIFACTS, AXE_JS
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pages]
 
 VIEWS = [("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 375, "height": 812})]
 LANGUAGES = ["zh-hans", "en"]
