@@ -105,6 +105,7 @@ class CalendarChange(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     years = models.JSONField(_("years"), default=list)
     summary = models.TextField(_("summary"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -113,6 +114,13 @@ class CalendarChange(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the active language."""
+        from portal.i18n import prefers_chinese
+
+        return self.summary if prefers_chinese() else (self.summary_en or self.summary)
 
 
 # -- deadlines ------------------------------------------------------------------

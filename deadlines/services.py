@@ -26,7 +26,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from deadlines import holiday_sources
 from deadlines.selectors import can_edit_calendar
@@ -93,9 +95,16 @@ def _lock_calendar() -> None:
     list(CalendarChange.objects.select_for_update().order_by("-id").values_list("id", flat=True)[:1])
 
 
-def _record_change(*, kind: str, years, actor, at: datetime, summary: str) -> CalendarChange:
+def _record_change(*, kind: str, years, actor, at: datetime, summary, params: dict) -> CalendarChange:
+    """Record a change; `summary` (a lazy message with `params`) is kept in Chinese and in English."""
     years = sorted(set(years))
-    change = CalendarChange.objects.create(kind=kind, years=years, actor=actor, at=at, summary=summary)
+    with translation.override("zh-hans"):
+        summary_zh = str(summary) % params
+    with translation.override("en"):
+        summary_en = str(summary) % params
+    change = CalendarChange.objects.create(
+        kind=kind, years=years, actor=actor, at=at, summary=summary_zh, summary_en=summary_en
+    )
 
     # By name: the task module imports these services, not the other way round.
     transaction.on_commit(lambda: current_app.signature("deadlines.tasks.recompute_deadlines", args=(years,)).delay())
@@ -185,8 +194,10 @@ def calendar_sync(*, at: datetime, actor=None) -> SyncReport:
             years=changed,
             actor=actor,
             at=at,
-            summary=_("Seeded from the packages: %(created)s days added, %(updated)s changed, %(deleted)s removed.")
-            % {"created": report.created, "updated": report.updated, "deleted": report.deleted},
+            summary=gettext_lazy(
+                "Seeded from the packages: %(created)s days added, %(updated)s changed, %(deleted)s removed."
+            ),
+            params={"created": report.created, "updated": report.updated, "deleted": report.deleted},
         )
     return report
 
@@ -305,8 +316,8 @@ def calendar_notice_enter(*, actor, notice: Notice, at: datetime) -> CalendarYea
         years=touched,
         actor=actor,
         at=at,
-        summary=_("%(reference)s: %(holidays)s holiday days, %(working)s adjusted working days.")
-        % {
+        summary=gettext_lazy("%(reference)s: %(holidays)s holiday days, %(working)s adjusted working days."),
+        params={
             "reference": record.notice,
             "holidays": sum(1 for info in new_days.values() if not info.is_working_day),
             "working": sum(1 for info in new_days.values() if info.is_working_day),
@@ -339,7 +350,8 @@ def calendar_day_save(
         years={day.year},
         actor=actor,
         at=at,
-        summary=_("%(date)s set as a %(kind)s.") % {"date": day.isoformat(), "kind": kind},
+        summary=gettext_lazy("%(date)s set as a %(kind)s."),
+        params={"date": day.isoformat(), "kind": kind},
     )
     return row
 
@@ -357,5 +369,6 @@ def calendar_day_delete(*, actor, day: date, at: datetime) -> None:
             years={day.year},
             actor=actor,
             at=at,
-            summary=_("%(date)s reset to an ordinary day.") % {"date": day.isoformat()},
+            summary=gettext_lazy("%(date)s reset to an ordinary day."),
+            params={"date": day.isoformat()},
         )

@@ -98,6 +98,18 @@ def _typed_or_named() -> list[str]:
     for subject, body in Message.objects.values_list("subject", "body"):
         allowed |= {subject, body}
     allowed |= set(ListVersion.objects.values_list("note", flat=True))
+    # The list's own data is bilingual by design; its editing and change pages show both languages.
+    from services.models import Field, ItemVersion, Material
+    from supervision.accountability.models import FeedbackMeeting
+
+    for model, names in ((ItemVersion, ("name_zh", "description_zh", "legal_basis_zh", "keywords")),
+                         (Field, ("label_zh", "choices", "help_zh")), (Material, ("name_zh",))):
+        present = [name for name in names if any(f.name == name for f in model._meta.get_fields())]
+        for row in model.objects.values_list(*present):
+            allowed |= {str(value) for value in row if value}
+    for field in FeedbackMeeting._meta.get_fields():
+        if getattr(field, "get_internal_type", lambda: "")() in ("TextField", "CharField") and not field.choices:
+            allowed |= {str(v) for v in FeedbackMeeting.objects.values_list(field.name, flat=True) if v}
     allowed |= set(Enterprise.objects.values_list("name", flat=True))
     allowed |= set(Attachment.objects.values_list("original_name", flat=True))
     allowed |= set(License.objects.values_list("holder_name", flat=True))

@@ -219,3 +219,21 @@ def test_the_deadline_partial_marks_provisional_dates():
         assert '<time datetime="2027-02-16">' in page and "Tuesday" in page and "provisional" in page
         assert "provisional" not in template.render(Context({"due": date(2026, 2, 16), "provisional": False}))
         assert "Clock paused" in template.render(Context({"due": None, "provisional": False}))
+
+
+def test_a_calendar_change_is_summarised_in_the_reader_s_language(supervisor):
+    from datetime import date
+
+    from django.utils import timezone, translation
+
+    from deadlines.models import CalendarChange
+    from deadlines.services import calendar_day_save
+
+    calendar_day_save(actor=supervisor, day=date(2026, 12, 24), is_working_day=False, name_zh="测试", name_en="Test",
+                      at=timezone.now())
+    change = CalendarChange.objects.order_by("-id").first()
+    assert change.summary_en.startswith("2026-12-24 set as") and "set as" not in change.summary
+    with translation.override("en"):
+        assert change.summary_text == change.summary_en
+    with translation.override("zh-hans"):
+        assert change.summary_text == change.summary
