@@ -129,6 +129,20 @@ def test_the_applicant_uses_and_drops_the_license_from_the_materials_page(client
     assert not MaterialLicense.objects.exists()
 
 
+def test_the_check_page_shows_the_license_standing_in_not_a_missing_upload(client, draft, applicant, license):
+    from django.utils import translation
+
+    material = _license_material(draft)
+    services.use_license_for_material(application=draft, actor=applicant, material=material, license=license)
+    sign_in(client, applicant)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("apply_check", args=[draft.uid])).content.decode()
+    row = page.split(material.name_en, 1)[1].split("</div>", 1)[0]
+    assert license.number in row and "Not uploaded" not in row
+    with translation.override("en"):
+        assert "Given by the electronic" in row
+
+
 def test_a_missing_or_malformed_choice_is_an_error_message(client, draft, applicant):
     sign_in(client, applicant)
     url = reverse("material_license", args=[draft.uid, _license_material(draft).pk])
