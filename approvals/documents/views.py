@@ -95,42 +95,40 @@ def _desk_document(request, tracking_number, uid) -> DecisionDocument:
     return document
 
 
-@login_required
-@require_POST
-def document_dispatch(request, tracking_number, uid):
+def _record_delivery(request, tracking_number, uid, form_class, perform, done: str):
+    """Post one delivery record from the desk (a dispatch, a delivery) and go back to the documents."""
     document = _desk_document(request, tracking_number, uid)
-    form = DispatchForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.document_dispatch(document=document, actor=request.user, post_reference=form.cleaned_data["post_reference"])
+            perform(document=document, actor=request.user, **form.cleaned_data)
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
             messages.error(request, service_errors(exc))
         else:
-            messages.success(request, _("The dispatch of %(number)s is recorded.") % {"number": document.number})
+            messages.success(request, done % {"number": document.number})
     else:
         messages.error(request, service_errors(ValidationError(form.errors)))
     return redirect(reverse("desk_application", args=[tracking_number]) + "#documents")
+
+
+@login_required
+@require_POST
+def document_dispatch(request, tracking_number, uid):
+    return _record_delivery(
+        request, tracking_number, uid, DispatchForm, services.document_dispatch,
+        _("The dispatch of %(number)s is recorded."),
+    )
 
 
 @login_required
 @require_POST
 def document_delivered(request, tracking_number, uid):
-    document = _desk_document(request, tracking_number, uid)
-    form = DeliveredForm(request.POST)
-    if form.is_valid():
-        try:
-            services.document_delivered(document=document, actor=request.user, delivered_on=form.cleaned_data["delivered_on"])
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as exc:
-            messages.error(request, service_errors(exc))
-        else:
-            messages.success(request, _("The delivery of %(number)s is recorded.") % {"number": document.number})
-    else:
-        messages.error(request, service_errors(ValidationError(form.errors)))
-    return redirect(reverse("desk_application", args=[tracking_number]) + "#documents")
+    return _record_delivery(
+        request, tracking_number, uid, DeliveredForm, services.document_delivered,
+        _("The delivery of %(number)s is recorded."),
+    )
 
 
 # -- the list admin reviews the wording ------------------------------------------------------------
