@@ -88,6 +88,16 @@ def _submit(item, applicant):
     return workflow.application_submit(application=application, actor=applicant, declaration=True)
 
 
+def _accepted_by_post(item, applicant, approver):
+    """An application whose applicant asked for the result by post, accepted."""
+    draft = fill(workflow.application_start(actor=applicant, item_code=item.code), applicant)
+    workflow.application_save(
+        application=draft, actor=applicant, data=ANSWERS, delivery="post", delivery_address="辽宁省葫芦岛市龙港区海滨路1号"
+    )
+    submitted = workflow.application_submit(application=draft, actor=applicant, declaration=True)
+    return workflow.application_accept(application=submitted, actor=approver)
+
+
 def _document(application, kind) -> DecisionDocument:
     return DecisionDocument.objects.get(application=application, kind=kind)
 
@@ -186,13 +196,7 @@ def test_a_refusal_needs_reasons_and_prints_them_with_the_appeal_rights_and_dead
 def test_a_refusal_by_post_counts_the_appeal_deadlines_from_the_day_it_is_received(
     item, applicant, approver, approval_seal, django_capture_on_commit_callbacks, tmp_path
 ):
-    draft = fill(workflow.application_start(actor=applicant, item_code=item.code), applicant)
-    workflow.application_save(
-        application=draft, actor=applicant, data=ANSWERS, delivery="post", delivery_address="辽宁省葫芦岛市龙港区海滨路1号"
-    )
-    accepted = workflow.application_accept(
-        application=workflow.application_submit(application=draft, actor=applicant, declaration=True), actor=approver
-    )
+    accepted = _accepted_by_post(item, applicant, approver)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.application_deny(application=accepted, actor=approver, note="不符合条件")
     refusal = _document(accepted, Kind.REFUSAL)
@@ -371,13 +375,7 @@ def test_a_decision_not_delivered_in_10_working_days_is_escalated_once(
     from deadlines.selectors import stored_calendar
     from portal.models import Message
 
-    draft = fill(workflow.application_start(actor=applicant, item_code=item.code), applicant)
-    workflow.application_save(
-        application=draft, actor=applicant, data=ANSWERS, delivery="post", delivery_address="辽宁省葫芦岛市龙港区海滨路1号"
-    )
-    accepted = workflow.application_accept(
-        application=workflow.application_submit(application=draft, actor=applicant, declaration=True), actor=approver
-    )
+    accepted = _accepted_by_post(item, applicant, approver)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.application_approve(application=accepted, actor=approver)
     grant = _document(accepted, Kind.GRANT)
