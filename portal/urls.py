@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import views, views_site
 
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views_site.robots_txt, name="robots_txt"),
+    path("favicon.ico", views_site.favicon, name="favicon"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile, name="profile"),
     path("me/enterprises/", views.enterprise_list, name="enterprise_list"),
