@@ -1,8 +1,12 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.idp.oidc.adapter import DefaultOIDCAdapter
 from allauth.idp.oidc.internal.oauthlib.utils import get_validator_context
+from django.conf import settings
+from django.contrib.sites.requests import RequestSite
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,8 +15,26 @@ from portal.permissions import has_role
 from portal.sms import send_sms
 
 
+class PortalSite(RequestSite):
+    """The portal as its emails name it: its name in the reader's language and its public address.
+
+    django.contrib.sites is not installed, so allauth would otherwise name the
+    portal after whatever host the request came in on ("127.0.0.1:8000").
+    """
+
+    def __init__(self):
+        self.domain = urlsplit(settings.SITE_URL).netloc
+        self.name = _(settings.SITE_NAME)
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts keep their mobile number on the user row."""
+    """Accounts keep their mobile number on the user row; their emails name the portal, not the host."""
+
+    def send_mail(self, template_prefix, email, context):
+        super().send_mail(template_prefix, email, {**context, "current_site": PortalSite()})
+
+    def format_email_subject(self, subject):
+        return f"[{PortalSite().name}] {subject}"
 
     def set_phone(self, user, phone, verified):
         user.phone = phone

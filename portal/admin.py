@@ -75,3 +75,8 @@ class ClientAdmin(BaseClientAdmin):
     """allauth's departmental-system form, with OneGate's sign-in policy (staff only) below it."""
 
     inlines = [*BaseClientAdmin.inlines, OIDCClientPolicyInline]
+
+
+admin.site.site_header = _("OneGate administration")
+admin.site.site_title = _("OneGate administration")
+admin.site.index_title = _("Records")
