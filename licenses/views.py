@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -202,6 +203,8 @@ def _require_manager(user) -> list[int]:
 
 
 STATUS_FILTERS = [License.Status.PENDING, License.Status.VALID, License.Status.SUSPENDED, License.Status.REVOKED, License.Status.EXPIRED]
+# The filter names a license's state; "suspended" alone also names a paused application.
+STATUS_FILTER_LABELS = {License.Status.SUSPENDED: pgettext_lazy("license status", "suspended")}
 
 
 @login_required
@@ -225,7 +228,7 @@ def staff_licenses(request):
             "page": page,
             "status": status,
             "query": query,
-            "statuses": [(value, License.Status(value).label) for value in STATUS_FILTERS],
+            "statuses": [(value, STATUS_FILTER_LABELS.get(value, License.Status(value).label)) for value in STATUS_FILTERS],
             "failing": list(selectors.failing_issuances(request.user)[:20]),
             "today": _today(),
         },

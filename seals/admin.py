@@ -1,6 +1,7 @@
 """Seals in the Django admin: read-only records; issue, rotate and revoke go through services."""
 
 import base64
+import dataclasses
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import ngettext
 
-from seals import pki, services
+from seals import pki, selectors, services
 from seals.forms import SealIssueForm, SealRevokeForm
 from seals.models import RootAuthority, Seal, SealLogAnchor, SealUsage
 
@@ -140,11 +142,57 @@ class SealAdmin(admin.ModelAdmin):
 
 @admin.register(SealUsage)
 class SealUsageAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "signed_at", "seal", "purpose", "related_type", "related_id", "actor", "task", "short_hash"]
+    list_display = ["seq", "signed_at", "seal", "usage_purpose", "sealed_for", "sealed_by", "short_hash"]
     list_filter = ["seal__department", "seal__purpose"]
     search_fields = ["document_sha256", "related_id", "purpose"]
     list_select_related = ["seal", "actor"]
-    readonly_fields = [f.name for f in SealUsage._meta.fields]
+    readonly_fields = ["sealed_for", "sealed_by", *(f.name for f in SealUsage._meta.fields)]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        self._name_subjects(request, changelist.result_list)
+        return changelist
+
+    def get_object(self, request, object_id, from_field=None):
+        usage = super().get_object(request, object_id, from_field)
+        if usage is not None:
+            self._name_subjects(request, [usage])
+        return usage
+
+    def _name_subjects(self, request, usages) -> None:
+        """What each entry sealed, named, linked to its admin page where the viewer may see it."""
+        from django.apps import apps
+
+        selectors.usage_subjects(usages, request.user)
+        for usage in usages:
+            subject = getattr(usage, "subject", None)
+            if subject is None or subject.url or not usage.related_type:
+                continue
+            model = apps.get_model(usage.related_type)
+            model_admin = self.admin_site._registry.get(model)
+            if model_admin is not None and model_admin.has_view_permission(request):
+                opts = model._meta
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[usage.related_id])
+                usage.subject = dataclasses.replace(subject, url=url)
+
+    @admin.display(description=pgettext_lazy("seal usage", "purpose"), ordering="purpose")
+    def usage_purpose(self, obj):
+        return obj.purpose
+
+    @admin.display(description=_("sealed document"))
+    def sealed_for(self, obj):
+        subject = getattr(obj, "subject", None)
+        if subject is None:
+            return "—"
+        if subject.url:
+            return format_html('<a href="{}">{}</a>', subject.url, subject.name)
+        return subject.name
+
+    @admin.display(description=_("sealed by"))
+    def sealed_by(self, obj):
+        if obj.actor_id:
+            return obj.actor.email
+        return _("%(task)s (automatic)") % {"task": selectors.task_words(obj.task)}
 
     @admin.display(description=_("document SHA-256"))
     def short_hash(self, obj):

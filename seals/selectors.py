@@ -1,8 +1,13 @@
 """Reads for seals: the published root, CA certificates and CRLs, seals in use, and the usage log."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.permissions import Role, departments_for, has_role, require_role
 from seals import ledger, pki
@@ -160,3 +165,78 @@ def usage_entry_sound(usage: SealUsage) -> bool:
         end_seq, end_hash = head.seq, head.last_hash
     following = SealUsage.objects.select_related("seal").filter(seq__gt=usage.seq, seq__lte=end_seq).order_by("seq")
     return ledger.entry_sound(usage, previous=previous, following=following.iterator(chunk_size=500), end_hash=end_hash)
+
+
+# -- the usage log, as people read it ----------------------------------------------------------
+
+# The tasks that seal without a person, in words (usage.task holds the task's name).
+TASK_WORDS = {
+    "licenses.issue": gettext_lazy("Issue licenses"),
+    "approvals.documents": gettext_lazy("Seal decisions and notices"),
+    "supervision.reports.tasks.make_due_report_task": gettext_lazy("Make the half-monthly report"),
+}
+
+
+def task_words(task: str) -> str:
+    return str(TASK_WORDS.get(task, task))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a usage-log entry sealed, named for people, with a link when the viewer may open it."""
+
+    name: str
+    url: str = ""
+
+
+def _license_subject(license, user) -> Subject:
+    url = ""
+    if has_role(user, ("approver", "head"), department=license.department_id):
+        url = reverse("staff_license", args=[license.number])
+    return Subject(_("Electronic license %(number)s") % {"number": license.number}, url)
+
+
+def _decision_subject(document, user) -> Subject:
+    url = ""
+    if document.is_produced and (
+        has_role(user, ("approver", "head"), department=document.department_id) or has_role(user, Role.SUPERVISOR)
+    ):
+        url = reverse("decision_document", args=[document.uid])
+    return Subject(f"{capfirst(document.get_kind_display())} {document.number}", url)
+
+
+# By the related object's model (usage.related_type); other apps' models are looked up by
+# name, so the seals app imports none of them.
+_SUBJECTS = {
+    "licenses.license": _license_subject,
+    "approvals.decisiondocument": _decision_subject,
+}
+_REPORT_TASK = "supervision.reports.tasks.make_due_report_task"
+
+
+def usage_subjects(usages, user) -> None:
+    """Set `subject` (a Subject, or None) and `task_words` on each entry of one page of the log:
+    one query per kind of related object, whatever the page's length."""
+    from django.apps import apps
+
+    wanted: dict[str, set[str]] = {}
+    for usage in usages:
+        if usage.related_type in _SUBJECTS:
+            wanted.setdefault(usage.related_type, set()).add(usage.related_id)
+    found = {}
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        pks = [int(pk) for pk in ids if pk.isdigit()]
+        found[label] = {str(obj.pk): obj for obj in model._default_manager.filter(pk__in=pks)}
+    for usage in usages:
+        obj = found.get(usage.related_type, {}).get(usage.related_id)
+        if obj is not None:
+            usage.subject = _SUBJECTS[usage.related_type](obj, user)
+        elif usage.task == _REPORT_TASK and not usage.related_type:
+            url = reverse("supervision_reports") if has_role(user, Role.SUPERVISOR) else ""
+            usage.subject = Subject(capfirst(_("half-monthly report")), url)
+        elif usage.related_type:
+            usage.subject = Subject(f"{usage.related_type} #{usage.related_id}")
+        else:
+            usage.subject = None
+        usage.task_words = task_words(usage.task) if usage.task else ""

@@ -114,4 +114,6 @@ def usage_log(request):
         seal = get_object_or_404(selectors.seals_visible_to(request.user), pk=request.GET["seal"])
         usages = usages.filter(seal=seal)
     page = Paginator(usages, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.usage_subjects(page.object_list, request.user)
     return render(request, "seals/usage_log.html", {"page": page, "seal": seal})

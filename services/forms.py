@@ -67,6 +67,11 @@ class ItemForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in [*TERM_FIELDS, "license_type"]}
 
 
+class CollapsedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes folded into a <details> (services/list_admin/_field.html): a long list that
+    repeats on every row stays one line high until it is opened."""
+
+
 class MaterialForm(forms.Form):
     name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=150)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
@@ -75,7 +80,7 @@ class MaterialForm(forms.Form):
         label=_("Not needed with these licenses"),
         queryset=license_types(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CollapsedCheckboxSelectMultiple,
     )
 
 

@@ -112,3 +112,20 @@ def test_staff_without_a_second_factor_enrol_first(client, license, department):
     sign_in(client, user)
     response = client.get(reverse("staff_licenses"))
     assert response.status_code == 302 and "/accounts/2fa/totp/activate/" in response["Location"]
+
+
+def test_the_status_filter_names_a_license_state(client, license, approver):
+    client.cookies["django_language"] = "en"
+    sign_in(client, approver)
+    response = client.get(reverse("staff_licenses"))
+    assert ("suspended", "suspended") in [(value, str(label)) for value, label in response.context["statuses"]]
+    assert '<option value="suspended">suspended</option>' in response.content.decode()
+
+
+def test_the_seal_usage_log_names_and_links_the_license(client, license, head):
+    client.cookies["django_language"] = "en"
+    sign_in(client, head)
+    page = client.get(reverse("seal_usage")).content.decode()
+    link = reverse("staff_license", args=[license.number])
+    assert f'<a href="{link}">Electronic license {license.number}</a>' in page
+    assert "licenses.license #" not in page and "licenses.issue" not in page

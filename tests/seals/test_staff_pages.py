@@ -94,3 +94,16 @@ def test_the_log_page_runs_a_fixed_number_of_queries(client, two_departments, on
 
     with django_assert_max_num_queries(12):
         client.get(reverse("seal_usage"))
+
+
+def test_the_log_names_what_was_sealed_and_by_which_task(client, seal, one_page_pdf, department):
+    services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", related=("licenses.license", "999999"), task="licenses.issue")
+    client.cookies["django_language"] = "en"
+    sign_in(client, staff(StaffRole.Role.HEAD, seal.department))
+
+    page = client.get(reverse("seal_usage")).content.decode()
+
+    assert "licenses.issue" not in page and "task:" not in page
+    assert "Issue licenses" in page
+    # A related object that no longer exists is still named, without a link.
+    assert "licenses.license #999999" in page

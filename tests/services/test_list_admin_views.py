@@ -1,6 +1,7 @@
 """The list administrators' pages: only they get in, only to their own department's items."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.urls import reverse
 from portal.models import StaffRole
 from services.models import ImportJob, ItemVersion, ListChange, ListVersion, ServiceItem
 from tests.factories import citizen, staff
+from services.terms import MaterialInput
 from tests.services.factories import LicenseTypeFactory, LifeEventFactory, make_item, publish
 from tests.mfa import sign_in
 
@@ -243,3 +245,35 @@ def test_staff_nav_links_the_list_admin(client, list_admin):
     sign_in(client, list_admin)
     assert reverse("list_admin") in client.get(reverse("catalogue")).content.decode()
     assert StaffRole.objects.filter(user=list_admin).exists()
+
+
+def test_the_stand_ins_are_folded_away_and_save_and_reload(client, list_admin, department):
+    types = [LicenseTypeFactory() for _ in range(24)]
+    materials = [MaterialInput(f"材料{n}", f"Material {n}", True, [types[0]] if n == 0 else []) for n in range(10)]
+    item = make_item(department, code="MKT-060", materials=materials)
+    sign_in(client, list_admin)
+    url = reverse("list_admin_item", args=[item.code])
+    page = client.get(url).content.decode()
+
+    # Every material's 24 boxes are inside a closed <details>; what is ticked is named in its summary.
+    assert page.count('type="checkbox" name="materials-') >= 240
+    assert page.count('<details class="folded-choices">') >= 10 and '<details class="folded-choices" open>' not in page
+    assert f'<span class="badge">{types[0].name_en}</span>' in page
+
+    draft = ItemVersion.objects.drafts().get(item=item)
+    data = _item_post(revision=str(draft.revision), **{"materials-TOTAL_FORMS": "10", "materials-INITIAL_FORMS": "10", "fields-TOTAL_FORMS": "0"})
+    data.pop("code")
+    for n in range(10):
+        data.update({f"materials-{n}-name_zh": f"材料{n}", f"materials-{n}-name_en": f"Material {n}", f"materials-{n}-required": "on"})
+    data["materials-3-stand_ins"] = [str(types[5].pk), str(types[23].pk)]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    draft = ItemVersion.objects.drafts().get(item=item)
+    chosen = {m.name_en: sorted(t.pk for t in m.stand_ins.all()) for m in draft.materials.all()}
+    assert chosen["Material 3"] == sorted([types[5].pk, types[23].pk])
+    assert chosen["Material 0"] == [] and chosen["Material 9"] == []
+    page = client.get(url).content.decode()
+    assert f'<span class="badge">{types[5].name_en}</span>' in page and f'<span class="badge">{types[23].name_en}</span>' in page
+    ticked = re.findall(r'<input type="checkbox" name="materials-(\d+)-stand_ins" value="(\d+)"[^>]* checked', page)
+    assert sorted(ticked) == sorted([("3", str(types[5].pk)), ("3", str(types[23].pk))])
