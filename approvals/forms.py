@@ -115,7 +115,9 @@ class CorrectionForm(ApplicationForm):
         text = services.CORRECTION_TEXT_MAX_LENGTH
         for material in self.materials:
             key = f"m{material.pk}"
-            self.fields[key] = forms.BooleanField(label=material.name, required=False)
+            self.fields[key] = forms.BooleanField(
+                label=_("“%(material)s” needs correcting") % {"material": material.name}, required=False
+            )
             self.fields[f"{key}_problem"] = forms.CharField(
                 label=_("What is wrong with “%(material)s”") % {"material": material.name},
                 required=False,

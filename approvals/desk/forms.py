@@ -247,6 +247,20 @@ ACTION_FORMS: dict[str, type[shared.ApplicationForm]] = {
     )
 }
 
+# What the desk's buttons say: what the approver does, in the imperative. The Action choices'
+# own labels say what was done ("accepted") and stay on the timeline.
+ACTION_VERBS = {
+    Action.ACCEPT: _("Accept"),
+    Action.NOT_ACCEPT: _("Do not accept"),
+    Action.START_REVIEW: _("Start the review"),
+    Action.REQUEST_CORRECTION: _("Ask for corrections"),
+    Action.SUSPEND: _("Start a special procedure"),
+    Action.RESUME: _("Resume"),
+    Action.EXTEND: _("Extend the time limit"),
+    Action.APPROVE: _("Approve"),
+    Action.DENY: _("Refuse"),
+}
+
 # Shown as the main (green) button; the others are secondary or warnings.
 FORWARD_ACTIONS = {Action.ACCEPT, Action.START_REVIEW, Action.RESUME, Action.APPROVE}
 WARNING_ACTIONS = {Action.NOT_ACCEPT, Action.DENY}

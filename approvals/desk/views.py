@@ -25,7 +25,14 @@ from django.views.decorators.http import require_POST
 from approvals import services
 from approvals.desk import selectors
 from approvals.documents.selectors import documents_of
-from approvals.desk.forms import ACTION_FORMS, ASSIGNEE_NONE, FORWARD_ACTIONS, WARNING_ACTIONS, DeskFilterForm
+from approvals.desk.forms import (
+    ACTION_FORMS,
+    ACTION_VERBS,
+    ASSIGNEE_NONE,
+    FORWARD_ACTIONS,
+    WARNING_ACTIONS,
+    DeskFilterForm,
+)
 from approvals.forms import service_errors
 from approvals.workflow import CLOCKED_STATES, OPEN_STATES, Action, State, extension_room
 from deadlines.selectors import stored_calendar
@@ -195,7 +202,7 @@ def _detail(request, application, *, bound=None, status=200):
             continue
         form = bound if bound is not None and bound.action == action else ACTION_FORMS[action](application=application)
         style = "" if action in FORWARD_ACTIONS else "button--warning" if action in WARNING_ACTIONS else "button--secondary"
-        actions.append({"action": action, "label": Action(action).label, "form": form, "style": style})
+        actions.append({"action": action, "label": ACTION_VERBS[action], "form": form, "style": style})
     days_left = sla = None
     if application.state in CLOCKED_STATES and application.due_on:
         try:

@@ -1,6 +1,7 @@
 """One application on the desk (/desk/<tracking number>/): what it shows, and
 each action through a POST that calls the service and redirects back."""
 
+import re
 from datetime import date
 
 import pytest
@@ -252,3 +253,38 @@ def test_it_shows_an_enterprise_applicant_with_a_masked_code(english, department
     page = english.get(_page(application)).content.decode()
     assert "海滨餐饮有限公司" in page
     assert membership.enterprise.masked_code in page and membership.enterprise.credit_code not in page
+
+
+def test_the_buttons_say_what_the_approver_does(english, submitted, approver):
+    sign_in(english, approver)
+    page = english.get(_page(submitted)).content.decode()
+    assert re.findall(r'<details id="action-\w+">\s*<summary>([^<]*)</summary>', page) == [
+        "Accept", "Do not accept", "Ask for corrections",
+    ]
+    assert re.findall(r'<button class="button[^"]*" type="submit">([^<]*)</button>', page) == [
+        "Accept", "Do not accept", "Send the correction notice",
+    ]
+
+    application = workflow.application_accept(application=submitted, actor=approver)
+    page = english.get(_page(application)).content.decode()
+    assert re.findall(r'<details id="action-\w+">\s*<summary>([^<]*)</summary>', page) == [
+        "Start the review", "Ask for corrections", "Start a special procedure", "Approve", "Refuse",
+    ]
+    # The timeline keeps saying what was done.
+    assert "Accepted" in page.split('class="desk-timeline"')[1]
+
+
+def test_the_correction_rows_stay_folded_until_used(english, submitted, approver):
+    sign_in(english, approver)
+    material = submitted.item_version.materials.get()
+    page = english.get(_page(submitted)).content.decode()
+    assert '<details class="correction-row">' in page and '<details class="correction-row" open>' not in page
+
+    response = english.post(
+        _action(submitted, "request_correction"), {f"request_correction-m{material.pk}": "on"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    # The ticked material with nothing said about it opens, and its box stays ticked.
+    assert page.count('<details class="correction-row" open>') == 1
+    assert f'name="request_correction-m{material.pk}" id="id_request_correction-m{material.pk}" checked' in page
