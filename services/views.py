@@ -1,5 +1,8 @@
 """The public catalogue: browse, search, item pages, history, metrics, export."""
 
+import dataclasses
+import hashlib
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -41,6 +44,8 @@ def catalogue(request):
             "filters": filters,
             "page": page,
             "list_version": list_version,
+            # The key of the cached results: what was asked, in a stable order.
+            "cache_query": hashlib.sha256(repr((dataclasses.astuple(filters), page.number)).encode()).hexdigest(),
             "events": events,
             "query": query.urlencode(),
             "online_levels": ItemVersion.OnlineLevel,
