@@ -81,6 +81,8 @@ PUBLIC = {
     "license_verify_lookup": "the license-number form of /verify/",
     "license_verify": "a license's public status page (the QR target; the holder's name masked)",
     "decision_verify": "a notice's or decision's public check page (the QR target; the applicant's name masked)",
+    "robots_txt": "the crawlers' rules: which areas are public",
+    "favicon": "the site's icon",
     "license_verify_lookup_old_spelling": "a redirect to license_verify_lookup from the first release's address",
     "licenses_old_spelling": "a redirect from the first release's /me/licences/ and /staff/licences/ (the target checks)",
     "accountability_notices": "published notices of criticism (通报批评): departments and facts, no applicant's data",
