@@ -10,7 +10,7 @@ from allauth.account.apps import AccountConfig
 from allauth.idp.oidc.apps import OIDCConfig
 from allauth.mfa.apps import MFAConfig
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 from oauth2_provider.apps import DOTConfig
 
 
@@ -21,7 +21,7 @@ def _rename_models(config, names: dict) -> None:
 
 
 class PortalAccountConfig(AccountConfig):
-    verbose_name = _("Accounts")
+    verbose_name = _("Account email addresses")
 
 
 class PortalMFAConfig(MFAConfig):
@@ -66,11 +66,20 @@ THIRD_PARTY_MSGIDS = [
     gettext_noop("Model name"),
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
+    gettext_noop("Recent actions"),
+    gettext_noop("My actions"),
+    gettext_noop("None available"),
     # django.contrib.auth: the password rules, shown as help on password fields.
     gettext_noop("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
     gettext_noop("Your password can’t be a commonly used password."),
     gettext_noop("Your password can’t be entirely numeric."),
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     # allauth
     gettext_noop("Enter your password:"),
+    gettext_noop("Email or phone"),
 ]

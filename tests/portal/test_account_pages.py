@@ -5,6 +5,8 @@ import re
 import pytest
 from django.conf import settings
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/login/code/", "/accounts/password/reset/"]
@@ -62,3 +64,26 @@ def test_a_wrong_password_is_summed_up_above_the_form(client):
     html = client.post("/accounts/login/", {"login": "nobody@example.org", "password": "wrong-password"}).content.decode()
     assert 'class="error-summary"' in html
     assert html.index('class="error-summary"') < html.index('<form method="post" action="/accounts/login/">')
+
+
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/accounts/logout/", "Sign out"),
+        ("/accounts/email/", "Email addresses"),
+        ("/accounts/password/change/", "Change your password"),
+        ("/accounts/reauthenticate/", "Confirm it is you"),
+    ],
+)
+def test_the_account_pages_of_a_signed_in_citizen_speak_the_portals_words(client, path, heading):
+    client.force_login(UserFactory())
+    html = page(client, path)
+    assert f"<h1>{heading}</h1>" in html
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "<p><label" not in main
+
+
+def test_the_email_page_says_which_address_is_confirmed_and_main(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert f"{user.email} (confirmed, main address)</label>" in page(client, "/accounts/email/")

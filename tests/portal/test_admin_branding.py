@@ -31,7 +31,7 @@ def test_it_brands_the_admin_as_onegate(client, superuser):
 @pytest.mark.parametrize(
     "label, name",
     [
-        ("account", "Accounts"),
+        ("account", "Account email addresses"),
         ("mfa", "Second factor"),
         ("allauth_idp_oidc", "Sign-in for departmental systems (OpenID Connect)"),
         ("oauth2_provider", "Departmental API authorisation (OAuth 2.0)"),
