@@ -54,7 +54,7 @@ def desk_action(page, tracking_number, action, fill=None):
     details = page.locator(f"#action-{action}")
     # From the keyboard, as an approver may work: once the PDF preview's viewer has loaded
     # (after the load event), headless Chromium drops some mouse clicks on the rest of the page.
-    details.locator("summary").press("Enter")
+    details.locator(":scope > summary").press("Enter")
     if fill:
         fill(details)
     with page.expect_navigation():
@@ -155,7 +155,8 @@ def test_a_citizen_applies_corrects_and_is_approved(page, approver_page, live_se
     sign_in_staff(approver_page, approver.email)
 
     def correction(details):
-        box = details.get_by_label("Proof of premises", exact=True)
+        details.locator("summary", has_text="Proof of premises").press("Enter")  # each material folds open
+        box = details.get_by_label("“Proof of premises” needs correcting")
         box.press("Space")
         expect(box).to_be_checked()
         details.get_by_label("What is wrong with “Proof of premises”").fill("The scan is unreadable")
@@ -165,7 +166,7 @@ def test_a_citizen_applies_corrects_and_is_approved(page, approver_page, live_se
 
     # The citizen sees the notice in my office and on the application, replaces the file and resubmits.
     page.goto("/me/")
-    expect(page.locator("#my-applications ~ div table")).to_contain_text(number)
+    expect(page.locator("#my-applications ~ table")).to_contain_text(number)
     check(page, "my office")
     page.get_by_role("link", name=number, exact=True).click()
     expect(page.locator("#correction")).to_contain_text("The scan is unreadable")

@@ -49,7 +49,7 @@ def test_a_citizen_complains_about_a_read_they_did_not_expect(page, client, live
     page.wait_for_url("**/me/data-access/")
     assert page.get_by_text("SCJG-XK-2026-0042").is_visible()
     assert page.get_by_text("葫芦岛海滨食品有限公司").first.is_visible()
-    assert page.get_by_text("证照核验").first.is_visible()
+    assert page.locator("main").get_by_text("证照核验").first.is_visible()
     _check(page, "list")
 
     page.locator("li.card", has_text="SCJG-XK-2026-0042").get_by_role("link", name="我没想到会被查询").click()  # I did not expect this — complain
