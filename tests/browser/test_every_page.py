@@ -98,12 +98,18 @@ def _typed_or_named() -> list[str]:
     for subject, body in Message.objects.values_list("subject", "body"):
         allowed |= {subject, body}
     allowed |= set(ListVersion.objects.values_list("note", flat=True))
+    # A seal's inscription is Chinese (its image says so), and so is the reason written into each
+    # signature, which the usage log quotes as signed.
+    from seals.models import Seal, SealUsage
+
+    allowed |= set(Seal.objects.values_list("name_zh", flat=True))
+    allowed |= set(SealUsage.objects.values_list("purpose", flat=True))
     # The list's own data is bilingual by design; its editing and change pages show both languages.
-    from services.models import Field, ItemVersion, Material
+    from services.models import FormField, ItemVersion, Material
     from supervision.accountability.models import FeedbackMeeting
 
     for model, names in ((ItemVersion, ("name_zh", "description_zh", "legal_basis_zh", "keywords")),
-                         (Field, ("label_zh", "choices", "help_zh")), (Material, ("name_zh",))):
+                         (FormField, ("label_zh", "choices", "help_zh")), (Material, ("name_zh",))):
         present = [name for name in names if any(f.name == name for f in model._meta.get_fields())]
         for row in model.objects.values_list(*present):
             allowed |= {str(value) for value in row if value}
