@@ -258,7 +258,7 @@ class DeskPage:
     first_page: bool
 
 
-def _deadline_status(state: str, due_on: date | None, *, today: date, calendar: WorkingCalendar):
+def deadline_status(state: str, due_on: date | None, *, today: date, calendar: WorkingCalendar):
     """(working days left, SLA state) for work against the clock, or for a submission against its
     acceptance deadline (pass that as `due_on`); (None, None) otherwise."""
     if state not in (*CLOCKED_STATES, State.SUBMITTED) or due_on is None:
@@ -323,7 +323,7 @@ def _desk_rows(refs: list[_Ref], *, today: date, calendar: WorkingCalendar, name
         if state == State.SUBMITTED:
             row.acceptance_due_on = acceptance_due
             row.waited_days = waited_days(received_at, today=today, calendar=calendar)
-        row.days_left, row.sla = _deadline_status(
+        row.days_left, row.sla = deadline_status(
             state, acceptance_due if state == State.SUBMITTED else due_on, today=today, calendar=calendar
         )
     return rows

@@ -212,11 +212,9 @@ def _detail(request, application, *, bound=None, status=200):
             sla = application.sla or None
     acceptance = None
     if application.state == State.SUBMITTED and application.acceptance_due_on:
-        try:
-            left = calendar.working_days_between(today, application.acceptance_due_on)
-            acceptance_sla = calendar.sla_state(application.acceptance_due_on, at=today)
-        except CalendarUnavailable:
-            left = acceptance_sla = None
+        left, acceptance_sla = selectors.deadline_status(
+            application.state, application.acceptance_due_on, today=today, calendar=calendar
+        )
         acceptance = {
             "due_on": application.acceptance_due_on,
             "waited": selectors.waited_days(application.received_at, today=today, calendar=calendar) or 0,

@@ -511,17 +511,21 @@ def escalate_late_deliveries(*, today: datetime.date, at: datetime.datetime) -> 
             is_active=True, staff_roles__role=StaffRole.Role.SUPERVISOR, staff_roles__department__isnull=True
         ).distinct()
     )
+    heads: dict[int, list] = {}  # department id → its active heads, read once per department
     count = 0
     for document in late:
         with transaction.atomic():
             if not DecisionDocument.objects.filter(pk=document.pk, escalated_at__isnull=True).update(escalated_at=at):
                 continue  # another sweep got there first
-            heads = list(
-                User.objects.filter(
-                    is_active=True, staff_roles__role=StaffRole.Role.HEAD, staff_roles__department_id=document.department_id
-                ).distinct()
-            )
-            recipients = {user.pk: user for user in heads + supervisors}.values()
+            if document.department_id not in heads:
+                heads[document.department_id] = list(
+                    User.objects.filter(
+                        is_active=True,
+                        staff_roles__role=StaffRole.Role.HEAD,
+                        staff_roles__department_id=document.department_id,
+                    ).distinct()
+                )
+            recipients = {user.pk: user for user in heads[document.department_id] + supervisors}.values()
             subject, body = LATE_DELIVERY
             notify(
                 recipients=list(recipients),

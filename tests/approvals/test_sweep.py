@@ -14,8 +14,6 @@ from approvals import sweep as sweep_module
 from deadlines.selectors import stored_calendar
 from approvals.models import Application, Escalation
 from approvals.sweep import sla_bounds, sweep_deadlines
-from deadlines.workdays import SLA
-from approvals.workflow import State
 from portal.models import Message, StaffRole
 from services.services import MaterialInput
 from tests.factories import staff

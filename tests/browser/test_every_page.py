@@ -18,7 +18,6 @@ all of them. It runs with `make test-pages`, outside `make test` until every pag
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
