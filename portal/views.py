@@ -14,6 +14,7 @@ from oauthlib.oauth2.rfc6749.errors import AccessDeniedError, OAuth2Error
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -33,8 +34,21 @@ def apply_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+@csrf_exempt
 def set_language(request):
-    """Django's language switch, which also remembers the choice for messages and emails."""
+    """Django's language switch, which also remembers the choice for messages and emails.
+
+    An anonymous visitor's switch only sets the language cookie, and the public
+    pages that carry it are cached for everyone, so it asks them for no CSRF
+    token; a signed-in user's switch changes their account and is checked.
+    """
+    if request.user.is_authenticated:
+        return _remembered_language_switch(request)
+    return django_set_language(request)
+
+
+@csrf_protect
+def _remembered_language_switch(request):
     response = django_set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):

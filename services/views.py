@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from services import selectors, transfer
+from services.public_cache import public_page
 from services.forms import CatalogueFilterForm
 from services.models import Department, ItemVersion, LifeEvent, ListVersion
 from services.services import ItemNotOnList, item_for_new_application
 from services.terms import terms_dict
 
 PAGE_SIZE = 20
+# How long the public metrics page is cached: its numbers may move between list versions.
+METRICS_SECONDS = 60
 
 
 def _page_number(request) -> int:
@@ -25,6 +28,7 @@ def _page_number(request) -> int:
 
 
 @require_GET
+@public_page
 def catalogue(request):
     at = timezone.now()
     list_version = selectors.current_list(at=at)
@@ -60,6 +64,7 @@ def _refusal(request, exc: ItemNotOnList):
 
 
 @require_GET
+@public_page
 def catalogue_item(request, code):
     try:
         version = item_for_new_application(code=code, at=timezone.now())
@@ -107,6 +112,7 @@ def api_item(request, code):
 
 
 @require_GET
+@public_page(ttl=METRICS_SECONDS)
 def catalogue_metrics(request):
     list_version = selectors.current_list(at=timezone.now())
     city, departments = selectors.list_metrics(list_version=list_version)
