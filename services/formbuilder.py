@@ -8,6 +8,7 @@ go through portal.identifiers like every other input path.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import prefers_chinese
@@ -99,11 +100,35 @@ def form_field(definition: FormField) -> forms.Field:
     raise ValidationError(_("Unknown field type %(type)s.") % {"type": kind})
 
 
+# Form classes of published versions, by (version, list version, language): a published
+# snapshot never changes, so its class is built once per process and language.
+_PUBLISHED_FORM_CLASSES: dict[tuple[int, int, str], type[forms.Form]] = {}
+_PUBLISHED_FORM_CLASSES_MAX = 1000
+
+
 def application_form_class(item_version: ItemVersion) -> type[forms.Form]:
     """A Form class with one field per definition of `item_version`, in order.
 
-    Build it inside the request (labels follow the active language). The
-    cleaned data is JSON-friendly apart from dates and decimals.
+    Ask for it inside the request (labels follow the active language). The
+    cleaned data is JSON-friendly apart from dates and decimals. A draft's
+    class is built each time; a published version's is kept (see above).
     """
+    if item_version.is_draft:
+        return _build_form_class(item_version)
+    key = (item_version.pk, item_version.published_in_id, get_language())
+    form_class = _PUBLISHED_FORM_CLASSES.get(key)
+    if form_class is None:
+        if len(_PUBLISHED_FORM_CLASSES) >= _PUBLISHED_FORM_CLASSES_MAX:
+            _PUBLISHED_FORM_CLASSES.clear()
+        form_class = _PUBLISHED_FORM_CLASSES[key] = _build_form_class(item_version)
+    return form_class
+
+
+def forget_form_classes() -> None:
+    """Drop the kept classes (tests, whose rolled-back rows may come back with the same ids)."""
+    _PUBLISHED_FORM_CLASSES.clear()
+
+
+def _build_form_class(item_version: ItemVersion) -> type[forms.Form]:
     fields = {definition.key: form_field(definition) for definition in item_version.fields.all()}
     return type(f"ApplicationForm_{item_version.item.code.replace('-', '_')}", (forms.Form,), fields)

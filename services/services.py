@@ -52,7 +52,7 @@ class ItemNotOnList(ValidationError):
         self.item_code = code
 
 
-def item_for_new_application(*, code: str, at: datetime | None = None) -> ItemVersion:
+def item_for_new_application(*, code: str, at: datetime | None = None, with_terms: bool = True) -> ItemVersion:
     """The terms under which an application for `code` may start now (or at `at`).
 
     This is the single gate of "no approval beyond the list" (清单之外无审批):
@@ -60,6 +60,9 @@ def item_for_new_application(*, code: str, at: datetime | None = None) -> ItemVe
     creates an application, and binds the application to the ItemVersion it
     returns. It raises ItemNotOnList for an unknown code, an item that was
     never published (a draft), and an item retired from the list.
+
+    `with_terms=False` skips reading the terms (materials, fields, questions,
+    events): for callers that only bind to the version or check its own fields.
     """
     at = at or timezone.now()
     code = (code or "").strip().upper()
@@ -75,7 +78,8 @@ def item_for_new_application(*, code: str, at: datetime | None = None) -> ItemVe
             code=code,
         )
     current = ListVersion.objects.current(at=at)
-    version = ItemVersion.objects.on_list(current).filter(item=item).with_terms().first()
+    versions = ItemVersion.objects.on_list(current).filter(item=item)
+    version = (versions.with_terms() if with_terms else versions.select_related("item")).first()
     if version is not None:
         return version
     last = (

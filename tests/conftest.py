@@ -247,9 +247,11 @@ def _clean_cache_and_outboxes():
     from django.core.cache import cache
 
     from portal import sms
+    from services.formbuilder import forget_form_classes
 
     cache.clear()
     sms.outbox.clear()
+    forget_form_classes()
     yield
 
 

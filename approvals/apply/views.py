@@ -89,7 +89,8 @@ def _not_on_list(request, exc: ItemNotOnList):
 def apply_start(request, code):
     """The start page of an item (what you need, how long, what it costs) and "Start now"."""
     try:
-        version = item_for_new_application(code=code, at=timezone.now())
+        # A POST that starts the draft reads no terms; the service runs the guard again itself.
+        version = item_for_new_application(code=code, at=timezone.now(), with_terms=request.method != "POST")
     except ItemNotOnList as exc:
         return _not_on_list(request, exc)
     if not request.user.is_authenticated:
