@@ -29,3 +29,15 @@ class ApprovalsConfig(AppConfig):
         from approvals.apply.views import office_section
 
         return office_section(request)
+
+    def home_front(self, *, at) -> dict:
+        """The home page's most used services, from real counts (portal.home)."""
+        from approvals.home import front
+
+        return front(at=at)
+
+    def home_to_dos(self, user, *, at) -> dict:
+        """The home page's corrections waiting for the signed-in applicant (portal.home)."""
+        from approvals.home import to_dos
+
+        return to_dos(user, at=at)

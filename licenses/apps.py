@@ -33,3 +33,9 @@ class LicensesConfig(AppConfig):
         from licenses.views import office_section
 
         return office_section(request)
+
+    def home_to_dos(self, user, *, at) -> dict:
+        """The home page's newly issued licenses of the signed-in holder (portal.home)."""
+        from licenses.home import to_dos
+
+        return to_dos(user, at=at)

@@ -8,6 +8,7 @@ handler404 = "portal.views.page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/suggest/", views.home_suggest, name="home_suggest"),
     path("robots.txt", views_site.robots_txt, name="robots_txt"),
     path("favicon.ico", views_site.favicon, name="favicon"),
     path("me/", views.me, name="me"),

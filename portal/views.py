@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
+from portal import home as home_selectors
 from portal import selectors, services
 from portal.adapter import session_amr
 from portal.forms import EnterpriseForm, MemberForm, ProfileForm
@@ -56,8 +57,27 @@ def _remembered_language_switch(request):
     return response
 
 
+@require_safe
 def home(request):
-    return render(request, "portal/home.html")
+    at = timezone.now()
+    user = request.user
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "front": home_selectors.front_page(at=at),
+            "to_dos": home_selectors.to_dos(user, at=at) if user.is_authenticated else None,
+        },
+    )
+
+
+@require_safe
+def home_suggest(request):
+    """Services on the current list matching what is typed in the home page's search box: an
+    HTML fragment for htmx. Without JavaScript the box's form goes to the catalogue instead."""
+    query = request.GET.get("q", "")[:100]
+    items, more = home_selectors.suggestions(query, at=timezone.now())
+    return render(request, "portal/_suggestions.html", {"query": query.strip(), "items": items, "more": more})
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import StaffRole, User
 from portal.permissions import require_role
-from services import selectors, transfer
+from services import public_cache, selectors, transfer
 from services.models import (
     Department,
     FormField,
@@ -432,6 +432,10 @@ def list_publish(
     except IntegrityError:
         raise ValidationError(_("Another version was published at the same moment. Check the changes and publish again.")) from None
     version.departments.set(departments)
+    # The public pages are keyed by the list version in force: forget the cached one now, and
+    # again once this commits (a page asked for in between would have kept the old one).
+    public_cache.forget_list_stamp()
+    transaction.on_commit(public_cache.forget_list_stamp)
 
     replaced = {c.item.pk for c in changes if c.kind in ("changed", "retired")}
     snapshots = _snapshots([c.after for c in changes if c.kind in ("added", "changed")], list_version=version)

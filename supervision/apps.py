@@ -10,3 +10,15 @@ class SupervisionConfig(AppConfig):
 
         # The receipt a window clerk prints carries a one-time QR code that rates the visit.
         on_receipt_rating_link(receipt_rating_link)
+
+    def home_front(self, *, at) -> dict:
+        """The home page's notices of criticism (portal.home)."""
+        from supervision.home import front
+
+        return front(at=at)
+
+    def home_to_dos(self, user, *, at) -> dict:
+        """The home page's ratings still to give (portal.home)."""
+        from supervision.home import to_dos
+
+        return to_dos(user, at=at)

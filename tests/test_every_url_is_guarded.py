@@ -61,6 +61,7 @@ NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 
 PUBLIC = {
     "home": "the portal's front page",
+    "home_suggest": "the home page's search suggestions: items on the published list only",
     "set_language": "the language switch (a cookie, and the signed-in user's own preference)",
     "catalogue": "the published approval list",
     "catalogue_metrics": "the published list's public figures",
