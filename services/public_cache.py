@@ -48,17 +48,32 @@ PUBLIC_MAX_AGE = 60
 # bounds how long a department's new name or a licence type's new wording waits.
 STORE_SECONDS = 600
 KEY_PREFIX = "public-page"
+STAMP_KEY = f"{KEY_PREFIX}:list-stamp"
+STAMP_SECONDS = 30
 
 
-def list_stamp(*, at: datetime) -> tuple[int, datetime | None]:
-    """The number and publication time of the list version in force (0, None before the first)."""
-    row = (
-        ListVersion.objects.filter(published_at__lte=at)
-        .order_by("-number")
-        .values_list("number", "published_at")
-        .first()
-    )
-    return row or (0, None)
+def list_stamp() -> tuple[int, datetime | None]:
+    """The number and publication time of the list version in force (0, None before the first).
+
+    Kept in the cache for STAMP_SECONDS, so that a page served from the cache
+    runs no query; `list_publish` forgets it, so a publication shows at once.
+    A version published for a later moment shows within STAMP_SECONDS of it.
+    """
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
+        row = (
+            ListVersion.objects.filter(published_at__lte=timezone.now())
+            .order_by("-number")
+            .values_list("number", "published_at")
+            .first()
+        )
+        stamp = row or (0, None)
+        cache.set(STAMP_KEY, stamp, STAMP_SECONDS)
+    return stamp
+
+
+def forget_list_stamp() -> None:
+    cache.delete(STAMP_KEY)
 
 
 def shareable_request(request) -> bool:
@@ -111,12 +126,16 @@ def _public_response(request, entry: dict) -> HttpResponse:
     )
 
 
-def public_page(view=None, *, ttl: int | None = None):
+def public_page(view=None, *, ttl: int | None = None, by_list_version: bool = True):
     """Cache a public view's page for anonymous visitors (see the module's docstring).
 
     `ttl` is for pages whose numbers move between list versions (the metrics):
-    the page is kept for at most that many seconds.
+    the page is kept for at most that many seconds. A page kept only that long
+    may leave the list version out of its key (`by_list_version=False`: the
+    home page, which then runs no query of its own to be served).
     """
+    if not by_list_version and not ttl:
+        raise ValueError("A page not keyed by the list version needs a ttl.")
 
     def decorate(view):
         view_name = f"{view.__module__}.{view.__qualname__}"
@@ -128,7 +147,7 @@ def public_page(view=None, *, ttl: int | None = None):
                 if "Cache-Control" not in response:
                     patch_cache_control(response, private=True, no_store=True)
                 return response
-            number, published_at = list_stamp(at=timezone.now())
+            number, published_at = list_stamp() if by_list_version else (0, None)
             key = page_key(request, view_name, number, ttl)
             entry = cache.get(key)
             if entry is None:

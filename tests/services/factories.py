@@ -9,6 +9,7 @@ from django.utils import timezone
 from licenses.models import LicenseType
 from services import services
 from services.models import ItemVersion, LifeEvent, ListEntry, ListVersion, ServiceItem
+from services.public_cache import forget_list_stamp
 from tests.factories import DepartmentFactory
 
 _serial = itertools.count(1)
@@ -85,6 +86,7 @@ def published_items(count: int, *, department=None, online_levels=None) -> ListV
     version = ListVersion.objects.create(
         number=(previous.number + 1) if previous else 1, note="bulk", published_at=now, total=count, added=count
     )
+    forget_list_stamp()  # as list_publish does
     start = next(_serial) * 1000
     items = ServiceItem.objects.bulk_create(
         [ServiceItem(code=f"B-{start + i}", department=department, created_at=now) for i in range(count)]
