@@ -20,7 +20,8 @@ class TokenView(oauth_views.TokenView):
     """django-oauth-toolkit's token endpoint, with at most API_TOKEN_PER_MINUTE requests per address."""
 
     def post(self, request, *args, **kwargs):
-        if ratelimit.hit("api-token", request, window=RATE_WINDOW_SECONDS) > settings.API_TOKEN_PER_MINUTE:
+        # Client secrets: with the cache down, token requests are refused rather than left unlimited.
+        if ratelimit.hit("api-token", request, window=RATE_WINDOW_SECONDS, fail_open=False) > settings.API_TOKEN_PER_MINUTE:
             return RateLimited(RATE_WINDOW_SECONDS).response()
         return super().post(request, *args, **kwargs)
 

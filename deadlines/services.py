@@ -106,8 +106,11 @@ def _record_change(*, kind: str, years, actor, at: datetime, summary, params: di
         kind=kind, years=years, actor=actor, at=at, summary=summary_zh, summary_en=summary_en
     )
 
-    # By name: the task module imports these services, not the other way round.
-    transaction.on_commit(lambda: current_app.signature("deadlines.tasks.recompute_deadlines", args=(years,)).delay())
+    # By name: the task module imports these services, not the other way round. Robust: with the
+    # broker down the change still stands and the failed enqueue is logged as an error.
+    transaction.on_commit(
+        lambda: current_app.signature("deadlines.tasks.recompute_deadlines", args=(years,)).delay(), robust=True
+    )
     return change
 
 

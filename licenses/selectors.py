@@ -229,7 +229,7 @@ def materials_given_by_licenses(application, *, today: datetime.date | None = No
 
 # -- work nobody is doing ---------------------------------------------------------------------------
 
-STALLED_AFTER = datetime.timedelta(minutes=15)
+RETRIES_QUIET_AFTER = datetime.timedelta(minutes=15)  # the tasks' longest retry back-off
 APPROVALS_LOOKBACK = datetime.timedelta(days=30)
 
 
@@ -237,21 +237,23 @@ def stalled_work(*, at: datetime.datetime) -> tuple[list[int], list[int]]:
     """(license ids, application ids) that no worker is busy with and that need one.
 
     Licenses waiting for a document whose claim has run out (its worker died:
-    the lease is over), or with no claim and no attempt in the last 15 minutes
-    (a failed attempt's retries back off up to that long), and applications
-    approved in the last 30 days (but more than 15 minutes ago) whose item
-    produces a license and that have none.
+    the lease is over), with no claim and no attempt for a lease's length (their
+    task was lost), or whose last failed attempt is 15 minutes old (retries back
+    off up to that long, so by then they were used up); and applications approved
+    in the last 30 days, at least a lease ago, whose item produces a license and
+    that have none (the issuing task was never queued: the broker was down).
     """
     from approvals.models import Application
     from approvals.workflow import State
+    from licenses.services import claim_lease
 
-    quiet_since = at - STALLED_AFTER
+    lease_ago = at - claim_lease()
     licenses = list(
         License.objects.awaiting_production()
         .filter(
             Q(claimed_until__lte=at)
-            | Q(claimed_until__isnull=True, last_attempt_at__isnull=True)
-            | Q(claimed_until__isnull=True, last_attempt_at__lte=quiet_since)
+            | Q(claimed_until__isnull=True, last_attempt_at__isnull=True, created_at__lte=lease_ago)
+            | Q(claimed_until__isnull=True, last_attempt_at__lte=at - RETRIES_QUIET_AFTER)
         )
         .values_list("pk", flat=True)
     )
@@ -259,7 +261,7 @@ def stalled_work(*, at: datetime.datetime) -> tuple[list[int], list[int]]:
         Application.objects.filter(
             state=State.APPROVED,
             item_version__license_type__isnull=False,
-            decided_at__lte=quiet_since,
+            decided_at__lte=lease_ago,
             decided_at__gte=at - APPROVALS_LOOKBACK,
             licenses__isnull=True,
         ).values_list("pk", flat=True)

@@ -20,6 +20,8 @@ app.conf.update(
     task_soft_time_limit=240,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
+    # Django's LOGGING (JSON lines with the request id) also formats the worker's logs.
+    worker_hijack_root_logger=False,
     timezone="Asia/Shanghai",
 )
 # The one place where periodic work is scheduled. Later issues add their
@@ -60,15 +62,22 @@ app.conf.beat_schedule = {
         "task": "licenses.tasks.expire_licenses",
         "schedule": crontab(hour=0, minute=10),
     },
-    # Every 5 minutes: re-enqueue license work nobody is doing (a worker killed
-    # mid-issue whose claim's 6-minute lease ran out, retries used up, an
-    # approval whose issuing task was never queued) and delete files that dead
-    # workers uploaded but never recorded. A redelivered task already takes an
-    # expired claim over itself; this is the backstop. Claims make a duplicate
-    # harmless.
+    # Every minute: re-enqueue license work nobody is doing (a worker killed
+    # mid-issue, taken over as soon as its claim's 6-minute lease has ended;
+    # retries used up; an approval whose issuing task was never queued, once it
+    # is a lease old) and delete files that dead workers uploaded but never
+    # recorded. A redelivered task already takes an expired claim over itself;
+    # this is the backstop. Claims make a duplicate harmless.
     "licenses-resume": {
         "task": "licenses.tasks.resume_license_work",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(),
+    },
+    # Every minute: the email outbox. Messages whose email was never sent (the
+    # broker was down at the commit, or the task gave up) are sent once they are
+    # two minutes old, at most 100 at a time (portal.tasks.send_unsent_emails).
+    "portal-email-outbox": {
+        "task": "portal.tasks.send_unsent_emails",
+        "schedule": crontab(),
     },
     # Every 10 minutes: queue again the decision documents (notices and decisions
     # under the Administrative Licensing Law) still without their sealed PDF 10
@@ -155,3 +164,8 @@ def _make_file_broker_folders() -> None:
 
 
 app.on_after_configure.connect(lambda sender, **kwargs: _make_file_broker_folders(), weak=False)
+
+# A task logs under the request id of the request that enqueued it (portal/requestid.py).
+from portal.requestid import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

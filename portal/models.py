@@ -187,9 +187,18 @@ class MessageQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def email_unsent(self):
+        """Messages whose email is still to be sent (to a recipient with an address)."""
+        return self.filter(email_wanted=True, emailed_at__isnull=True).exclude(recipient__email="")
+
 
 class Message(models.Model):
-    """A notification in "my office"; also emailed once, after the commit that made it."""
+    """A notification in "my office"; also emailed once, after the commit that made it.
+
+    The table is the email outbox: a message that wants an email and has no
+    `emailed_at` is sent by the task queued at the commit or, if that never ran
+    (the broker was down), by the outbox sweep (portal.tasks.send_unsent_emails).
+    """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages")
     subject = models.CharField(_("subject"), max_length=200)
@@ -198,6 +207,7 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_wanted = models.BooleanField(default=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -205,6 +215,14 @@ class Message(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        indexes = [
+            # The outbox's look-up stays small: only the emails still to send.
+            models.Index(
+                fields=["created_at"],
+                name="portal_message_email_unsent",
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return self.subject

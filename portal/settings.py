@@ -105,6 +105,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id first, so that every later step logs under it; then /healthz and
+    # /readyz, answered before the HTTPS redirect, the host check, sessions and language;
+    # then the 503 page for a database outage (portal/requestid.py, health.py, unavailable.py).
+    "portal.requestid.RequestIdMiddleware",
+    "portal.health.HealthCheckMiddleware",
+    "portal.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed (static files come compressed from WhiteNoise). Against BREACH,
@@ -362,6 +368,8 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+# Seconds before an unreachable mail server counts as down (the outbox holds a message's row meanwhile).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "OneGate <noreply@onegate.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -377,6 +385,16 @@ if not REDIS_URL:
         "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
+else:
+    # Redis redelivers a message nobody acknowledged (acks late: a worker killed mid-task)
+    # after the visibility timeout. 1,200 s is four times the hard time limit (300 s,
+    # portal/celery.py) and above the licenses', documents' and emails' longest retry
+    # countdown (900 s), so none of those is handed out twice while a live worker holds
+    # it, yet a dead worker's work comes back in 20 minutes instead of kombu's default
+    # hour (the license sweep and the email outbox catch up sooner still). The longer
+    # back-offs (webhooks, archive timestamps) may be handed out again while they wait;
+    # their tasks do nothing for work already done. See docs/operations.md.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 1200)}
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
@@ -421,11 +439,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs go to the console, each record with the request id (portal/requestid.py): one JSON
+# object per line in production (LOG_FORMAT=json), plain text in DEBUG (LOG_FORMAT=plain).
+LOG_FORMAT = envstr("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: say plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.requestid.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         # WeasyPrint narrates every rendering step at INFO; fontTools every subset.

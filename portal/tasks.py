@@ -1,11 +1,8 @@
 from celery import shared_task
-from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from portal.models import Message
+from portal import notifications
 
 
 @shared_task
@@ -16,20 +13,15 @@ def clear_expired_sessions() -> int:
 
 @shared_task(bind=True, max_retries=5, retry_backoff=True, retry_backoff_max=600)
 def email_message(self, message_id: int) -> bool:
-    """Email one message, once: the claim on `emailed_at` makes retries and duplicates harmless."""
-    message = Message.objects.select_related("recipient").filter(pk=message_id).first()
-    if message is None or message.emailed_at is not None or not message.recipient.email:
-        return False
-    context = {"message": message, "site_url": settings.SITE_URL}
-    with translation.override(message.recipient.language or "zh-hans"):
-        subject = render_to_string("portal/email/message_subject.txt", context).strip()
-        text = render_to_string("portal/email/message.txt", context)
-        html = render_to_string("portal/email/message.html", context)
-    mail = EmailMultiAlternatives(subject, text, to=[message.recipient.email])
-    mail.attach_alternative(html, "text/html")
+    """Email one message, once: the lock and `emailed_at` make retries and duplicates harmless.
+    Retries used up leave it to the outbox (`send_unsent_emails`)."""
     try:
-        mail.send()
+        return notifications.email_send(message_id=message_id)
     except OSError as exc:
         raise self.retry(exc=exc) from exc
-    Message.objects.filter(pk=message.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
-    return True
+
+
+@shared_task
+def send_unsent_emails() -> int:
+    """Every minute (beat): the email outbox; returns how many emails it sent."""
+    return notifications.emails_send_unsent(at=timezone.now())

@@ -1,16 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views, views_site
+from portal import health, views, views_site
 
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
+handler500 = "portal.unavailable.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/suggest/", views.home_suggest, name="home_suggest"),
     path("robots.txt", views_site.robots_txt, name="robots_txt"),
     path("favicon.ico", views_site.favicon, name="favicon"),
+    # For the load balancer; portal.health.HealthCheckMiddleware answers them ahead of the stack.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile, name="profile"),
     path("me/enterprises/", views.enterprise_list, name="enterprise_list"),

@@ -50,12 +50,13 @@ NOT_FOUND = _(
 
 
 def _blocked(request) -> bool:
-    return ratelimit.exceeded("track", request, limit=TRACK_FAILURES_ALLOWED)
+    # The query code is a secret: with the cache down, look-ups are refused rather than left unlimited.
+    return ratelimit.exceeded("track", request, limit=TRACK_FAILURES_ALLOWED, fail_open=False)
 
 
 def _count_failure(request) -> None:
     """One more failed look-up; the window starts with the first failure and lasts TRACK_WINDOW_SECONDS."""
-    ratelimit.hit("track", request, window=TRACK_WINDOW_SECONDS)
+    ratelimit.hit("track", request, window=TRACK_WINDOW_SECONDS, fail_open=False)
 
 
 # -- the view -------------------------------------------------------------------------------

@@ -142,7 +142,8 @@ def test_the_sweeper_finds_work_nobody_is_doing(item, applicant, approver, seal)
 
     assert stalled_work(at=NOW) == ([], [])  # too recent: a worker may still be on it
     lease_over = NOW + services.claim_lease() + datetime.timedelta(seconds=1)
-    assert stalled_work(at=lease_over) == ([license.pk], [])  # its worker died: taken over at once
+    # Its worker died: taken over as soon as the lease has ended; the lost task's approval too.
+    assert stalled_work(at=lease_over) == ([license.pk], [forgotten.pk])
     later = NOW + datetime.timedelta(minutes=20)
     assert stalled_work(at=later) == ([license.pk], [forgotten.pk])
 
