@@ -84,6 +84,8 @@ PUBLIC = {
     "decision_verify": "a notice's or decision's public check page (the QR target; the applicant's name masked)",
     "robots_txt": "the crawlers' rules: which areas are public",
     "favicon": "the site's icon",
+    "healthz": "the load balancer's liveness probe: answers ok, touches nothing",
+    "readyz": "the load balancer's readiness probe: which dependencies answer, by name only",
     "license_verify_lookup_old_spelling": "a redirect to license_verify_lookup from the first release's address",
     "licenses_old_spelling": "a redirect from the first release's /me/licences/ and /staff/licences/ (the target checks)",
     "accountability_notices": "published notices of criticism (通报批评): departments and facts, no applicant's data",
