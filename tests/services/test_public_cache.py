@@ -153,3 +153,12 @@ def test_a_page_that_drew_a_token_or_set_a_cookie_is_not_stored(db):
         response = view(anonymous("/x/"))
         assert "ETag" not in response
     assert calls == ["token", "token", "cookie", "cookie"]
+
+
+def test_the_home_page_is_shared_with_anonymous_visitors_only(english, item, outsider):
+    first, cold = _queries(english, reverse("home"))
+    again, warm = _queries(english, reverse("home"))
+    assert again.content == first.content and warm == 0 < cold and "public" in again["Cache-Control"]
+    sign_in(english, outsider)
+    mine = english.get(reverse("home"))
+    assert mine["Cache-Control"] == "private, no-store" and "Sign out" in mine.content.decode()
