@@ -99,6 +99,15 @@ bench-desk: setup
 bench-licenses: setup
 	$(RUN_ENV) $(PY) bench/bench_licenses.py
 
+# Locust against a production-like stack on 127.0.0.1 (private PostgreSQL and Redis, gunicorn
+# with a worker per core, Celery worker and beat; all under var/bench-load/, seeded once with
+# 100,000 applications): anonymous pages against a bare view, then citizens submitting, approvers
+# on the desk, /track/ and /verify/. BENCH_LOAD_SECONDS sets phase B's length (default 120;
+# phase A gets a third of it per page): about 6 minutes in all after the first seeding.
+.PHONY: bench-load
+bench-load: setup
+	$(PY) bench/bench_load.py
+
 # Back up the database and the private storage into a new folder (BACKUP_DIR), with a
 # manifest of row counts and checksums; restore one into an empty database and folder and
 # prove it matches. The seal KEK is never in a backup: docs/operations.md.
