@@ -1,4 +1,5 @@
-"""Database guards for the published list, installed by migration 0003.
+"""Database guards for the published list, installed by migration 0003 (and again by 0007,
+which adds the service guide's tables).
 
 The services never update a published row; these triggers make sure nothing
 else can either (a stray `.update()`, a shell session, another app's SQL).
@@ -27,25 +28,25 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-FROZEN_TABLES = ["services_listversion", "services_listentry", "services_listchange"]
-SNAPSHOT_CHILD_TABLES = ["services_material", "services_formfield"]
+FROZEN_TABLES = ["services_listversion", "services_listentry", "services_listchange", "services_guidefile"]
+SNAPSHOT_CHILD_TABLES = ["services_material", "services_formfield", "services_frequentquestion"]
 MESSAGE = "published approval-list rows are immutable"
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(existing) -> list[str]:
     statements = [
         "DROP TRIGGER IF EXISTS services_itemversion_frozen",
         "CREATE TRIGGER services_itemversion_frozen BEFORE UPDATE ON services_itemversion "
         "FOR EACH ROW WHEN OLD.published_in_id IS NOT NULL "
         f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: services_itemversion'); END",
     ]
-    for table in FROZEN_TABLES:
+    for table in _present(FROZEN_TABLES, existing):
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_frozen",
             f"CREATE TRIGGER {table}_frozen BEFORE UPDATE ON {table} "
             f"FOR EACH ROW BEGIN SELECT RAISE(ABORT, '{MESSAGE}: {table}'); END",
         ]
-    for table in SNAPSHOT_CHILD_TABLES:
+    for table in _present(SNAPSHOT_CHILD_TABLES, existing):
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_frozen",
             f"CREATE TRIGGER {table}_frozen BEFORE UPDATE ON {table} FOR EACH ROW WHEN EXISTS ("
@@ -56,7 +57,12 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _postgresql_statements() -> list[str]:
+def _present(tables: list[str], existing) -> list[str]:
+    """The tables that exist at this point of the migrations (a later one creates the rest, then installs again)."""
+    return [table for table in tables if table in existing]
+
+
+def _postgresql_statements(existing) -> list[str]:
     statements = [
         f"""CREATE OR REPLACE FUNCTION services_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -75,13 +81,13 @@ def _postgresql_statements() -> list[str]:
         "CREATE TRIGGER services_itemversion_frozen BEFORE UPDATE ON services_itemversion "
         "FOR EACH ROW WHEN (OLD.published_in_id IS NOT NULL) EXECUTE FUNCTION services_refuse_update()",
     ]
-    for table in FROZEN_TABLES:
+    for table in _present(FROZEN_TABLES, existing):
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_frozen ON {table}",
             f"CREATE TRIGGER {table}_frozen BEFORE UPDATE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION services_refuse_update()",
         ]
-    for table in SNAPSHOT_CHILD_TABLES:
+    for table in _present(SNAPSHOT_CHILD_TABLES, existing):
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_frozen ON {table}",
             f"CREATE TRIGGER {table}_frozen BEFORE UPDATE ON {table} "
@@ -92,10 +98,11 @@ def _postgresql_statements() -> list[str]:
 
 def install(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
+    existing = set(schema_editor.connection.introspection.table_names())
     if vendor == "sqlite":
-        statements = _sqlite_statements()
+        statements = _sqlite_statements(existing)
     elif vendor == "postgresql":
-        statements = _postgresql_statements()
+        statements = _postgresql_statements(existing)
     else:  # other databases get the service-level guards only
         return
     for sql in statements:
@@ -118,7 +125,8 @@ def _install_trigram_index(schema_editor) -> None:
 
 def uninstall(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
-    tables = ["services_itemversion", *FROZEN_TABLES, *SNAPSHOT_CHILD_TABLES]
+    existing = set(schema_editor.connection.introspection.table_names())
+    tables = _present(["services_itemversion", *FROZEN_TABLES, *SNAPSHOT_CHILD_TABLES], existing)
     if vendor == "sqlite":
         for table in tables:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen")

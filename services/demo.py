@@ -13,10 +13,12 @@ is published only when no version exists yet.
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from portal import fonts, pdf
 from services import services
-from services.demo_catalogue import EVENTS, ITEMS, LICENSE_TYPES
+from services.demo_catalogue import EVENTS, GUIDES, ITEMS, LICENSE_TYPES, OFFICE_HOURS, DemoForm
 from services.models import Department, LifeEvent, ListVersion, ServiceItem, license_types
 
 # Version 1 was published this long before the seed, well before the 60 days of snapshots.
@@ -67,6 +69,14 @@ def seed_catalogue(*, at: datetime.datetime | None = None) -> int:
     for entry in ITEMS:
         if entry.code in existing:
             continue
+        guide = GUIDES.get(entry.code)
+        materials = [
+            services.MaterialInput(zh, en, required, [licenses[code] for code in stand_ins])
+            for zh, en, required, stand_ins in entry.materials
+        ]
+        for position, form in (guide.forms if guide else {}).items():
+            materials[position].blank_form = _form_pdf(form, sample=False)
+            materials[position].sample = _form_pdf(form, sample=True)
         services.item_create(
             actor=None,
             at=at,
@@ -88,23 +98,56 @@ def seed_catalogue(*, at: datetime.datetime | None = None) -> int:
                 "online_level": entry.online,
                 "max_visits": 0 if entry.online == "full_online" else 1,
                 "license_type": licenses[entry.license] if entry.license else None,
+                **_guide_terms(guide),
             },
             events=[events[code] for code in entry.events],
-            materials=[
-                services.MaterialInput(zh, en, required, [licenses[code] for code in stand_ins])
-                for zh, en, required, stand_ins in entry.materials
-            ],
+            materials=materials,
             fields=[dict(definition) for definition in entry.fields],
+            faq=[
+                {"question_zh": qz, "answer_zh": az, "question_en": qe, "answer_en": ae}
+                for qz, az, qe, ae in (guide.faq if guide else [])
+            ],
         )
         added += 1
     return added
 
 
+def _guide_terms(guide) -> dict:
+    if guide is None:
+        return {}
+    names = ["conditions_zh", "conditions_en", "steps_zh", "steps_en", "fee_note_zh", "fee_note_en"]
+    return {name: getattr(guide, name) for name in names}
+
+
+def _form_pdf(form: DemoForm, *, sample: bool) -> ContentFile:
+    """A one-page bilingual form, blank or filled in as a sample, as a list admin would upload it."""
+    data = pdf.render_pdf(
+        "services/pdf/guide_form.html",
+        {
+            "form": form,
+            "sample": sample,
+            "font_faces": fonts.font_faces_css(),
+            "font_sans": '"OneGate Sans", ' + pdf.SANS,
+            "font_serif": '"OneGate Serif", ' + pdf.SERIF,
+        },
+    )
+    return ContentFile(data, name="sample.pdf" if sample else "form.pdf")
+
+
 def seed(*, stdout) -> None:
+    hours, hours_en = OFFICE_HOURS
     for code, zh, en, window, window_en in DEPARTMENTS:
         Department.objects.update_or_create(
             code=code,
-            defaults={"name_zh": zh, "name_en": en, "window": window, "window_en": window_en, "phone": "0429-12345"},
+            defaults={
+                "name_zh": zh,
+                "name_en": en,
+                "window": window,
+                "window_en": window_en,
+                "phone": "0429-12345",
+                "office_hours": hours,
+                "office_hours_en": hours_en,
+            },
         )
     stdout.write(f"departments: {Department.objects.count()}")
     first = not ListVersion.objects.exists()

@@ -759,3 +759,138 @@ ITEMS = [
         keywords="残疾补贴 两项补贴 disability allowance",
     ),
 ]
+
+
+# The service guide (办事指南) of a few items: conditions, steps (one per line), a fee note and
+# questions people ask. `forms` gives a material (by its position, from 0) a blank form and a
+# filled sample, printed at seed time from the rows (label in Chinese, in English, sample answer).
+
+OFFICE_HOURS = (
+    "周一至周五 9:00–12:00，13:30–17:00（法定节假日休息，调休上班日照常办公）",
+    "Monday to Friday, 9:00–12:00 and 13:30–17:00 (closed on public holidays, open on adjusted working weekends)",
+)
+
+
+@dataclass
+class DemoForm:
+    title_zh: str
+    title_en: str
+    rows: list[tuple[str, str, str]]
+
+
+@dataclass
+class DemoGuide:
+    conditions_zh: str
+    conditions_en: str
+    steps_zh: str
+    steps_en: str
+    fee_note_zh: str
+    fee_note_en: str
+    faq: list[tuple[str, str, str, str]] = field(default_factory=list)  # question and answer, Chinese then English
+    forms: dict[int, DemoForm] = field(default_factory=dict)
+
+
+GUIDES = {
+    "MKT-001": DemoGuide(
+        "年满18周岁、具有经营能力的自然人；家庭经营的，以一名家庭成员为经营者。\n"
+        "有固定的经营场所，并有权使用该场所。\n"
+        "经营范围不属于法律、行政法规禁止个人经营的项目。",
+        "You are 18 or older and able to run a business; a family business registers one family member as its operator.\n"
+        "You have a fixed place of business that you have the right to use.\n"
+        "The business does nothing that the law forbids individuals to do.",
+        "登录一网通办，选择“个体工商户设立登记”，在线填写申请\n"
+        "上传申请书、身份证明和经营场所使用证明（本市已有不动产权证书的无需上传）\n"
+        "系统核验身份和材料，材料齐全的当场登记\n"
+        "在“我的证照”中领取电子营业执照；需要纸质执照的，可选择免费邮寄",
+        "Sign in to OneGate, choose \"Registering an individual business\" and fill in the application online\n"
+        "Upload the application form, your proof of identity and proof of the premises (not needed if the city already holds your title certificate)\n"
+        "Your identity and documents are checked, and a complete application is registered at once\n"
+        "Collect the electronic business license under \"My licenses\"; a paper copy is posted free on request",
+        "个体工商户设立登记不收取任何费用，营业执照（含电子营业执照）免费发放。",
+        "Registration is free, and so is the business license, electronic or on paper.",
+        [
+            ("个体工商户必须起字号名称吗？",
+             "不必。字号名称可以使用，也可以不使用；不使用的，营业执照上不载明名称。",
+             "Do I need a trade name?",
+             "No. A trade name is optional; without one, the license shows no name."),
+            ("经营场所是租来的，需要提交什么？",
+             "提交租赁合同和出租方的房屋产权证明。该房屋的不动产权证书已在本市电子证照库中的，无需再提交产权证明。",
+             "I rent my premises. What do I submit?",
+             "The lease and the landlord's proof of ownership. If the title certificate is already among the city's electronic licenses, you need not submit it."),
+            ("电子营业执照和纸质营业执照效力一样吗？",
+             "一样。电子营业执照与纸质营业执照具有同等法律效力，可以在手机上出示，也可以下载打印。",
+             "Is the electronic license as valid as the paper one?",
+             "Yes. The electronic business license has the same legal force; show it on your phone or print it."),
+        ],
+        {
+            0: DemoForm(
+                "个体工商户登记申请书",
+                "Individual business registration application",
+                [
+                    ("经营者姓名", "Operator's name", "张明"),
+                    ("居民身份证号码", "Resident ID number", "211402********1234"),
+                    ("联系电话", "Phone number", "138 0429 0000"),
+                    ("字号名称", "Trade name", "葫芦岛市连山区明记小吃店"),
+                    ("组成形式", "Form", "个人经营 Individual"),
+                    ("经营范围", "Business scope", "小餐饮；预包装食品销售"),
+                    ("经营场所", "Premises", "辽宁省葫芦岛市连山区龙湾大街88号"),
+                    ("从业人数", "Number of workers", "3"),
+                ],
+            )
+        },
+    ),
+    "BIZ-001": DemoGuide(
+        "拟设立有限责任公司、个人独资企业或合伙企业的投资人。\n"
+        "企业名称符合名称登记规定，住所真实、可用。\n"
+        "股东、法定代表人等人员已完成实名认证。",
+        "Investors setting up a limited liability company, a sole proprietorship or a partnership.\n"
+        "The enterprise name meets the naming rules, and the registered address is real and usable.\n"
+        "The shareholders, the legal representative and the other officers have verified their identity.",
+        "在线自主申报企业名称\n"
+        "一次填写设立登记、公章刻制、涉税事项、社保登记和银行开户预约信息\n"
+        "全体股东和法定代表人在线实名认证并电子签名\n"
+        "各部门并联审核，2个工作日内办结\n"
+        "领取电子营业执照，公章和税控设备可免费邮寄到家",
+        "Choose and declare the enterprise name online\n"
+        "Fill in one application for registration, the company seal, tax, social insurance and a bank account appointment\n"
+        "All shareholders and the legal representative verify their identity and sign electronically\n"
+        "The departments review in parallel and finish within 2 working days\n"
+        "Collect the electronic business license; the seal and tax device can be posted to you free",
+        "企业登记不收费；首套公章刻制费用由市财政承担，申请人无需付费。",
+        "Registration is free; the city pays for the first set of company seals.",
+        [
+            ("注册资本需要实缴吗？",
+             "有限责任公司股东认缴的出资额，应按照公司章程规定自公司成立之日起五年内缴足，设立登记时无需验资。",
+             "Must the registered capital be paid in at once?",
+             "No. Shareholders of a limited liability company pay in the capital they subscribed within five years of incorporation, as the articles say; no capital check is needed to register."),
+            ("可以用住宅作为公司住所吗？",
+             "可以按本市住所登记规定申报，并提交住所使用证明；从事餐饮等影响邻里的经营活动的除外。",
+             "Can a flat be the company's registered address?",
+             "Yes, under the city's address rules and with proof of the right to use it, except for businesses that disturb the neighbours, such as restaurants."),
+        ],
+    ),
+    "MKT-004": DemoGuide(
+        "已取得营业执照等合法主体资格。\n"
+        "有与经营的食品品种、数量相适应的经营场所、设备设施和食品安全管理人员。\n"
+        "有保证食品安全的规章制度。",
+        "You hold a business license or another legal status.\n"
+        "You have premises, equipment and a food safety manager that suit the food you sell and how much.\n"
+        "You have written rules that keep food safe.",
+        "在线提交申请和材料\n"
+        "受理后，需要现场核查的，预约一次现场核查\n"
+        "审查通过后作出准予许可决定\n"
+        "领取电子食品经营许可证",
+        "Submit the application and documents online\n"
+        "Once it is accepted, book the one on-site check if one is needed\n"
+        "A decision to grant the license follows the review\n"
+        "Collect the electronic food business license",
+        "食品经营许可不收费。",
+        "The food business license is free.",
+        [
+            ("只卖预包装食品也要办许可证吗？",
+             "仅销售预包装食品的，办理备案即可，不需要取得食品经营许可证。",
+             "Do I need the license if I only sell pre-packed food?",
+             "No. Selling only pre-packed food needs a filing, not a food business license."),
+        ],
+    ),
+}

@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from services.models import ITEM_CODE_RE, Audience, Department, FormField, ItemVersion, LifeEvent, license_types
-from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS
+from services.terms import FORM_FIELD_FIELDS, GUIDE_FIELDS, TERM_FIELDS
 
 
 class CatalogueFilterForm(forms.Form):
@@ -38,6 +39,7 @@ class ItemForm(forms.ModelForm):
             "legal_basis_zh": forms.Textarea(attrs={"rows": 3}),
             "legal_basis_en": forms.Textarea(attrs={"rows": 3}),
             "events": forms.CheckboxSelectMultiple,
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in GUIDE_FIELDS},
         }
 
     def __init__(self, *args, departments=None, **kwargs):
@@ -63,6 +65,12 @@ class ItemForm(forms.ModelForm):
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
 
+    def main_fields(self) -> list:
+        return [field for field in self if field.name not in GUIDE_FIELDS]
+
+    def guide_fields(self) -> list:
+        return [self[name] for name in GUIDE_FIELDS]
+
     def terms(self) -> dict:
         return {name: self.cleaned_data[name] for name in [*TERM_FIELDS, "license_type"]}
 
@@ -82,6 +90,44 @@ class MaterialForm(forms.Form):
         required=False,
         widget=CollapsedCheckboxSelectMultiple,
     )
+    blank_form = forms.FileField(
+        label=_("Blank form (PDF)"),
+        required=False,
+        help_text=_("The form to print and fill in, if this material is one."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    sample = forms.FileField(
+        label=_("Filled sample (PDF)"),
+        required=False,
+        help_text=_("The same form filled in as an example, with made-up details."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class CurrentGuideFile:
+    """A material's stored blank form or sample, as the file inputs show it ("Currently: …")."""
+
+    def __init__(self, guide_file, url: str):
+        self.guide_file = guide_file
+        self.url = url
+
+    def __str__(self):
+        return f"PDF · {filesizeformat(self.guide_file.size)}"
+
+
+def guide_file_value(value):
+    """What a material row's file field gives the services: a stored file, a new upload, or None."""
+    if isinstance(value, CurrentGuideFile):
+        return value.guide_file
+    return value or None
+
+
+class FaqForm(forms.Form):
+    # In pairs, Chinese beside English: the questions on one row, the answers on the next.
+    question_zh = forms.CharField(label=_("Question (Chinese)"), max_length=300)
+    question_en = forms.CharField(label=_("Question (English)"), max_length=400, required=False)
+    answer_zh = forms.CharField(label=_("Answer (Chinese)"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer_en = forms.CharField(label=_("Answer (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FormFieldForm(forms.ModelForm):
@@ -106,6 +152,7 @@ class _UniqueKeys(forms.BaseFormSet):
 
 MaterialFormSet = forms.formset_factory(MaterialForm, extra=2, can_delete=True)
 FormFieldFormSet = forms.formset_factory(FormFieldForm, formset=_UniqueKeys, extra=1, can_delete=True)
+FaqFormSet = forms.formset_factory(FaqForm, extra=1, can_delete=True)
 
 
 def kept_rows(formset) -> list[dict]:

@@ -49,6 +49,13 @@ class Department(BilingualNameMixin, models.Model):
         _("window"), max_length=200, blank=True, help_text=_("Where its items are handled in person.")
     )
     window_en = models.CharField(_("window (English)"), max_length=250, blank=True)
+    office_hours = models.CharField(
+        _("office hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the window is open, for example Monday to Friday 9:00–17:00, except public holidays."),
+    )
+    office_hours_en = models.CharField(_("office hours (English)"), max_length=250, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     accepts_at_window = models.BooleanField(
         _("accepts at the window"),
@@ -64,6 +71,13 @@ class Department(BilingualNameMixin, models.Model):
         if prefers_chinese():
             return self.window or self.window_en
         return self.window_en or self.window
+
+    @property
+    def office_hours_label(self) -> str:
+        """When the window is open, in the active language."""
+        if prefers_chinese():
+            return self.office_hours or self.office_hours_en
+        return self.office_hours_en or self.office_hours
 
     class Meta:
         ordering = ["code"]
@@ -200,8 +214,12 @@ class ItemVersionQuerySet(models.QuerySet):
         """Everything terms_dict() and the item page read, in a fixed number of queries."""
         return self.select_related("item__department", "license_type", "published_in").prefetch_related(
             "events",
-            models.Prefetch("materials", queryset=Material.objects.prefetch_related("stand_ins")),
+            models.Prefetch(
+                "materials",
+                queryset=Material.objects.select_related("blank_form", "sample").prefetch_related("stand_ins"),
+            ),
             "fields",
+            "faq",
         )
 
 
@@ -262,6 +280,17 @@ class ItemVersion(BilingualNameMixin, models.Model):
     legal_basis_zh = models.TextField(_("legal basis (Chinese)"))
     legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
     fee_yuan = models.DecimalField(_("fee (yuan)"), max_digits=9, decimal_places=2, default=0)
+    # The service guide (办事指南): optional, and shown only where filled.
+    conditions_zh = models.TextField(_("conditions (Chinese)"), blank=True, help_text=_("Who may apply and what must be true."))
+    conditions_en = models.TextField(_("conditions (English)"), blank=True)
+    steps_zh = models.TextField(
+        _("process steps (Chinese)"), blank=True, help_text=_("One step per line, in order, without numbers.")
+    )
+    steps_en = models.TextField(
+        _("process steps (English)"), blank=True, help_text=_("The same steps in the same order, one per line.")
+    )
+    fee_note_zh = models.TextField(_("fee note (Chinese)"), blank=True, help_text=_("What the fee is based on, or why there is none."))
+    fee_note_en = models.TextField(_("fee note (English)"), blank=True)
     online_level = models.CharField(_("online level"), max_length=12, choices=OnlineLevel.choices)
     max_visits = models.PositiveSmallIntegerField(
         _("in-person visits at most"),
@@ -341,8 +370,29 @@ class ItemVersion(BilingualNameMixin, models.Model):
                 errors["max_visits"] = _("A fully online item needs no visit: enter 0.")
             elif self.online_level != self.OnlineLevel.FULL_ONLINE and self.max_visits != 1:
                 errors["max_visits"] = _("This item needs one visit at most: enter 1.")
+        errors.update(self._guide_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _guide_errors(self) -> dict:
+        """The service guide's texts: Chinese first, and steps that are steps."""
+        errors = {}
+        for name in ("conditions", "steps", "fee_note"):
+            if (getattr(self, f"{name}_en") or "").strip() and not (getattr(self, f"{name}_zh") or "").strip():
+                errors[f"{name}_zh"] = _("Write the Chinese text too: Chinese is the portal's first language.")
+        for name in ("steps_zh", "steps_en"):
+            lines = (getattr(self, name) or "").strip().splitlines()
+            for n, line in enumerate(lines, start=1):
+                if not step_lines(line):
+                    errors[name] = _("Step %(n)s is empty: write one step per line, with no blank lines.") % {"n": n}
+                    break
+        if "steps_zh" not in errors and "steps_en" not in errors and (self.steps_en or "").strip():
+            zh, en = len(step_lines(self.steps_zh)), len(step_lines(self.steps_en))
+            if zh != en:
+                errors["steps_en"] = _(
+                    "The English process has %(en)s steps and the Chinese one %(zh)s: give the same steps in both."
+                ) % {"en": en, "zh": zh}
+        return errors
 
     @property
     def is_draft(self) -> bool:
@@ -361,12 +411,52 @@ class ItemVersion(BilingualNameMixin, models.Model):
         return self.legal_basis_en or self.legal_basis_zh
 
     @property
+    def conditions(self) -> str:
+        return _in_language(self.conditions_zh, self.conditions_en)
+
+    @property
+    def fee_note(self) -> str:
+        return _in_language(self.fee_note_zh, self.fee_note_en)
+
+    @property
+    def steps(self) -> list[str]:
+        """The process, one step each, in the active language."""
+        return step_lines(_in_language(self.steps_zh, self.steps_en))
+
+    @property
     def applies_online(self) -> bool:
         return self.online_level != self.OnlineLevel.OFFLINE
 
     @property
     def is_instant(self) -> bool:
         return self.kind == self.Kind.INSTANT
+
+
+def _in_language(zh: str, en: str) -> str:
+    if prefers_chinese():
+        return zh or en
+    return en or zh
+
+
+# A number or bullet someone typed before a step: "1.", "2、", "（3）", "第4步", "- ". Not the
+# number that starts a step's own words ("30日内领取", "9:00 前提交").
+_STEP_NUMBER = re.compile(
+    r"^(?:第\s*[0-9０-９]+\s*步\s*[.．、:：]?|[0-9０-９]+\s*[.．、)）:：](?![0-9０-９])|[（(]\s*[0-9０-９]+\s*[)）]|[-•·*](?=\s))\s*"
+)
+
+
+def step_lines(text: str) -> list[str]:
+    """The steps of a process written one per line, without blank lines or the numbers typed before them.
+
+    The page numbers the steps itself (an ordered list), so "1. 网上申请" is stored as written
+    but shown as "网上申请".
+    """
+    steps = []
+    for line in (text or "").splitlines():
+        step = _STEP_NUMBER.sub("", line.strip(), count=1).strip()
+        if step:
+            steps.append(step)
+    return steps
 
 
 def license_types() -> models.QuerySet:
@@ -377,6 +467,32 @@ def license_types() -> models.QuerySet:
     reaches them through its own relation rather than by importing that app.
     """
     return ItemVersion._meta.get_field("license_type").related_model.objects.all()
+
+
+def guide_file_name(sha256: str) -> str:
+    """Where a guide PDF is kept in private storage: named by its content, so a name never changes what it holds."""
+    return f"service-guide/{sha256[:2]}/{sha256}.pdf"
+
+
+class GuideFile(models.Model):
+    """A PDF of the service guide (a blank form, or a filled sample), stored once by its content.
+
+    Materials point at it: a published snapshot keeps the row its draft had at
+    publication, and a later upload to the draft is another row, so what the
+    public downloads for a version never changes. Rows are never updated.
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    file = models.FileField(max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("service guide file")
+        verbose_name_plural = _("service guide files")
+
+    def __str__(self):
+        return self.sha256[:12]
 
 
 class Material(BilingualNameMixin, models.Model):
@@ -393,6 +509,12 @@ class Material(BilingualNameMixin, models.Model):
         related_name="+",
         verbose_name=_("licenses that stand in for it"),
         help_text=_("An applicant who holds one of these licenses does not submit this material."),
+    )
+    blank_form = models.ForeignKey(
+        GuideFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("blank form")
+    )
+    sample = models.ForeignKey(
+        GuideFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("filled sample")
     )
 
     class Meta:
@@ -501,6 +623,38 @@ class FormField(models.Model):
                 errors["regex"] = _("This is not a valid pattern: %(error)s") % {"error": exc}
         if errors:
             raise ValidationError(errors)
+
+
+class FrequentQuestion(models.Model):
+    """A question people often ask about an item, with its answer (常见问题)."""
+
+    item_version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="faq")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    question_zh = models.CharField(_("question (Chinese)"), max_length=300)
+    question_en = models.CharField(_("question (English)"), max_length=400, blank=True)
+    answer_zh = models.TextField(_("answer (Chinese)"))
+    answer_en = models.TextField(_("answer (English)"), blank=True)
+
+    class Meta:
+        ordering = ["item_version", "position", "id"]
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def __str__(self):
+        return self.question_zh
+
+    @property
+    def question(self) -> str:
+        return _in_language(self.question_zh, self.question_en)
+
+    @property
+    def answer(self) -> str:
+        return _in_language(self.answer_zh, self.answer_en)
+
+    def clean(self):
+        if bool(self.question_en.strip()) != bool(self.answer_en.strip()):
+            field = "answer_en" if self.question_en.strip() else "question_en"
+            raise ValidationError({field: _("Give the English question and its answer together, or neither.")})
 
 
 class ListEntry(models.Model):

@@ -16,6 +16,7 @@ from services.models import (
     ListChange,
     ListEntry,
     ListVersion,
+    Material,
     ServiceItem,
     license_types,
 )
@@ -37,6 +38,33 @@ def current_list(*, at) -> ListVersion | None:
 def list_admin_departments(user) -> list[Department]:
     """The departments whose list `user` administers."""
     return list(Department.objects.serving().filter(pk__in=departments_for(user, StaffRole.Role.LIST_ADMIN)))
+
+
+# Which part of the address names which file of a material.
+GUIDE_FILES = {"blank-form": "blank_form", "sample": "sample"}
+
+
+def guide_file(*, code: str, material_id: int, which: str, user):
+    """(material, its GuideFile) for the address of a blank form or sample, or None if `user` may not read it.
+
+    A published snapshot's files are public, as the list is. A draft's files
+    are for the list administrators of the item's department alone (in a
+    session that passed the second factor: elsewhere staff hold no role).
+    """
+    name = GUIDE_FILES.get(which)
+    if name is None:
+        return None
+    material = (
+        Material.objects.filter(pk=material_id, item_version__item__code=code)
+        .select_related(name, "item_version__item")
+        .first()
+    )
+    if material is None or getattr(material, f"{name}_id") is None:
+        return None
+    version = material.item_version
+    if version.is_draft and version.item.department_id not in departments_for(user, StaffRole.Role.LIST_ADMIN):
+        return None
+    return material, getattr(material, name)
 
 
 # The public catalogue ------------------------------------------------------

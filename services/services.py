@@ -6,6 +6,7 @@ the terms before and after. `actor=None` means a management command or the
 demo seed, never a web request.
 """
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -20,10 +21,13 @@ from django.utils.translation import gettext as _
 
 from portal.models import StaffRole, User
 from portal.permissions import require_role
+from portal.uploads import PDF, check_upload
 from services import public_cache, selectors, transfer
 from services.models import (
     Department,
     FormField,
+    FrequentQuestion,
+    GuideFile,
     ImportJob,
     ItemVersion,
     LifeEvent,
@@ -32,9 +36,10 @@ from services.models import (
     ListVersion,
     Material,
     ServiceItem,
+    guide_file_name,
     normalise_search_text,
 )
-from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS, MaterialInput, terms_dict
+from services.terms import FAQ_FIELDS, FORM_FIELD_FIELDS, MATERIAL_FILES, TERM_FIELDS, MaterialInput, terms_dict
 
 # The guard -------------------------------------------------------------------
 
@@ -149,6 +154,40 @@ def _search_text(item: ServiceItem, version: ItemVersion) -> str:
     return normalise_search_text(" ".join(parts))
 
 
+# A blank form or a filled sample is a short PDF; a scan of many pages belongs elsewhere.
+GUIDE_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def guide_file_store(upload, *, at: datetime | None = None) -> GuideFile:
+    """Check an uploaded blank form or sample (a real PDF, not too large) and store it once by its content.
+
+    The same content uploaded twice is one row and one file; a different
+    content is a new row, so a published snapshot's file never changes.
+    """
+    at = at or timezone.now()
+    check_upload(upload, allowed=(PDF,), max_bytes=GUIDE_FILE_MAX_BYTES)
+    upload.seek(0)
+    data = upload.read()
+    digest = hashlib.sha256(data).hexdigest()
+    existing = GuideFile.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    name = guide_file_name(digest)
+    if not default_storage.exists(name):  # left by an upload whose transaction rolled back: the same bytes
+        name = default_storage.save(name, ContentFile(data))
+    try:
+        with transaction.atomic():
+            return GuideFile.objects.create(sha256=digest, size=len(data), file=name, uploaded_at=at)
+    except IntegrityError:  # the same file, stored by someone else at the same moment
+        return GuideFile.objects.get(sha256=digest)
+
+
+def _guide_file(value, *, at) -> GuideFile | None:
+    if value is None or value is False or isinstance(value, GuideFile):
+        return value or None
+    return guide_file_store(value, at=at)
+
+
 def _write_draft(
     draft: ItemVersion,
     *,
@@ -156,6 +195,7 @@ def _write_draft(
     events: Iterable[LifeEvent],
     materials: list[MaterialInput],
     fields: list[dict],
+    faq: list[dict],
     at,
 ) -> None:
     unknown = set(terms) - set(TERM_FIELDS) - {"license_type"}
@@ -179,7 +219,14 @@ def _write_draft(
             required=material.required,
         )
         try:
-            row.full_clean(exclude=["item_version"])
+            row.full_clean(exclude=["item_version", *MATERIAL_FILES])
+            for name, label in ((MATERIAL_FILES[0], _("blank form")), (MATERIAL_FILES[1], _("filled sample"))):
+                try:
+                    setattr(row, name, _guide_file(getattr(material, name), at=at))
+                except ValidationError as exc:
+                    raise ValidationError(
+                        _("%(what)s: %(errors)s") % {"what": label, "errors": " ".join(exc.messages)}
+                    ) from None
         except ValidationError as exc:
             raise ValidationError(
                 {"materials": _("Material %(n)s: %(errors)s") % {"n": position, "errors": " ".join(exc.messages)}}
@@ -202,9 +249,25 @@ def _write_draft(
             ) from None
         keys.add(row.key)
         field_rows.append(row)
+    faq_rows = []
+    for position, values in enumerate(faq, start=1):
+        unknown = set(values) - set(FAQ_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown FAQ settings: {sorted(unknown)}")
+        row = FrequentQuestion(
+            item_version=draft, position=position, **{name: (values.get(name) or "").strip() for name in FAQ_FIELDS}
+        )
+        try:
+            row.full_clean(exclude=["item_version"])
+        except ValidationError as exc:
+            raise ValidationError(
+                {"faq": _("FAQ %(n)s: %(errors)s") % {"n": position, "errors": " ".join(exc.messages)}}
+            ) from None
+        faq_rows.append(row)
 
     draft.materials.all().delete()
     draft.fields.all().delete()
+    draft.faq.all().delete()
     created = Material.objects.bulk_create([row for row, _stand_ins in material_rows])
     Through = Material.stand_ins.through
     Through.objects.bulk_create(
@@ -215,6 +278,7 @@ def _write_draft(
         ]
     )
     FormField.objects.bulk_create(field_rows)
+    FrequentQuestion.objects.bulk_create(faq_rows)
 
 
 class _Unchanged(Exception):
@@ -235,6 +299,7 @@ def item_create(
     events: Iterable[LifeEvent] = (),
     materials: list[MaterialInput] = (),
     fields: list[dict] = (),
+    faq: list[dict] = (),
     at: datetime | None = None,
 ) -> ServiceItem:
     """Add a new item to the draft list of `department`. It is public once published."""
@@ -248,7 +313,9 @@ def item_create(
     except IntegrityError:
         raise ValidationError({"code": _("An item with this code already exists.")}) from None
     draft = ItemVersion(item=item, updated_at=at)
-    _write_draft(draft, terms=terms, events=events, materials=list(materials), fields=list(fields), at=at)
+    _write_draft(
+        draft, terms=terms, events=events, materials=list(materials), fields=list(fields), faq=list(faq), at=at
+    )
     _audit(action=ListChange.Action.CREATE, actor=actor, at=at, item=item, after=_fresh_terms(draft))
     return item
 
@@ -262,6 +329,7 @@ def item_update(
     events: Iterable[LifeEvent] = (),
     materials: list[MaterialInput] = (),
     fields: list[dict] = (),
+    faq: list[dict] = (),
     revision: int | None = None,
     at: datetime | None = None,
 ) -> ItemVersion:
@@ -280,7 +348,9 @@ def item_update(
     before = terms_dict(draft)
     try:
         with transaction.atomic():
-            _write_draft(draft, terms=terms, events=events, materials=list(materials), fields=list(fields), at=at)
+            _write_draft(
+                draft, terms=terms, events=events, materials=list(materials), fields=list(fields), faq=list(faq), at=at
+            )
             after = _fresh_terms(draft)
             if after == before:
                 raise _Unchanged
@@ -363,6 +433,9 @@ def _snapshots(drafts: list[ItemVersion], *, list_version: ListVersion) -> dict[
                 name_zh=material.name_zh,
                 name_en=material.name_en,
                 required=material.required,
+                # The same stored files: they are never changed, only replaced by new ones in a draft.
+                blank_form_id=material.blank_form_id,
+                sample_id=material.sample_id,
             )
             for material, copy in pairs
         ]
@@ -380,6 +453,13 @@ def _snapshots(drafts: list[ItemVersion], *, list_version: ListVersion) -> dict[
             FormField(item_version=copy, position=f.position, **{name: getattr(f, name) for name in FORM_FIELD_FIELDS})
             for draft, copy in zip(drafts, copies, strict=True)
             for f in draft.fields.all()
+        ]
+    )
+    FrequentQuestion.objects.bulk_create(
+        [
+            FrequentQuestion(item_version=copy, position=q.position, **{name: getattr(q, name) for name in FAQ_FIELDS})
+            for draft, copy in zip(drafts, copies, strict=True)
+            for q in draft.faq.all()
         ]
     )
     return {copy.item_id: copy for copy in copies}
@@ -569,7 +649,16 @@ def _import_apply(rows: list[transfer.ParsedRow], *, actor, at) -> tuple[int, in
     """Create or update the draft of every checked row. Call inside a transaction; returns (created, changed)."""
     created = changed = 0
     for row in rows:
-        arguments = {"terms": row.terms, "events": row.events, "materials": row.materials, "fields": row.fields, "at": at}
+        if row.item is not None:
+            _keep_guide_files(row.materials, item=row.item)
+        arguments = {
+            "terms": row.terms,
+            "events": row.events,
+            "materials": row.materials,
+            "fields": row.fields,
+            "faq": row.faq,
+            "at": at,
+        }
         if row.item is None:
             item = item_create(actor=actor, code=row.code, department=row.department, **arguments)
             created += 1
@@ -583,3 +672,16 @@ def _import_apply(rows: list[transfer.ParsedRow], *, actor, at) -> tuple[int, in
         elif row.item is not None:
             item_restore(actor=actor, item=item, at=at)
     return created, changed
+
+
+def _keep_guide_files(materials: list[MaterialInput], *, item: ServiceItem) -> None:
+    """A spreadsheet carries no files: each imported material keeps the blank form and sample
+    that the draft's material of the same Chinese name has."""
+    current = {
+        m.name_zh: m for m in Material.objects.filter(item_version__item=item, item_version__published_in__isnull=True)
+    }
+    for material in materials:
+        held = current.get(material.name_zh)
+        if held is not None:
+            material.blank_form = material.blank_form or held.blank_form
+            material.sample = material.sample or held.sample

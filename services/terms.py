@@ -17,6 +17,15 @@ from services.models import Audience, FormField, ItemVersion
 if TYPE_CHECKING:
     from licenses.models import LicenseType
 
+# The service guide's texts (办事指南), each optional; the list admin's form folds them away.
+GUIDE_FIELDS = [
+    "conditions_zh",
+    "conditions_en",
+    "steps_zh",
+    "steps_en",
+    "fee_note_zh",
+    "fee_note_en",
+]
 # The scalar terms that a list administrator edits, in the order pages show them.
 TERM_FIELDS = [
     "name_zh",
@@ -33,8 +42,12 @@ TERM_FIELDS = [
     "fee_yuan",
     "online_level",
     "max_visits",
+    *GUIDE_FIELDS,
 ]
 MATERIAL_FIELDS = ["name_zh", "name_en", "required"]
+# A material's service-guide files; terms name them by their content's SHA-256.
+MATERIAL_FILES = ["blank_form", "sample"]
+FAQ_FIELDS = ["question_zh", "question_en", "answer_zh", "answer_en"]
 
 
 @dataclass
@@ -45,6 +58,9 @@ class MaterialInput:
     name_en: str
     required: bool = True
     stand_ins: Iterable["LicenseType"] = ()
+    # Each a GuideFile already stored, an uploaded file to check and store, or None.
+    blank_form: object = None
+    sample: object = None
 
 FORM_FIELD_FIELDS = [
     "key",
@@ -77,6 +93,13 @@ LABELS = {
     "fee_yuan": _("Fee (yuan)"),
     "online_level": _("Online level"),
     "max_visits": _("In-person visits at most"),
+    "conditions_zh": _("Conditions (Chinese)"),
+    "conditions_en": _("Conditions (English)"),
+    "steps_zh": _("Process steps (Chinese)"),
+    "steps_en": _("Process steps (English)"),
+    "fee_note_zh": _("Fee note (Chinese)"),
+    "fee_note_en": _("Fee note (English)"),
+    "faq": _("Frequently asked questions"),
     "license_type": _("License it produces"),
     "events": _("Life and business events"),
     "materials": _("Materials"),
@@ -108,6 +131,7 @@ def terms_dict(version: ItemVersion) -> dict:
         {
             **{name: getattr(material, name) for name in MATERIAL_FIELDS},
             "stand_ins": sorted(license.code for license in material.stand_ins.all()),
+            **{name: getattr(material, name).sha256 if getattr(material, f"{name}_id") else "" for name in MATERIAL_FILES},
         }
         for material in version.materials.all()
     ]
@@ -117,6 +141,7 @@ def terms_dict(version: ItemVersion) -> dict:
         row["min_value"] = _decimal(form_field.min_value)
         row["max_value"] = _decimal(form_field.max_value)
         data["fields"].append(row)
+    data["faq"] = [{name: getattr(entry, name) for name in FAQ_FIELDS} for entry in version.faq.all()]
     return data
 
 
@@ -161,6 +186,18 @@ def material_text(material: dict, names: Names) -> str:
     if material.get("stand_ins"):
         licenses = "、".join(names.licenses.get(code, code) for code in material["stand_ins"])
         text += " · " + str(_("not needed with: %(licenses)s") % {"licenses": licenses})
+    # A file is named by the start of its SHA-256, so that replacing one shows as a change.
+    if material.get("blank_form"):
+        text += " · " + str(_("blank form %(file)s") % {"file": material["blank_form"][:8]})
+    if material.get("sample"):
+        text += " · " + str(_("filled sample %(file)s") % {"file": material["sample"][:8]})
+    return text
+
+
+def faq_text(entry: dict) -> str:
+    text = f"{entry['question_zh']} {entry['answer_zh']}"
+    if entry.get("question_en"):
+        text += f" / {entry['question_en']} {entry['answer_en']}"
     return text
 
 
@@ -190,6 +227,8 @@ def _lines(key: str, value, names: Names) -> list[str]:
         return [form_field_text(f) for f in value or []]
     if key == "events":
         return [names.events.get(code, code) for code in value or []]
+    if key == "faq":
+        return [faq_text(entry) for entry in value or []]
     return [_scalar_text(key, value, names)]
 
 
@@ -202,9 +241,11 @@ def differences(before: dict | None, after: dict | None, names: Names | None = N
     names = names or Names()
     before, after = before or {}, after or {}
     result = []
-    for key in ["status", *TERM_FIELDS, "license_type", "events", "materials", "fields"]:
+    for key in ["status", *TERM_FIELDS, "license_type", "events", "materials", "fields", "faq"]:
         old, new = before.get(key), after.get(key)
         if old == new or (key == "status" and not (old and new)):
+            continue
+        if old in (None, "", []) and new in (None, "", []):  # a term that one side predates
             continue
         old_lines = _lines(key, old, names) if key in before else []
         new_lines = _lines(key, new, names) if key in after else []

@@ -3,7 +3,13 @@
 One row per item. Nested terms use one cell each:
 - `events`: event codes separated by spaces;
 - `materials`: one material per line, `中文名 | English name | required | license codes`;
-- `form_fields`: a JSON list of field definitions, as exported.
+- `form_fields`: a JSON list of field definitions, as exported;
+- `faq`: a JSON list of questions, each with question_zh, question_en, answer_zh and answer_en;
+- the process steps: one step per line in their cell.
+
+A material's blank form and filled sample are files and stay out of the
+spreadsheet; importing an item keeps those its draft has (by the material's
+Chinese name).
 
 Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab
 or a carriage return) is exported behind one apostrophe, as OWASP advises for
@@ -31,7 +37,7 @@ from django.utils.translation import gettext as _
 from portal.models import StaffRole
 from portal.permissions import has_role
 from services.models import Department, FormField, ItemVersion, LifeEvent, ServiceItem, license_types
-from services.terms import FORM_FIELD_FIELDS, TERM_FIELDS, MaterialInput
+from services.terms import FAQ_FIELDS, FORM_FIELD_FIELDS, TERM_FIELDS, MaterialInput
 
 COLUMNS = [
     "code",
@@ -42,6 +48,7 @@ COLUMNS = [
     "events",
     "materials",
     "form_fields",
+    "faq",
 ]
 REQUIRED_COLUMNS = [
     "code",
@@ -96,6 +103,7 @@ def export_row(terms: dict) -> dict:
         for m in terms["materials"]
     )
     row["form_fields"] = json.dumps(terms["fields"], ensure_ascii=False) if terms["fields"] else ""
+    row["faq"] = json.dumps(terms["faq"], ensure_ascii=False) if terms.get("faq") else ""
     return {key: "" if value is None else value for key, value in row.items()}
 
 
@@ -248,6 +256,7 @@ class ParsedRow:
     events: list[LifeEvent] = field(default_factory=list)
     materials: list[MaterialInput] = field(default_factory=list)
     fields: list[dict] = field(default_factory=list)
+    faq: list[dict] = field(default_factory=list)
 
 
 class _References:
@@ -314,6 +323,33 @@ def _parse_fields(text: str) -> list[dict]:
     return rows
 
 
+def _parse_faq(text: str) -> list[dict]:
+    if not (text or "").strip():
+        return []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(_("This is not valid JSON: %(error)s") % {"error": exc.msg}) from None
+    if not isinstance(data, list) or not all(isinstance(entry, dict) for entry in data):
+        raise ValidationError(_("Write a JSON list of questions and answers."))
+    rows = []
+    for n, entry in enumerate(data, start=1):
+        unknown = set(entry) - set(FAQ_FIELDS)
+        if unknown:
+            raise ValidationError(
+                _("Question %(n)s: unknown settings %(names)s.") % {"n": n, "names": ", ".join(sorted(unknown))}
+            )
+        row = {name: str(entry.get(name) or "").strip() for name in FAQ_FIELDS}
+        if not row["question_zh"] or not row["answer_zh"]:
+            raise ValidationError(_("Question %(n)s needs a Chinese question and answer.") % {"n": n})
+        if bool(row["question_en"]) != bool(row["answer_en"]):
+            raise ValidationError(
+                _("Question %(n)s: give the English question and its answer together, or neither.") % {"n": n}
+            )
+        rows.append(row)
+    return rows
+
+
 def _check_row(raw: RawRow, refs: _References, actor) -> tuple[ParsedRow | None, list[RowError]]:
     values, errors = raw.values, []
 
@@ -366,6 +402,11 @@ def _check_row(raw: RawRow, refs: _References, actor) -> tuple[ParsedRow | None,
         fields = _parse_fields(values.get("form_fields", ""))
     except ValidationError as exc:
         error("form_fields", " ".join(exc.messages))
+    faq = []
+    try:
+        faq = _parse_faq(values.get("faq", ""))
+    except ValidationError as exc:
+        error("faq", " ".join(exc.messages))
 
     candidate = ItemVersion(**{k: (v.strip() if isinstance(v, str) else v) for k, v in terms.items()})
     bad = {e.field for e in errors}
@@ -376,7 +417,7 @@ def _check_row(raw: RawRow, refs: _References, actor) -> tuple[ParsedRow | None,
             error(name if name in COLUMNS else "", " ".join(messages))
     if errors:
         return None, errors
-    return ParsedRow(raw.line, code, department, item, status, terms, events, materials, fields), []
+    return ParsedRow(raw.line, code, department, item, status, terms, events, materials, fields, faq), []
 
 
 def check_rows(

@@ -11,6 +11,11 @@ urlpatterns = [
     path("catalogue/export.<str:file_format>", views.catalogue_export, name="catalogue_export"),
     path("catalogue/<str:code>/", views.catalogue_item, name="catalogue_item"),
     path("catalogue/<str:code>/apply/", views.catalogue_apply, name="catalogue_apply"),
+    path(
+        "catalogue/<str:code>/materials/<int:material>/<str:which>.pdf",
+        views.catalogue_material_file,
+        name="catalogue_material_file",
+    ),
     path("api/catalogue/<str:code>/", views.api_item, name="api_catalogue_item"),
     # List administrators.
     *staff_area(

@@ -4,11 +4,13 @@ import dataclasses
 import hashlib
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from services import selectors, transfer
 from services.public_cache import public_page
@@ -81,6 +83,28 @@ def catalogue_item(request, code):
             "online_levels": ItemVersion.OnlineLevel,
         },
     )
+
+
+@require_safe
+def catalogue_material_file(request, code, material, which):
+    """A material's blank form or filled sample (PDF): public for a published version, and for
+    a draft only to its department's list administrators; anyone else gets a 404."""
+    found = selectors.guide_file(code=code, material_id=material, which=which, user=request.user)
+    if found is None:
+        raise Http404
+    row, stored = found
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{code}-{row.position}-{which}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    if row.item_version.is_draft:
+        patch_cache_control(response, private=True, no_store=True)
+    else:  # a published material's file never changes: its content is its name
+        patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @require_GET

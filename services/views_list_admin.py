@@ -13,9 +13,19 @@ from django.views.decorators.http import require_POST
 
 from portal.views import apply_service_errors
 from services import selectors, services, transfer
-from services.forms import FormFieldFormSet, ImportForm, ItemForm, MaterialFormSet, PublishForm, kept_rows
+from services.forms import (
+    CurrentGuideFile,
+    FaqFormSet,
+    FormFieldFormSet,
+    ImportForm,
+    ItemForm,
+    MaterialFormSet,
+    PublishForm,
+    guide_file_value,
+    kept_rows,
+)
 from services.models import ImportJob, ItemVersion, ServiceItem
-from services.terms import FORM_FIELD_FIELDS, differences, terms_dict
+from services.terms import FAQ_FIELDS, FORM_FIELD_FIELDS, MATERIAL_FILES, differences, terms_dict
 from services.views import _page_number, export_response
 
 
@@ -48,26 +58,68 @@ def home(request):
     )
 
 
+def _current_files(draft: ItemVersion, material) -> dict:
+    """A draft material's stored files, as the initial values of its row's file inputs."""
+    return {
+        name: CurrentGuideFile(
+            getattr(material, name),
+            reverse("catalogue_material_file", args=[draft.item.code, material.pk, name.replace("_", "-")]),
+        )
+        for name in MATERIAL_FILES
+        if getattr(material, f"{name}_id")
+    }
+
+
 def _formsets(request, draft: ItemVersion | None):
     data = request.POST if request.method == "POST" else None
-    materials_initial = fields_initial = None
+    files = request.FILES if request.method == "POST" else None
+    materials_initial = fields_initial = faq_initial = None
     if draft is not None:
+        # The stored files come from the initial values, never from the form: a row can keep
+        # or remove its own files but cannot name another one.
         materials_initial = [
-            {"name_zh": m.name_zh, "name_en": m.name_en, "required": m.required, "stand_ins": list(m.stand_ins.all())}
+            {
+                "name_zh": m.name_zh,
+                "name_en": m.name_en,
+                "required": m.required,
+                "stand_ins": list(m.stand_ins.all()),
+                **_current_files(draft, m),
+            }
             for m in draft.materials.all()
         ]
         fields_initial = [{name: getattr(f, name) for name in FORM_FIELD_FIELDS} for f in draft.fields.all()]
+        faq_initial = [{name: getattr(q, name) for name in FAQ_FIELDS} for q in draft.faq.all()]
     return (
-        MaterialFormSet(data, prefix="materials", initial=materials_initial),
+        MaterialFormSet(data, files, prefix="materials", initial=materials_initial),
         FormFieldFormSet(data, prefix="fields", initial=fields_initial),
+        # A form sent without its FAQ part (a page loaded before the part existed) keeps the FAQ as it is.
+        FaqFormSet(data if data is not None and "faq-TOTAL_FORMS" in data else None, prefix="faq", initial=faq_initial),
     )
 
 
 def _material_inputs(formset) -> list:
     return [
-        services.MaterialInput(row["name_zh"], row["name_en"], row["required"], list(row["stand_ins"]))
+        services.MaterialInput(
+            row["name_zh"],
+            row["name_en"],
+            row["required"],
+            list(row["stand_ins"]),
+            blank_form=guide_file_value(row.get("blank_form")),
+            sample=guide_file_value(row.get("sample")),
+        )
         for row in kept_rows(formset)
     ]
+
+
+def _faq_inputs(formset) -> list[dict]:
+    if not formset.is_bound:
+        return [{name: row[name] for name in FAQ_FIELDS} for row in formset.initial or []]
+    return [{name: row[name] for name in FAQ_FIELDS} for row in kept_rows(formset)]
+
+
+def _valid(*forms) -> bool:
+    """Whether every bound form is valid (all of them are checked, so that each shows its errors)."""
+    return all([form.is_valid() for form in forms if form.is_bound])
 
 
 def _field_inputs(formset) -> list[dict]:
@@ -78,8 +130,8 @@ def _field_inputs(formset) -> list[dict]:
 def item_create(request):
     departments = _departments(request)
     form = ItemForm(request.POST or None, departments=departments, initial={"max_visits": 0})
-    materials, fields = _formsets(request, None)
-    if request.method == "POST" and all([form.is_valid(), materials.is_valid(), fields.is_valid()]):
+    materials, fields, faq = _formsets(request, None)
+    if request.method == "POST" and _valid(form, materials, fields, faq):
         try:
             item = services.item_create(
                 actor=request.user,
@@ -89,6 +141,7 @@ def item_create(request):
                 events=form.cleaned_data["events"],
                 materials=_material_inputs(materials),
                 fields=_field_inputs(fields),
+                faq=_faq_inputs(faq),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -98,7 +151,7 @@ def item_create(request):
     return render(
         request,
         "services/list_admin/item_form.html",
-        {"form": form, "materials": materials, "fields": fields, "item": None},
+        {"form": form, "materials": materials, "fields": fields, "faq": faq, "item": None},
     )
 
 
@@ -107,8 +160,8 @@ def item_edit(request, code):
     item, _departments_held = _own_item(request, code)
     draft = ItemVersion.objects.drafts().with_terms().get(item=item)
     form = ItemForm(request.POST or None, instance=draft)
-    materials, fields = _formsets(request, draft)
-    if request.method == "POST" and all([form.is_valid(), materials.is_valid(), fields.is_valid()]):
+    materials, fields, faq = _formsets(request, draft)
+    if request.method == "POST" and _valid(form, materials, fields, faq):
         revision = request.POST.get("revision", "")
         try:
             services.item_update(
@@ -118,6 +171,7 @@ def item_edit(request, code):
                 events=form.cleaned_data["events"],
                 materials=_material_inputs(materials),
                 fields=_field_inputs(fields),
+                faq=_faq_inputs(faq),
                 revision=int(revision) if revision.isdigit() else None,
             )
         except ValidationError as exc:
@@ -129,7 +183,15 @@ def item_edit(request, code):
     return render(
         request,
         "services/list_admin/item_form.html",
-        {"form": form, "materials": materials, "fields": fields, "item": item, "draft": draft, "history": history},
+        {
+            "form": form,
+            "materials": materials,
+            "fields": fields,
+            "faq": faq,
+            "item": item,
+            "draft": draft,
+            "history": history,
+        },
     )
 
 

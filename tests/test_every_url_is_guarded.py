@@ -220,6 +220,10 @@ PROTECTED: dict[str, Guarded] = {
         outsiders=("other_citizen", "approver"), blind=("other_list_admin",),
         markers=lambda w: [w.import_job.file_name],
     ),
+    "catalogue_material_file": Guarded(
+        "list_admin", kwargs=lambda w: {"code": w.drafted_item.code, "material": w.draft_sample.pk, "which": "sample"},
+        outsiders=("other_citizen", "approver", "other_list_admin"),
+    ),
     "list_admin_import_job": Guarded(
         "list_admin", kwargs=lambda w: {"pk": w.import_job.pk},
         outsiders=("other_citizen", "approver", "other_list_admin"),
@@ -749,7 +753,9 @@ def _build_world() -> SimpleNamespace:
         actor=w.list_admin,
         item=w.drafted_item,
         terms=terms(name_zh=w.draft_name, name_en="Unpublished draft 9d2e", audience="person"),
+        materials=[MaterialInput(name_zh="申请书", name_en="Application form", sample=pdf_upload())],
     )
+    w.draft_sample = ItemVersion.objects.drafts().get(item=w.drafted_item).materials.get()
 
     # Applications: approved with its license issued, submitted online, a draft, and at the window.
     w.approved = approve(w.item.code, w.citizen, w.approver)

@@ -56,7 +56,7 @@ def as_xlsx(rows: list[dict]) -> bytes:
     sheet = workbook.active
     sheet.append(transfer.COLUMNS)
     for values in rows:
-        sheet.append([values[c] for c in transfer.COLUMNS])
+        sheet.append([values.get(c, "") for c in transfer.COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
