@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ServicesConfig(AppConfig):
     name = "services"
+    verbose_name = _("Approval list")
 
     def ready(self):
         # The services enqueue the tasks by name; registering them here lets an
