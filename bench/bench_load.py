@@ -20,17 +20,21 @@ on an error or on Ctrl-C.
     make bench-load                         # or: python bench/bench_load.py
     BENCH_LOAD_SECONDS=60 make bench-load   # phase B's length (phase A: a third of it per page)
 
-Prints a table of every endpoint (req/s, p50, p95, errors), then as its last line
+Prints a table of every endpoint (req/s, p50, p95, errors), the CPU each part used during
+each phase (cores; "others" is the rest of the machine: this script and whatever else runs),
+then as its last line
 `load: catalogue <P>% of bare, <S> submissions/s, desk p95 <ms> ms, <E> errors`: the mean of
 the three catalogue pages' req/s against the bare view's, complete submission flows per second,
-the 95th percentile of every desk request, and every non-2xx/3xx answer and failed flow.
+the desk's 95th percentile (the largest of its three pages' p95s, as Locust keeps percentiles
+per endpoint), and every non-2xx/3xx answer plus every failed flow. Locust's CSV files and the
+stack's logs stay in var/bench-load/results/ and var/bench-load/logs/.
 
-User counts (2 cores here; Locust is one process and needs most of a core at these rates, so
-more users would only starve gunicorn and PostgreSQL of the CPU they share with it):
-phase A 8 users per page, enough to keep both sync workers busy (requests queue in the
-listen backlog), phase B 8 citizens, 4 approvers, 2 trackers and 2 verifiers (16 users, each
-back to back). LOAD_USERS, LOAD_CITIZENS, LOAD_APPROVERS, LOAD_TRACKERS and LOAD_VERIFIERS
-change them.
+User counts, for 2 cores shared by everything: phase A 8 users per page, enough to keep both
+sync workers busy (requests queue in gunicorn's listen backlog) while Locust, one process, stays
+near a third of a core at ~450 req/s; phase B 16 users, each back to back: 8 citizens, 4
+approvers, 2 trackers and 2 verifiers. More users only lengthen the queue in front of the two
+workers and take CPU for Locust that the server needs. LOAD_USERS, LOAD_CITIZENS,
+LOAD_APPROVERS, LOAD_TRACKERS and LOAD_VERIFIERS change them.
 """
 
 from __future__ import annotations

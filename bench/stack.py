@@ -52,6 +52,8 @@ def free_port(preferred: int) -> int:
         if port in SHARED_PORTS:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As the servers do: a port left in TIME_WAIT by the last run is free to listen on.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
@@ -136,6 +138,7 @@ class Service:
         """The stop signal to the leader (it stops its own children), SIGKILL to the group after `timeout`."""
         if self.process is None:
             return
+        family = descendants(self.process.pid) if self.running else []
         if self.running:
             self.process.send_signal(self.stop_signal)
         try:
@@ -143,7 +146,7 @@ class Service:
         except subprocess.TimeoutExpired:
             self.signal(signal.SIGKILL)
             self.process.wait(5)
-        self._kill_leftovers()
+        self._kill_leftovers(family)
 
     def kill(self) -> None:
         """SIGKILL to the process group: a crash, for fault drills."""
@@ -159,11 +162,11 @@ class Service:
         self.stop()
         self.start()
 
-    def _kill_leftovers(self) -> None:
+    @staticmethod
+    def _kill_leftovers(family: list[int]) -> None:
         """Children that left the group (PostgreSQL's backends call setsid) and outlived the leader."""
-        if self.process is None:
-            return
-        for pid in descendants(self.process.pid):
+        time.sleep(0.2)
+        for pid in family:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
