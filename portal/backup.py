@@ -22,11 +22,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -125,10 +127,11 @@ def _sqlite_tables(cursor) -> list[str]:
 
 
 def _kek_ids(cursor, tables: dict[str, int]) -> list[str]:
-    from seals.models import Authority, RootAuthority, Seal
-
+    """The key-encryption keys the rows were wrapped under: every model with a `kek_id` column."""
     ids: set[str] = set()
-    for model in (RootAuthority, Authority, Seal):
+    for model in apps.get_models():
+        if not any(f.name == "kek_id" for f in model._meta.concrete_fields):
+            continue
         table = model._meta.db_table
         if table in tables:
             cursor.execute(f"SELECT DISTINCT kek_id FROM {_quote(table)} WHERE kek_id <> ''")
@@ -309,8 +312,17 @@ def _run(command: list[str], *, env: dict) -> None:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 
 
+_current_kek_id: Callable[[], str] | None = None
+
+
+def register_current_kek(func: Callable[[], str]) -> None:
+    """The app that wraps keys (seals) tells the backup how to name the KEK this process holds."""
+    global _current_kek_id
+    _current_kek_id = func
+
+
 def current_kek_matches(manifest: Manifest) -> bool:
     """Whether the KEK this process holds is the one the backup's seal keys are wrapped under."""
-    from seals import keystore
-
-    return not manifest.kek_ids or manifest.kek_ids == [keystore.current_kek_id()]
+    if not manifest.kek_ids:
+        return True
+    return _current_kek_id is not None and manifest.kek_ids == [_current_kek_id()]

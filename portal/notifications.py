@@ -17,6 +17,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -47,9 +48,8 @@ def notify(*, recipients: Iterable[User], subject, body, link: str = "", email: 
 
 
 def _enqueue_email(message_id: int) -> None:
-    from portal.tasks import email_message
-
-    email_message.delay(message_id)
+    """Queue by name: the tasks call this module, not the other way round."""
+    current_app.signature("portal.tasks.email_message", args=(message_id,)).delay()
 
 
 def email_send(*, message_id: int, at: datetime.datetime | None = None) -> bool:

@@ -24,7 +24,7 @@ from portal.adapter import session_amr
 from portal.forms import EnterpriseForm, MemberForm, ProfileForm
 from portal.models import Enterprise, Membership, Message, OIDCClientPolicy, OIDCSignIn, StaffRole, User
 from portal.permissions import membership_role, mfa_enrolled, passed_second_factor
-from services.public_cache import public_page
+from portal.public_cache import public_page
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -59,7 +59,7 @@ def _remembered_language_switch(request):
 
 
 @require_safe
-@public_page(ttl=60, by_list_version=False)  # anonymous visitors share it for a minute
+@public_page(ttl=60)  # anonymous visitors share it for a minute
 def home(request):
     at = timezone.now()
     user = request.user

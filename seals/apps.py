@@ -7,7 +7,10 @@ class SealsConfig(AppConfig):
     verbose_name = _("Electronic seals")
 
     def ready(self):
-        from seals import checks
+        from portal import backup
+        from seals import checks, keystore
+
+        backup.register_current_kek(keystore.current_kek_id)
 
         # Outside DEBUG/demo mode a missing or malformed key-encryption key stops
         # every process (web, worker, commands) at start-up, not at first signature.

@@ -14,6 +14,9 @@ from tests.test_every_url_is_guarded import PROTECTED, PUBLIC
 
 # The cast members of the URL audit who hold a staff role (or are Django staff).
 STAFF_OWNERS = {"approver", "head", "list_admin", "clerk", "supervisor", "superuser"}
+# Public pages that also show a draft to its own staff (the audit checks them as the
+# draft's owner): a published item's blank forms and samples are for everyone.
+PUBLIC_WITH_DRAFTS = {"catalogue_material_file"}
 
 
 def _ok(request, **kwargs):
@@ -48,7 +51,9 @@ def test_it_reads_the_staff_areas_from_the_url_configuration():
 def test_every_staff_page_is_in_a_staff_area():
     """A page whose rightful user is staff (per the URL audit's table) is under a staff area."""
     routes = dict(_routes(get_resolver().url_patterns))
-    staff_pages = {name for name, guarded in PROTECTED.items() if guarded.owner in STAFF_OWNERS}
+    staff_pages = {
+        name for name, guarded in PROTECTED.items() if guarded.owner in STAFF_OWNERS and name not in PUBLIC_WITH_DRAFTS
+    }
     assert staff_pages - set(routes) == set()
     outside = sorted(f"{name} ({routes[name]})" for name in staff_pages if not _in_staff_area(routes[name]))
     assert not outside, (
@@ -59,7 +64,7 @@ def test_every_staff_page_is_in_a_staff_area():
 
 def test_no_citizen_or_public_page_is_in_a_staff_area():
     routes = dict(_routes(get_resolver().url_patterns))
-    others = {name for name, guarded in PROTECTED.items() if guarded.owner not in STAFF_OWNERS} | set(PUBLIC)
+    others = {name for name, guarded in PROTECTED.items() if guarded.owner not in STAFF_OWNERS} | set(PUBLIC) | PUBLIC_WITH_DRAFTS
     inside = sorted(f"{name} ({routes[name]})" for name in others if name in routes and _in_staff_area(routes[name]))
     assert not inside, f"Citizens' and public pages inside a staff area: {inside}"
 

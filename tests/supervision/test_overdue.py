@@ -337,10 +337,10 @@ def test_it_runs_a_fixed_number_of_queries(client, supervisor, item, other_item,
     _seed(item, other_item, applicant, approvers, 0, count)
     sign_in(client, supervisor)
     client.get(URL)  # warm the calendar index
-    # Session, user, roles; calendar version; now (with the submissions waiting for
+    # User, roles (the session comes from the cache); calendar version; now (with the submissions waiting for
     # acceptance); the period's decisions, its escalations and its acceptances by law;
     # the overdue list's count, its rows and their escalations.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert response.status_code == 200
     assert response.context["overdue"].total == len(range(0, count, 5))

@@ -94,7 +94,7 @@ def test_the_cases_page_takes_a_fixed_number_of_queries(rows, client, item, supe
         rated(item, Level.DISSATISFIED)
     sign_in(client, supervisor)
     client.get(reverse("ratings_cases"))  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("ratings_cases"))
     assert response.status_code == 200
 

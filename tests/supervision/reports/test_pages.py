@@ -14,8 +14,8 @@ from tests.mfa import sign_in
 
 pytestmark = pytest.mark.django_db
 LIST = "/supervision/reports/"
-# The session, the user, their roles, and the reports: the same whatever their number.
-QUERIES = 4
+# The user, their roles, and the reports (the session comes from the cache): the same whatever their number.
+QUERIES = 3
 
 
 def _reports(seal, n: int) -> list[HalfMonthReport]:
