@@ -104,14 +104,17 @@ def _typed_or_named() -> list[str]:
     allowed |= set(Seal.objects.values_list("name_zh", flat=True))
     allowed |= set(SealUsage.objects.values_list("purpose", flat=True))
     # The list's own data is bilingual by design; its editing and change pages show both languages.
-    from services.models import FormField, ItemVersion, Material
+    from services.models import FormField, FrequentQuestion, ItemVersion, Material
     from supervision.accountability.models import FeedbackMeeting
 
-    for model, names in ((ItemVersion, ("name_zh", "description_zh", "legal_basis_zh", "keywords")),
-                         (FormField, ("label_zh", "choices", "help_zh")), (Material, ("name_zh",))):
+    guide = ("conditions_zh", "steps_zh", "fee_note_zh")
+    for model, names in ((ItemVersion, ("name_zh", "description_zh", "legal_basis_zh", "keywords", *guide)),
+                         (FormField, ("label_zh", "choices", "help_zh")), (Material, ("name_zh",)),
+                         (FrequentQuestion, ("question_zh", "answer_zh"))):
         present = [name for name in names if any(f.name == name for f in model._meta.get_fields())]
         for row in model.objects.values_list(*present):
             allowed |= {str(value) for value in row if value}
+            allowed |= {line.strip() for value in row if value for line in str(value).splitlines()}  # the steps
     for field in FeedbackMeeting._meta.get_fields():
         if getattr(field, "get_internal_type", lambda: "")() in ("TextField", "CharField") and not field.choices:
             allowed |= {str(v) for v in FeedbackMeeting.objects.values_list(field.name, flat=True) if v}
