@@ -256,6 +256,17 @@ def _clean_cache_and_outboxes():
 
 
 @pytest.fixture(autouse=True)
+def _joining_task_results_allowed():
+    """Celery's "a task may not wait for another" flag is one global, which eager tasks set
+    and restore around their run: tasks applied from several threads at once (the
+    concurrency tests) can leave it set, and every later `.get()` in the process would
+    raise. Each test starts, as a test process does, outside any task."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
