@@ -36,7 +36,7 @@ from portal.i18n import lazy_long_date
 from portal.models import Enterprise, Person, User
 from portal.notifications import notify
 from portal.permissions import has_role, membership_role
-from portal.uploads import DOCUMENTS, check_upload
+from portal.uploads import DOCUMENTS, check_upload, store_upload
 from services.formbuilder import application_form_class
 from services.models import ItemVersion, Material
 from services.services import item_for_new_application
@@ -331,7 +331,7 @@ def attachment_add(
         # Files sent during a correction belong to its round, so that everyone sees what is new.
         round=application.corrections.count() if application.state == State.CORRECTION else 0,
     )
-    attachment.file.save(f"{kind.name}.{kind.extension}", upload, save=False)
+    store_upload(attachment.file, f"{kind.name}.{kind.extension}", upload)
     attachment.save()
     return attachment
 

@@ -18,7 +18,7 @@ import logging
 import time
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -46,12 +46,12 @@ def _database() -> None:
 
 def _cache() -> None:
     key, value = f"readyz:{uuid.uuid4().hex}", uuid.uuid4().hex
-    cache.set(key, value, 30)
+    caches["counters"].set(key, value, 30)
     try:
-        if cache.get(key) != value:
+        if caches["counters"].get(key) != value:
             raise RuntimeError("the cache did not return what it stored")
     finally:
-        cache.delete(key)
+        caches["counters"].delete(key)
 
 
 def _storage() -> None:

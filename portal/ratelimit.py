@@ -18,7 +18,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 try:
     from redis.exceptions import RedisError
@@ -54,7 +54,7 @@ def _key(scope: str, request) -> str:
 def count(scope: str, request, *, fail_open: bool = True) -> int:
     key = _key(scope, request)
     try:
-        return cache.get(key) or 0
+        return caches["counters"].get(key) or 0
     except CACHE_ERRORS as exc:
         return _unavailable(key, exc, fail_open=fail_open)
 
@@ -71,11 +71,11 @@ def hit_key(key: str, *, window: int, fail_open: bool = True) -> int:
 
 def _hit(key: str, window: int, *, fail_open: bool) -> int:
     try:
-        cache.add(key, 0, window)
+        caches["counters"].add(key, 0, window)
         try:
-            return cache.incr(key)
+            return caches["counters"].incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
+            caches["counters"].set(key, 1, window)
             return 1
     except CACHE_ERRORS as exc:
         return _unavailable(key, exc, fail_open=fail_open)

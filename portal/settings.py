@@ -166,9 +166,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # default: what is only a cache, served as a miss while Redis is away (portal/cache.py);
+    # counters: the rate limits and the readiness probe, which must see an outage.
+    CACHES = {
+        "default": {"BACKEND": "portal.cache.SharedCache", "LOCATION": REDIS_URL},
+        "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
+    }
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

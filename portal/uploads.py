@@ -4,12 +4,15 @@ Every upload path (application materials, window scans, the verification
 page, list imports) calls `check_upload` in its service function.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,28 @@ def check_upload(upload, *, allowed=DOCUMENTS, max_bytes: int | None = None) -> 
             params={"kinds": names},
         )
     return kind
+
+
+class StorageUnavailable(ValidationError):
+    """The private storage refused a file (a full disk, an object store that is down).
+
+    Nothing is wrong with the file, so every channel shows it as it shows a problem with
+    one (a form error, a window message, an API problem); the service's transaction rolls
+    back, and what the person entered stays where it was.
+    """
+
+    def __init__(self):
+        super().__init__(
+            _("The file could not be stored just now. Nothing is wrong with it, and what you entered is kept: "
+              "please try again in a few minutes."),
+            code="storage_unavailable",
+        )
+
+
+def store_upload(field_file, name: str, content) -> None:
+    """Save an upload into a FileField without saving its row; a storage failure is StorageUnavailable."""
+    try:
+        field_file.save(name, content, save=False)
+    except OSError as exc:
+        logger.error("storage: could not store %s (%s: %s)", name, type(exc).__name__, exc)
+        raise StorageUnavailable() from exc

@@ -244,12 +244,13 @@ def frozen_time(db):
 @pytest.fixture(autouse=True)
 def _clean_cache_and_outboxes():
     """Rate-limit counters and codes live in the cache: every test starts clean."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from portal import sms
     from services.formbuilder import forget_form_classes
 
     cache.clear()
+    caches["counters"].clear()
     sms.outbox.clear()
     forget_form_classes()
     yield

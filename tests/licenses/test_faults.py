@@ -18,7 +18,8 @@ from licenses.tasks import issue_license, resume_license_work
 from tests.licenses.conftest import NOW, approve
 
 UNREACHABLE_REDIS = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    "default": {"BACKEND": "portal.cache.SharedCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
 }
 
 

@@ -9,7 +9,8 @@ from django.db import OperationalError, connection
 from django.test import override_settings
 
 UNREACHABLE_REDIS = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    "default": {"BACKEND": "portal.cache.SharedCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    "counters": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
 }
 
 

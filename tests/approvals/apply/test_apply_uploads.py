@@ -147,3 +147,19 @@ def test_a_material_of_another_item_is_refused(en, started, department):
     response = _upload(en, application, foreign, pdf())
     assert response.status_code == 404
     _intact(application)
+
+
+def test_a_storage_that_fails_keeps_the_draft_and_says_so(en, started):
+    """A full disk or an object store that is down: a clear message, not the error page."""
+    from unittest import mock
+
+    from django.core.files.storage import FileSystemStorage
+
+    application, material = started
+    with mock.patch.object(FileSystemStorage, "_save", side_effect=OSError(28, "No space left on device")):
+        response = _upload(en, application, material, SimpleUploadedFile("second.pdf", PDF, "application/pdf"))
+    assert response.status_code == 200
+    assert "could not be stored just now" in response.content.decode()
+    _intact(application)
+    assert _upload(en, application, material, SimpleUploadedFile("second.pdf", PDF, "application/pdf")).status_code == 302
+    _intact(application, ("first.pdf", "second.pdf"))

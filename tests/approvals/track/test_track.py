@@ -197,7 +197,10 @@ def test_failed_attempts_are_rate_limited_per_address(client, submitted):
 def test_the_limit_ends_after_its_window(client, submitted, settings):
     # The window's end is the cache's expiry: Redis keeps real time, so travel
     # in time only with a cache that reads Python's clock.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
+    }
     with time_machine.travel(at(2026, 11, 26, 10), tick=True) as traveller:
         for _ in range(track_views.TRACK_FAILURES_ALLOWED):
             _post(client, "HLD-2026-000500", "ZZZZZZZZ")
