@@ -44,3 +44,13 @@ def test_public_and_signed_in_pages_answer_while_redis_is_away(client):
         page = client.get(reverse("me"))
         assert page.status_code == 200 and person.email in page.content.decode()
         assert client.get("/readyz").status_code == 503  # the load balancer is told all the same
+
+
+@pytest.mark.django_db
+def test_sign_in_is_refused_not_broken_while_redis_is_away(client):
+    """allauth's sign-in limit needs a lock in the cache: without Redis it says "too many
+    attempts" (closed, as the other guards of a secret), never the error page."""
+    person = citizen()
+    with override_settings(CACHES=REDIS_AWAY):
+        response = client.post(reverse("account_login"), {"login": person.email, "password": "wrong password!"})
+    assert response.status_code == 429
