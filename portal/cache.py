@@ -13,10 +13,10 @@ readiness probe checks Redis through that alias too.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -26,81 +26,48 @@ ERRORS = (RedisError, OSError)
 WARN_EVERY_SECONDS = 60
 
 
+def _tolerant(name: str, fallback):
+    """RedisCache's `name`, answering `fallback(*args, **kwargs)` when Redis cannot be reached."""
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def tolerant(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ERRORS as exc:
+            _unavailable(name, exc)
+            return fallback(*args, **kwargs)
+
+    return tolerant
+
+
+_warned_at = -WARN_EVERY_SECONDS
+
+
+def _unavailable(operation: str, exc: Exception) -> None:
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= WARN_EVERY_SECONDS:
+        _warned_at = now
+        logger.warning("cache: Redis unavailable (%s: %s); %s served as a miss", type(exc).__name__, exc, operation)
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _no(*args, **kwargs):
+    return False
+
+
 class SharedCache(RedisCache):
-    _warned_at = 0.0
-
-    def _unavailable(self, operation: str, exc: Exception) -> None:
-        now = time.monotonic()
-        if now - SharedCache._warned_at >= WARN_EVERY_SECONDS:
-            SharedCache._warned_at = now
-            logger.warning("cache: Redis unavailable (%s: %s); %s served as a miss", type(exc).__name__, exc, operation)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except ERRORS as exc:
-            self._unavailable("get", exc)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except ERRORS as exc:
-            self._unavailable("get_many", exc)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except ERRORS as exc:
-            self._unavailable("has_key", exc)
-            return False
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except ERRORS as exc:
-            self._unavailable("add", exc)
-            return False
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except ERRORS as exc:
-            self._unavailable("set", exc)
-            return None
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except ERRORS as exc:
-            self._unavailable("set_many", exc)
-            return list(data)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except ERRORS as exc:
-            self._unavailable("touch", exc)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except ERRORS as exc:
-            self._unavailable("delete", exc)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except ERRORS as exc:
-            self._unavailable("delete_many", exc)
-            return None
-
-    def clear(self):
-        try:
-            return super().clear()
-        except ERRORS as exc:
-            self._unavailable("clear", exc)
-            return None
+    get = _tolerant("get", lambda key, default=None, version=None: default)
+    get_many = _tolerant("get_many", lambda *args, **kwargs: {})
+    has_key = _tolerant("has_key", _no)
+    add = _tolerant("add", _no)  # "not added": a replay check refuses
+    set = _tolerant("set", _nothing)
+    set_many = _tolerant("set_many", lambda data, *args, **kwargs: list(data))  # the keys not stored
+    touch = _tolerant("touch", _no)
+    delete = _tolerant("delete", _no)
+    delete_many = _tolerant("delete_many", _nothing)
+    clear = _tolerant("clear", _nothing)
