@@ -204,7 +204,7 @@ def main() -> None:
     stack = Stack(FOLDER)
     interrupted = []
     signal.signal(signal.SIGTERM, lambda *_: interrupted.append(1) or (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
+    with stack.session():
         print(f"stack: PostgreSQL :{stack.pg_port}, Redis :{stack.redis_port}, gunicorn {stack.base_url} "
               f"({stack.cores} workers), Celery worker and beat; logs in {FOLDER / 'logs'}", flush=True)
         stack.start_data()
@@ -251,14 +251,6 @@ def main() -> None:
         mixed = run_locust(stack, phase="mixed", seconds=SECONDS, users=users,
                            env={"LOAD_FIXTURES": str(mixed_fixtures), **{k: str(v) for k, v in MIXED.items()}},
                            prefix=results / "b")
-    except KeyboardInterrupt:
-        print("interrupted: stopping the stack", file=sys.stderr)
-        raise SystemExit(130)
-    except StackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(1)
-    finally:
-        stack.stop()
 
     # Report
     print()

@@ -69,7 +69,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import sign_in  # noqa: E402
-from stack import ROOT, Stack, StackError  # noqa: E402
+from stack import ROOT, Stack  # noqa: E402
 
 FOLDER = ROOT / "var" / "drill"
 LEASE = int(os.environ.get("DRILL_LEASE_SECONDS", 60))
@@ -901,7 +901,7 @@ def main() -> None:
     stack = Stack(FOLDER)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     results: list[Result] = []
-    try:
+    with stack.session():
         print(f"stack: PostgreSQL :{stack.pg_port}, Redis :{stack.redis_port}, gunicorn {stack.base_url} "
               f"({stack.cores} workers), Celery worker and beat; logs in {FOLDER / 'logs'}", flush=True)
         began = time.monotonic()
@@ -927,14 +927,6 @@ def main() -> None:
                 drills.worker.start()
             results.append(result)
             print(f"{result.line()} ({time.monotonic() - started:.0f} s)", flush=True)
-    except KeyboardInterrupt:
-        print("interrupted: stopping the stack", file=sys.stderr)
-        raise SystemExit(130)
-    except StackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(1)
-    finally:
-        stack.stop()
     survived = sum(r.survived for r in results)
     print(f"drill: {survived}/{len(results)} faults survived, {sum(r.lost for r in results)} lost, "
           f"{sum(r.duplicated for r in results)} duplicated")

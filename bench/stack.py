@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -360,6 +361,21 @@ class Stack:
     def start(self) -> None:
         self.start_data()
         self.start_app()
+
+    @contextmanager
+    def session(self):
+        """A command's run against the stack: the stack is stopped on the way out, and Ctrl-C (or
+        SIGTERM turned into it) or a stack that cannot start ends the command with one line."""
+        try:
+            yield self
+        except KeyboardInterrupt:
+            print("interrupted: stopping the stack", file=sys.stderr)
+            raise SystemExit(130) from None
+        except StackError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+        finally:
+            self.stop()
 
     def stop(self) -> None:
         """Everything, the portal's processes first; safe to call twice or after a failed start."""

@@ -5,9 +5,11 @@ page, list imports) calls `check_upload` in its service function.
 """
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -104,10 +106,22 @@ class StorageUnavailable(ValidationError):
         )
 
 
-def store_upload(field_file, name: str, content) -> None:
-    """Save an upload into a FileField without saving its row; a storage failure is StorageUnavailable."""
+@contextmanager
+def _storing(name: str):
     try:
-        field_file.save(name, content, save=False)
+        yield
     except OSError as exc:
         logger.error("storage: could not store %s (%s: %s)", name, type(exc).__name__, exc)
         raise StorageUnavailable() from exc
+
+
+def store_upload(field_file, name: str, content) -> None:
+    """Save an upload into a FileField without saving its row; a storage failure is StorageUnavailable."""
+    with _storing(name):
+        field_file.save(name, content, save=False)
+
+
+def store_file(name: str, content) -> str:
+    """Save a file into the private storage and return its name; a storage failure is StorageUnavailable."""
+    with _storing(name):
+        return default_storage.save(name, content)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import StaffRole, User
 from portal.permissions import require_role
-from portal.uploads import PDF, check_upload
+from portal.uploads import PDF, check_upload, store_file
 from services import public_cache, selectors, transfer
 from services.models import (
     Department,
@@ -174,7 +174,7 @@ def guide_file_store(upload, *, at: datetime | None = None) -> GuideFile:
         return existing
     name = guide_file_name(digest)
     if not default_storage.exists(name):  # left by an upload whose transaction rolled back: the same bytes
-        name = default_storage.save(name, ContentFile(data))
+        name = store_file(name, ContentFile(data))
     try:
         with transaction.atomic():
             return GuideFile.objects.create(sha256=digest, size=len(data), file=name, uploaded_at=at)
@@ -584,7 +584,7 @@ def import_start(
         import_run(job=job, rows=rows, progress=progress, at=at)
         job.refresh_from_db()
         return job
-    job.stored_file = default_storage.save(f"list-imports/{job.pk}.{file_format}", ContentFile(data))
+    job.stored_file = store_file(f"list-imports/{job.pk}.{file_format}", ContentFile(data))
     job.save(update_fields=["stored_file"])
     # By name: the task module imports this one, not the other way round.
     transaction.on_commit(lambda: current_app.signature("services.tasks.run_list_import", args=(job.pk,)).delay())

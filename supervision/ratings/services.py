@@ -27,7 +27,7 @@ from approvals.workflow import State
 from deadlines.selectors import add_working_days, stored_calendar
 from portal.models import StaffRole
 from portal.permissions import departments_for, has_role, require_role
-from portal.uploads import check_upload
+from portal.uploads import check_upload, store_upload
 from supervision.ratings.models import (
     BAD_LEVELS,
     Appeal,
@@ -457,7 +457,7 @@ def complaint_file(
     complaint.save()
     for upload, kind in zip(uploads, kinds, strict=True):
         attachment = ComplaintAttachment(complaint=complaint, name=upload.name[:200], kind=kind.name, at=at)
-        attachment.file.save(kind.extension, upload, save=False)
+        store_upload(attachment.file, kind.extension, upload)
         attachment.save()
     _open_case(complaint=complaint, department_id=department.pk, day=day)
     return complaint
