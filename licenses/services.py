@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from io import BytesIO
 
 from celery import current_app
 from django.conf import settings
@@ -325,13 +324,9 @@ def licenses_remove_abandoned_uploads(*, at: datetime.datetime) -> int:
 def _sealed_revision_hashes(signed: bytes) -> list[str]:
     """SHA-256 of the file up to the end of each signature, and of the whole file: the usage log
     records one of these (the signed revision, before validation data and timestamps)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from seals.signing import signature_ends
 
-    ends = [len(signed)]
-    for embedded in PdfFileReader(BytesIO(signed)).embedded_regular_signatures:
-        _start, _length, offset, length = (int(v) for v in embedded.byte_range)
-        ends.append(offset + length)
-    return [hashlib.sha256(signed[:end]).hexdigest() for end in ends]
+    return [hashlib.sha256(signed[:end]).hexdigest() for end in [len(signed), *signature_ends(signed)]]
 
 
 @transaction.atomic

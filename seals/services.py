@@ -817,7 +817,8 @@ def seal_pdf(
             raise ValidationError(_("The seal was revoked or rotated out while the document was being sealed."))
         usage_append(
             seal=current,
-            document_sha256=signing.signed_revision_sha256(signed),
+            # The new signature's revision is the first one appended to the input.
+            document_sha256=hashlib.sha256(signed[: signing.signature_ends(signed, start=len(pdf_bytes))[0]]).hexdigest(),
             purpose=reason,
             related=related,
             actor=actor,

@@ -6,6 +6,7 @@ records the usage. This module only turns bytes and a signer into signed bytes.
 
 import asyncio
 import hashlib
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -152,6 +153,21 @@ def validation_context(*, trust_roots, other_certs=(), crls=(), allow_fetching=F
         allow_fetching=allow_fetching,
         revocation_mode="hard-fail",
     )
+
+
+# A signature dictionary's /ByteRange, as pyHanko writes it: plain text (it is patched in place,
+# so it never sits in a compressed object stream), four integers padded with spaces.
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def signature_ends(pdf_bytes: bytes, *, start: int = 0) -> list[int]:
+    """Where each signature's byte range ends (regular signatures and document timestamps),
+    in file order, for the signatures written at or after `start`.
+
+    A scan for the /ByteRange arrays: what `signed_revision_sha256` finds by parsing the
+    whole file, without parsing it (parsing costs a sealed license a tenth of its time).
+    """
+    return [int(match[3]) + int(match[4]) for match in _BYTE_RANGE.finditer(pdf_bytes, start)]
 
 
 def signed_revision_sha256(pdf_bytes: bytes) -> str:

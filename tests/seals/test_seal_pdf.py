@@ -85,3 +85,23 @@ def test_it_logs_nothing_when_the_seal_is_revoked_while_signing(seal, one_page_p
     with pytest.raises(ValidationError, match="while the document was being sealed"):
         services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="test")
     assert not seal.usages.exists()
+
+
+def test_the_byte_range_scan_finds_what_parsing_the_file_finds(seal, one_page_pdf):
+    """seal_pdf logs the signed revision from a scan of the /ByteRange arrays: the same ends,
+    signature and document timestamp alike, as pyHanko's reader gives (B-LTA, sealed twice)."""
+    once = services.seal_pdf(one_page_pdf, seal=seal, reason="核发营业执照", task="test")
+    twice = services.seal_pdf(once, seal=seal, reason="换发营业执照", task="test")
+
+    reader = PdfFileReader(BytesIO(twice))
+    parsed = sorted(
+        int(s.byte_range[2]) + int(s.byte_range[3])
+        for s in [*reader.embedded_regular_signatures, *reader.embedded_timestamp_signatures]
+    )
+    assert len(parsed) == 4  # two seals, each with its document timestamp
+    assert signing.signature_ends(twice) == parsed
+    assert signing.signature_ends(twice, start=len(once)) == parsed[2:]
+    assert [u.document_sha256 for u in seal.usages.order_by("seq")] == [
+        signing.signed_revision_sha256(once),
+        signing.signed_revision_sha256(twice),
+    ]
