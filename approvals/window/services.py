@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from approvals import services as workflow
+from approvals.bundles import bundle_submit
 from approvals.models import Application, ApplicationEvent, CorrectionNotice, Visit
 from approvals.window.hooks import receipt_rating_link
 from approvals.workflow import Action, State
@@ -210,6 +211,60 @@ def window_resubmit(*, application: Application, clerk: User, reason: str = "", 
         at=at,
     )
     return workflow.application_resubmit(application=application, actor=clerk, at=at)
+
+
+# -- a bundle at the window -------------------------------------------------------------------
+
+
+@transaction.atomic
+def window_bundle_intake(
+    *,
+    clerk: User,
+    person: Person,
+    bundle_code: str,
+    answers: dict,
+    uploads: dict[str, list],
+    declaration: bool,
+    enterprise=None,
+    chosen=(),
+    delivery: str = Application.Delivery.ELECTRONIC,
+    delivery_address: str = "",
+    at: datetime.datetime,
+):
+    """Take in a whole bundle at the counter: one submission, and ONE visit in the ledger.
+
+    The bundle is submitted by `approvals.bundles.bundle_submit` (the online
+    path, with the clerk acting); its members are window applications but
+    record no visit of their own: the applicant came once, for the bundle.
+    """
+    require_role(clerk, "clerk")
+    bundle = bundle_submit(
+        actor=clerk,
+        bundle_code=bundle_code,
+        answers=answers,
+        uploads=uploads,
+        declaration=declaration,
+        chosen=chosen,
+        person=person,
+        enterprise=enterprise,
+        channel=Application.Channel.WINDOW,
+        delivery=delivery,
+        delivery_address=delivery_address,
+        at=at,
+    )
+    visit = Visit(
+        person=person,
+        bundle=bundle,
+        department=bundle.bundle_version.bundle.department,
+        purpose=Visit.Purpose.SUBMIT,
+        clerk=clerk,
+        at=at,
+        number=1,
+        allowed=1,
+    )
+    visit.full_clean()
+    visit.save()
+    return bundle
 
 
 # -- the counter's one form ---------------------------------------------------------------
