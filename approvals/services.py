@@ -1017,6 +1017,8 @@ def application_discard_draft(*, application: Application, actor: User) -> None:
     if application.state != State.DRAFT:
         raise WorkflowError(_("Only drafts can be deleted."))
     require_editable(actor, application)
+    if application.bundle_id:
+        raise WorkflowError(_("This application is part of a bundle and starts by itself; it cannot be deleted alone."))
     for attachment in application.attachments.all():
         _delete_stored_file(attachment)
     application.delete()

@@ -140,3 +140,10 @@ def test_an_optional_member_is_included_only_when_its_condition_holds(business, 
     bundle = submit(business, applicant, answers=business.answers(applicant, hire_staff=False))
     codes = {m.item_version.item.code for m in bundle.members.select_related("item_version__item")}
     assert business.code("SOC") not in codes and len(codes) == 4
+
+
+def test_a_waiting_member_cannot_be_deleted_alone(business, applicant):
+    bundle = submit(business, applicant)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.application_discard_draft(application=business.member(bundle, "SEAL"), actor=applicant)
+    assert bundle.members.count() == 5
