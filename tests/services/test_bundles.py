@@ -160,3 +160,22 @@ def test_the_guard_refuses_an_unknown_bundle(db):
     with pytest.raises(BundleNotOnList) as refused:
         bundle_for_new_application(code="BDL-NONE")
     assert refused.value.reason == BundleNotOnList.UNKNOWN
+
+
+def test_the_demo_catalogue_publishes_its_three_bundles(db):
+    import io
+
+    from services import demo
+
+    demo.seed(stdout=io.StringIO())
+
+    names = {code: bundle_for_new_application(code=code).name_en for code in ("BDL-001", "BDL-002", "BDL-003")}
+    assert names == {
+        "BDL-001": "Opening a business",
+        "BDL-002": "Having a baby",
+        "BDL-003": "Building a small low-risk project",
+    }
+    business = bundle_for_new_application(code="BDL-001")
+    assert business.promised_limit_days == 2 and business.members.count() == 5
+    assert len({m.item.department_id for m in business.members.all()}) == 5
+    assert bundle_for_new_application(code="BDL-003").promised_limit_days == 30
