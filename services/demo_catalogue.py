@@ -832,7 +832,7 @@ ITEMS = [
     ),
     DemoItem(
         "HLT-006", "health", "出生医学证明签发（出生一件事）", "Medical birth certificate (having a baby)",
-        "person", "promised", 2, 1, "full_online", "birth-certificate", ["baby"],
+        "person", "promised", 2, 1, "one_visit", "birth-certificate", ["baby"],
         "《中华人民共和国母婴保健法》第二十三条",
         "Maternal and Infant Health Care Law, art. 23",
         "出生一件事的第一步：签发出生医学证明。",

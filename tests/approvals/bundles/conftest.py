@@ -63,6 +63,9 @@ class Business:
                 audience="person",
                 promised_limit_days=days,
                 statutory_limit_days=10,
+                # Online, or at most one visit to the window.
+                online_level="one_visit",
+                max_visits=1,
                 fields=fields,
                 materials=materials,
             )
