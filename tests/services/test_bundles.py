@@ -179,3 +179,23 @@ def test_the_demo_catalogue_publishes_its_three_bundles(db):
     assert business.promised_limit_days == 2 and business.members.count() == 5
     assert len({m.item.department_id for m in business.members.all()}) == 5
     assert bundle_for_new_application(code="BDL-003").promised_limit_days == 30
+
+
+def test_the_database_refuses_to_change_a_published_bundle(department, items, event):
+    from django.db import IntegrityError, transaction
+
+    from services.models import BundleMember
+
+    bundle = create(department, event)
+    publish()
+    snapshot = BundleVersion.objects.get(bundle=bundle, published_in__isnull=False)
+    for change in (
+        lambda: BundleVersion.objects.filter(pk=snapshot.pk).update(name_en="Changed"),
+        lambda: BundleMember.objects.filter(bundle_version=snapshot).update(required=False),
+        lambda: BundleEntry.objects.filter(bundle=bundle).update(bundle_version=snapshot),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            change()
+    # The draft stays editable.
+    assert BundleVersion.objects.filter(bundle=bundle, published_in__isnull=True).update(name_en="Draft") == 1
+    assert BundleMember.objects.filter(bundle_version__published_in__isnull=True).update(required=True) == 3
