@@ -143,12 +143,16 @@ def bundle_submit(
     channel: str = Application.Channel.ONLINE,
     delivery: str = Application.Delivery.ELECTRONIC,
     delivery_address: str = "",
+    given: dict[str, object] | None = None,
     at: datetime.datetime | None = None,
 ) -> BundleApplication:
     """Submit a bundle: one tracking number, and one application per included member, all at once.
 
     `answers` is the one form (by question key); `uploads` maps a material's
     Chinese name to its files, given once for every member that needs it;
+    `given` maps a material's Chinese name to what stands in for it (a
+    license in the applicant's wallet, 免提交), given to every member that
+    needs it through `hooks.give_material`;
     `chosen` names the optional members without a condition that the
     applicant wants. Members that start at once are submitted now; the others
     wait, as drafts, for the member they follow. Anything refused (the bundle
@@ -218,6 +222,16 @@ def bundle_submit(
         )
         _member_errors(errors, member.item_version.name, saved.errors)
         for material in application.item_version.materials.all():
+            reference = (given or {}).get(material.name_zh)
+            if reference is not None:
+                try:
+                    if hooks.give_material(
+                        application=application, material=material, reference=reference, actor=actor, at=at
+                    ):
+                        continue
+                except ValidationError as exc:
+                    _member_errors(errors, material.name, {"materials": exc.messages})
+                    continue
             sources = stored.get(material.name_zh)
             if sources:
                 for source in sources:
