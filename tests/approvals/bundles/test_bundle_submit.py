@@ -147,3 +147,10 @@ def test_a_waiting_member_cannot_be_deleted_alone(business, applicant):
     with pytest.raises(workflow.WorkflowError):
         workflow.application_discard_draft(application=business.member(bundle, "SEAL"), actor=applicant)
     assert bundle.members.count() == 5
+
+
+def test_an_enterprise_agent_gets_the_enterprises_name_prefilled(business, enterprise_member):
+    terms = bundle_terms(bundle_version=bundle_for_new_application(code="BDL-BIZ"))
+    person = enterprise_member.user.person
+    initial = bundle_initial(terms, person=person, enterprise=enterprise_member.enterprise)
+    assert initial == {"resident_id": person.resident_id, "company_name": "葫芦岛海滨食品有限公司"}
