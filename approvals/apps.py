@@ -8,6 +8,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from approvals import hooks, tasks  # noqa: F401  (tasks: registered for queuing by name)
+        from approvals.bundles import bundle_member_approved, bundle_state_changed
         from approvals.documents.services import on_state_changed
         from approvals.documents.views import verify_upload_panel
         from approvals.services import application_deadline_moved
@@ -19,6 +20,10 @@ class ApprovalsConfig(AppConfig):
         on_deadline_moved(application_deadline_moved)
         # Each step the law wants in writing opens its sealed document.
         hooks.on_state_changed(on_state_changed)
+        # Bundles ("get one thing done"): a member's steps move its bundle, and a member that waits
+        # for another's approval starts when that one is approved.
+        hooks.on_state_changed(bundle_state_changed)
+        hooks.on_application_approved(bundle_member_approved)
         # /verify/ (the seals page): whether an uploaded file is a notice or decision we issued.
         register_verify_panel(verify_upload_panel)
         # Their PDFs get fresh archive timestamps before their newest one ends, as licenses do.

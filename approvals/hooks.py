@@ -13,6 +13,9 @@ stand in for a material). Registering the same handler twice is harmless.
     on_material_references(handler)    handler(application) -> {material id: what stands in for it}
     on_results(handler)                handler(application) -> [{"number", "name_zh", "name_en"}]: what
                                        the application produced (its license), for the decision to grant
+    on_give_material(handler)          handler(application=, material=, reference=, actor=, at=) -> bool:
+                                       give a material by a reference (a license in the wallet) instead
+                                       of a file; True when the handler took it (a bundle's members)
 
 Handlers that run inside a transaction and start slow work (a task, an
 email) defer it with `transaction.on_commit`.
@@ -28,6 +31,7 @@ _terms_changed: list[Callable] = []
 _materials_given: list[Callable] = []
 _material_references: list[Callable] = []
 _results: list[Callable] = []
+_give_material: list[Callable] = []
 
 
 def _register(handlers: list[Callable], handler: Callable) -> Callable:
@@ -72,6 +76,19 @@ def on_material_references(handler: Callable) -> Callable:
 def on_results(handler: Callable) -> Callable:
     """`handler(application)` returns what the application produced: [{"number", "name_zh", "name_en"}]."""
     return _register(_results, handler)
+
+
+def on_give_material(handler: Callable) -> Callable:
+    """`handler(application=, material=, reference=, actor=, at=)` gives `material` by `reference`; True if it did."""
+    return _register(_give_material, handler)
+
+
+def give_material(*, application, material, reference, actor, at) -> bool:
+    """Give `material` of `application` by `reference` through the first handler that takes it."""
+    return any(
+        handler(application=application, material=material, reference=reference, actor=actor, at=at)
+        for handler in _give_material
+    )
 
 
 def application_approved(application) -> None:

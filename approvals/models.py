@@ -128,6 +128,24 @@ class Application(models.Model):
         verbose_name=_("approver"),
     )
 
+    bundle = models.ForeignKey(
+        "BundleApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("bundle application"),
+    )
+    bundle_after = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundle_followers",
+        verbose_name=_("starts after the approval of"),
+        help_text=_("A bundle member that waits, as a draft, for another member's approval."),
+    )
+
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -186,6 +204,82 @@ class Application(models.Model):
         from approvals.workflow import OPEN_STATES
 
         return self.state in OPEN_STATES
+
+
+class BundleApplication(models.Model):
+    """One application for a bundle ("get one thing done"): one form, one set of materials,
+    one tracking number. Its members are ordinary applications, one per included item, each
+    in its own department's desk with its own deadline (approvals.bundles)."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("in progress")
+        COMPLETE = "complete", _("complete")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True)
+    query_code = models.CharField(_("query code"), max_length=8, default=_query_code, editable=False)
+    bundle_version = models.ForeignKey(
+        "services.BundleVersion", on_delete=models.PROTECT, related_name="applications", verbose_name=_("bundle")
+    )
+    applicant_person = models.ForeignKey(
+        "portal.Person", on_delete=models.PROTECT, related_name="bundle_applications", verbose_name=_("applicant")
+    )
+    applicant_enterprise = models.ForeignKey(
+        "portal.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundle_applications",
+        verbose_name=_("enterprise"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Application.Channel.choices, default=Application.Channel.ONLINE
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("window clerk"),
+    )
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    chosen = models.JSONField(_("optional items chosen"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted"))
+    first_accepted_at = models.DateTimeField(_("first accepted"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("bundle application")
+        verbose_name_plural = _("bundle applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(channel="window") | Q(clerk__isnull=False), name="bundle_application_window_has_clerk"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="submitted") | Q(completed_at__isnull=False), name="bundle_application_completed_at"
+            ),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
+
+
+class BundleNotice(models.Model):
+    """One notice to the applicant that gathers the open corrections of a bundle's members, so that
+    corrections asked for by several departments reach them at once (一次性告知, for the bundle)."""
+
+    bundle = models.ForeignKey(BundleApplication, on_delete=models.CASCADE, related_name="notices")
+    items = models.JSONField(_("items"), help_text=_("[{tracking_number, item_zh, item_en, lines}]"))
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("bundle correction notice")
+        verbose_name_plural = _("bundle correction notices")
 
 
 def material_upload_to(instance, filename):
@@ -319,6 +413,10 @@ class CorrectionNotice(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # For a bundle member: the bundle's combined notice that told the applicant (null: not yet).
+    bundle_notice = models.ForeignKey(
+        BundleNotice, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
     # What the application held when the notice was given, to show what the correction changed.
     files_before = models.JSONField(default=list, blank=True)
     answers_before = models.JSONField(default=dict, blank=True)
@@ -368,6 +466,9 @@ class Visit(models.Model):
     person = models.ForeignKey("portal.Person", on_delete=models.PROTECT, related_name="visits")
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    bundle = models.ForeignKey(
+        BundleApplication, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
     )
     item_version = models.ForeignKey(
         "services.ItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="visits"

@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from approvals import hooks
-from approvals.models import Application, ApplicationEvent, Attachment, CorrectionNotice, TrackingCounter
+from approvals.models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    BundleApplication,
+    CorrectionNotice,
+    TrackingCounter,
+)
 from approvals.workflow import TRANSITIONS, Action, Actor, State, extension_room, permitted_actors, refusal
 from approvals.workflow import Clock as ClockEffect
 from deadlines import clocks
@@ -144,6 +151,7 @@ def application_start(
     person: Person | None = None,
     enterprise: Enterprise | None = None,
     channel: str = Application.Channel.ONLINE,
+    bundle: BundleApplication | None = None,
     at: datetime.datetime | None = None,
 ) -> Application:
     """Open a draft for `item_code`, for `person` (default: the actor) or an enterprise they act for.
@@ -152,6 +160,8 @@ def application_start(
     creates nothing, whatever the channel. At the window the clerk names the
     applicant; through the API (`actor`: the account of a departmental
     system) the system names them, and the item must be one applied for online.
+    A member of a bundle application (`bundle`) is started the same way
+    (approvals.bundles).
     """
     at = at or timezone.now()
     version = item_for_new_application(code=item_code, at=at, with_terms=False)
@@ -180,6 +190,7 @@ def application_start(
         created_by=actor,
         channel=channel,
         clerk=actor if channel == Application.Channel.WINDOW else None,
+        bundle=bundle,
         created_at=at,
         updated_at=at,
     )
@@ -337,10 +348,45 @@ def attachment_add(
 
 
 @transaction.atomic
+def attachment_share(
+    *, application: Application, actor: User, material: Material | None, source: Attachment, at: datetime.datetime | None = None
+) -> Attachment:
+    """Give `application` the file already stored for `source` (another application of the same
+    applicant, e.g. a member of the same bundle): one stored file, referenced by both."""
+    at = at or timezone.now()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    require_editable(actor, application)
+    if material is not None and material.item_version_id != application.item_version_id:
+        raise ValidationError(_("This material is not asked for by this item."))
+    if source.application.bundle_id is None or source.application.bundle_id != application.bundle_id:
+        raise PermissionDenied(_("Only the applications of one bundle share their files."))
+    attachment = Attachment(
+        application=application,
+        material=material,
+        file=source.file.name,
+        original_name=source.original_name,
+        kind=source.kind,
+        size=source.size,
+        sha256=source.sha256,
+        uploaded_by=actor,
+        uploaded_at=at,
+        round=application.corrections.count() if application.state == State.CORRECTION else 0,
+    )
+    attachment.save()
+    return attachment
+
+
+def _delete_stored_file(attachment: Attachment) -> None:
+    """Delete an attachment's stored file, unless another attachment (a bundle's) still uses it."""
+    if not Attachment.objects.filter(file=attachment.file.name).exclude(pk=attachment.pk).exists():
+        attachment.file.delete(save=False)
+
+
+@transaction.atomic
 def attachment_remove(*, attachment: Attachment, actor: User) -> None:
     application = Application.objects.select_for_update().get(pk=attachment.application_id)
     require_editable(actor, application)
-    attachment.file.delete(save=False)
+    _delete_stored_file(attachment)
     attachment.delete()
 
 
@@ -653,11 +699,16 @@ def _extended_while_stopped(days: int):
 
 
 _DECISIONS = (Action.APPROVE, Action.DENY)
+# A bundle member's submission and correction requests reach the applicant as one notice for the bundle.
+_TOLD_FOR_THE_BUNDLE = (Action.SUBMIT, Action.REQUEST_CORRECTION)
 _RATE_PROMPT = gettext_lazy("How did we do? Rate this service within 30 days: {url}")
 
 
 def _tell_applicant(application: Application, action: str, *, note: str = "", days: int | None = None) -> None:
     template = _APPLICANT_NEWS.get(action)
+    if application.bundle_id and action in _TOLD_FOR_THE_BUNDLE:
+        # The bundle tells these once for all its members (approvals.bundles).
+        return
     recipients = applicant_users(application)
     if template is None or not recipients:
         return
@@ -966,8 +1017,10 @@ def application_discard_draft(*, application: Application, actor: User) -> None:
     if application.state != State.DRAFT:
         raise WorkflowError(_("Only drafts can be deleted."))
     require_editable(actor, application)
+    if application.bundle_id:
+        raise WorkflowError(_("This application is part of a bundle and starts by itself; it cannot be deleted alone."))
     for attachment in application.attachments.all():
-        attachment.file.delete(save=False)
+        _delete_stored_file(attachment)
     application.delete()
 
 

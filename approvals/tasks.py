@@ -34,3 +34,11 @@ def produce_waiting_documents() -> int:
     from approvals.documents.services import produce_waiting_documents as queue_waiting
 
     return queue_waiting()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def tell_bundle_corrections() -> int:
+    """Send each bundle's gathered correction notice once it is quiet (approvals.bundles); returns how many."""
+    from approvals.bundles import bundle_corrections_tell
+
+    return len(bundle_corrections_tell(at=timezone.now()))

@@ -747,6 +747,15 @@ def use_license_for_material(*, application, actor, material, license: License, 
     return use
 
 
+def give_material_by_license(*, application, material, reference, actor, at=None) -> bool:
+    """A license given for a material where the workflow asks (approvals.hooks.on_give_material):
+    a bundle's members each point at it, as `use_license_for_material` does for one application."""
+    if not isinstance(reference, License):
+        return False
+    use_license_for_material(application=application, actor=actor, material=material, license=reference, at=at)
+    return True
+
+
 @transaction.atomic
 def stop_using_license_for_material(*, application, actor, material) -> None:
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)

@@ -44,6 +44,12 @@ app.conf.beat_schedule = {
     # due-soon and overdue work and escalates it. It runs on weekends too,
     # because adjusted working weekends (调休) are working days; the task asks
     # the working-day calendar, not this crontab, whether to tell anyone.
+    # Every 5 minutes: corrections that several departments asked for in one bundle
+    # application reach the applicant as one notice, once none has come for 15 minutes.
+    "bundle-corrections": {
+        "task": "approvals.tasks.tell_bundle_corrections",
+        "schedule": 300.0,
+    },
     "deadline-sweep-morning": {
         "task": "approvals.tasks.sweep_deadlines_task",
         "schedule": crontab(hour=7, minute=30),

@@ -1,5 +1,5 @@
 """Database guards for the published list, installed by migration 0003 (and again by 0007,
-which adds the service guide's tables).
+which adds the service guide's tables, and by 0009, over the bundles' tables).
 
 The services never update a published row; these triggers make sure nothing
 else can either (a stray `.update()`, a shell session, another app's SQL).
@@ -28,7 +28,13 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-FROZEN_TABLES = ["services_listversion", "services_listentry", "services_listchange", "services_guidefile"]
+FROZEN_TABLES = [
+    "services_listversion",
+    "services_listentry",
+    "services_listchange",
+    "services_guidefile",
+    "services_bundleentry",
+]
 SNAPSHOT_CHILD_TABLES = ["services_material", "services_formfield", "services_frequentquestion"]
 MESSAGE = "published approval-list rows are immutable"
 
@@ -40,6 +46,18 @@ def _sqlite_statements(existing) -> list[str]:
         "FOR EACH ROW WHEN OLD.published_in_id IS NOT NULL "
         f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: services_itemversion'); END",
     ]
+    if "services_bundleversion" in existing:  # bundles (migration 0009): snapshots and their members
+        statements += [
+            "DROP TRIGGER IF EXISTS services_bundleversion_frozen",
+            "CREATE TRIGGER services_bundleversion_frozen BEFORE UPDATE ON services_bundleversion "
+            "FOR EACH ROW WHEN OLD.published_in_id IS NOT NULL "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: services_bundleversion'); END",
+            "DROP TRIGGER IF EXISTS services_bundlemember_frozen",
+            "CREATE TRIGGER services_bundlemember_frozen BEFORE UPDATE ON services_bundlemember FOR EACH ROW WHEN EXISTS ("
+            "SELECT 1 FROM services_bundleversion WHERE published_in_id IS NOT NULL "
+            "AND id IN (OLD.bundle_version_id, NEW.bundle_version_id)) "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: services_bundlemember'); END",
+        ]
     for table in _present(FROZEN_TABLES, existing):
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_frozen",
@@ -81,6 +99,24 @@ def _postgresql_statements(existing) -> list[str]:
         "CREATE TRIGGER services_itemversion_frozen BEFORE UPDATE ON services_itemversion "
         "FOR EACH ROW WHEN (OLD.published_in_id IS NOT NULL) EXECUTE FUNCTION services_refuse_update()",
     ]
+    if "services_bundleversion" in existing:  # bundles (migration 0009): snapshots and their members
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION services_refuse_bundle_member_update() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+              IF EXISTS (SELECT 1 FROM services_bundleversion WHERE published_in_id IS NOT NULL
+                         AND id IN (OLD.bundle_version_id, NEW.bundle_version_id)) THEN
+                RAISE EXCEPTION '{MESSAGE}: %', TG_TABLE_NAME USING ERRCODE = '23000';
+              END IF;
+              RETURN NEW;
+            END $$""",
+            "DROP TRIGGER IF EXISTS services_bundleversion_frozen ON services_bundleversion",
+            "CREATE TRIGGER services_bundleversion_frozen BEFORE UPDATE ON services_bundleversion "
+            "FOR EACH ROW WHEN (OLD.published_in_id IS NOT NULL) EXECUTE FUNCTION services_refuse_update()",
+            "DROP TRIGGER IF EXISTS services_bundlemember_frozen ON services_bundlemember",
+            "CREATE TRIGGER services_bundlemember_frozen BEFORE UPDATE ON services_bundlemember "
+            "FOR EACH ROW EXECUTE FUNCTION services_refuse_bundle_member_update()",
+        ]
     for table in _present(FROZEN_TABLES, existing):
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_frozen ON {table}",
@@ -126,7 +162,10 @@ def _install_trigram_index(schema_editor) -> None:
 def uninstall(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     existing = set(schema_editor.connection.introspection.table_names())
-    tables = _present(["services_itemversion", *FROZEN_TABLES, *SNAPSHOT_CHILD_TABLES], existing)
+    tables = _present(
+        ["services_itemversion", *FROZEN_TABLES, *SNAPSHOT_CHILD_TABLES, "services_bundleversion", "services_bundlemember"],
+        existing,
+    )
     if vendor == "sqlite":
         for table in tables:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen")
@@ -136,3 +175,16 @@ def uninstall(schema_editor) -> None:
         schema_editor.execute("DROP INDEX IF EXISTS services_itemversion_search_trgm")
         schema_editor.execute("DROP FUNCTION IF EXISTS services_refuse_update()")
         schema_editor.execute("DROP FUNCTION IF EXISTS services_refuse_snapshot_child_update()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS services_refuse_bundle_member_update()")
+
+
+def uninstall_bundles(schema_editor) -> None:
+    """Drop the bundles' guards only (migration 0009 backwards); the list's stay."""
+    vendor = schema_editor.connection.vendor
+    for table in ("services_bundleversion", "services_bundlemember", "services_bundleentry"):
+        if vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen")
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen ON {table}")
+    if vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS services_refuse_bundle_member_update()")

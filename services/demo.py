@@ -17,9 +17,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from portal import fonts, pdf
-from services import services
-from services.demo_catalogue import EVENTS, GUIDES, ITEMS, LICENSE_TYPES, OFFICE_HOURS, DemoForm
-from services.models import Department, LifeEvent, ListVersion, ServiceItem, license_types
+from services import bundles, services
+from services.demo_catalogue import BUNDLES, EVENTS, GUIDES, ITEMS, LICENSE_TYPES, OFFICE_HOURS, DemoForm
+from services.models import Bundle, Department, LifeEvent, ListVersion, ServiceItem, license_types
 
 # Version 1 was published this long before the seed, well before the 60 days of snapshots.
 PUBLISHED_DAYS_AGO = 90
@@ -48,6 +48,10 @@ DEPARTMENTS = [
      "Citizen Centre, floor 4, comprehensive windows 47–48"),
     ("civil", "民政局", "Civil Affairs Bureau", "市民中心四楼 综合窗口 49–50号",
      "Citizen Centre, floor 4, comprehensive windows 49–50"),
+    ("tax", "税务局", "Tax Bureau", "市民中心一楼 综合窗口 13–15号",
+     "Citizen Centre, floor 1, comprehensive windows 13–15"),
+    ("pboc", "人民银行葫芦岛市分行", "People's Bank of China, Huludao branch", "市民中心一楼 银行服务区",
+     "Citizen Centre, floor 1, bank service area"),
 ]
 
 
@@ -112,6 +116,30 @@ def seed_catalogue(*, at: datetime.datetime | None = None) -> int:
     return added
 
 
+def seed_bundles(*, at: datetime.datetime | None = None) -> int:
+    """Add the demo bundles that are missing, as drafts made at `at`; returns how many were added."""
+    existing = set(Bundle.objects.values_list("code", flat=True))
+    departments = {d.code: d for d in Department.objects.all()}
+    events = {e.code: e for e in LifeEvent.objects.all()}
+    added = 0
+    for code, department, zh, en, event, days, members in BUNDLES:
+        if code in existing:
+            continue
+        bundles.bundle_create(
+            actor=None,
+            at=at,
+            code=code,
+            department=departments[department],
+            terms={"name_zh": zh, "name_en": en, "event": events[event], "promised_limit_days": days},
+            members=[
+                bundles.MemberInput(item, required=required, condition_key=condition, after_code=after)
+                for item, required, condition, after in members
+            ],
+        )
+        added += 1
+    return added
+
+
 def _guide_terms(guide) -> dict:
     if guide is None:
         return {}
@@ -153,6 +181,7 @@ def seed(*, stdout) -> None:
     first = not ListVersion.objects.exists()
     at = timezone.now() - datetime.timedelta(days=PUBLISHED_DAYS_AGO) if first else None
     added = seed_catalogue(at=at)
+    added_bundles = seed_bundles(at=at)
     if first:
         version = services.list_publish(
             actor=None, note="首次发布全市政务服务事项清单。Initial city approval list.", at=at
@@ -162,4 +191,7 @@ def seed(*, stdout) -> None:
             f"with {version.total} items"
         )
     else:
-        stdout.write(f"approval list: {added} demo items added to the draft (publish them at /list-admin/)")
+        stdout.write(
+            f"approval list: {added} demo items and {added_bundles} bundles added to the draft "
+            "(publish them at /list-admin/)"
+        )

@@ -672,6 +672,191 @@ class ListEntry(models.Model):
         ]
 
 
+# -- bundles ("get one thing done", 高效办成一件事) -------------------------------------------
+#
+# A bundle groups list items that one life or business event needs, so that
+# the applicant is told once, fills one form, gives one set of materials and
+# submits once. Like an item, a bundle is a stable identity (`Bundle`) with
+# one draft and immutable published snapshots (`BundleVersion`), listed in a
+# list version through `BundleEntry`. Its members name items; an application
+# binds each member to the item's snapshot on the list at the time.
+
+
+class Bundle(models.Model):
+    """The stable identity of a bundle: its code and the department that leads it (牵头部门)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(ITEM_CODE_RE, _("Use capital letters, digits and hyphens, for example BDL-001."))
+        ],
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="bundles",
+        verbose_name=_("lead department"),
+        help_text=_("Its list administrators edit the bundle."),
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
+
+    def __str__(self):
+        return self.code
+
+
+class BundleVersionQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(published_in__isnull=True)
+
+    def on_list(self, list_version):
+        if list_version is None:
+            return self.none()
+        return self.filter(entries__list_version=list_version)
+
+    def with_members(self):
+        return self.select_related("bundle__department", "event", "published_in").prefetch_related(
+            models.Prefetch("members", queryset=BundleMember.objects.select_related("item", "after"))
+        )
+
+
+class BundleVersion(BilingualNameMixin, models.Model):
+    """The terms of a bundle: its draft (published_in is null) or an immutable published snapshot."""
+
+    Status = ItemVersion.Status
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="versions")
+    published_in = models.ForeignKey(
+        ListVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="new_bundle_versions",
+        verbose_name=_("first published in"),
+        help_text=_("Empty for the draft."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    revision = models.PositiveIntegerField(_("draft revision"), default=1)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    event = models.ForeignKey(
+        LifeEvent,
+        on_delete=models.PROTECT,
+        related_name="bundle_versions",
+        verbose_name=_("life or business event"),
+    )
+    promised_limit_days = models.PositiveSmallIntegerField(
+        _("promised time limit (working days)"),
+        validators=[MaxValueValidator(365)],
+        help_text=_("From the first acceptance to the last decision; no longer than its members' longest chain."),
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = BundleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["bundle__code"]
+        verbose_name = _("bundle version")
+        verbose_name_plural = _("bundle versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bundle"], condition=Q(published_in__isnull=True), name="one_draft_per_bundle"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_in__isnull=True) | Q(status="active"),
+                name="bundle_snapshot_is_active",
+            ),
+            models.CheckConstraint(condition=Q(promised_limit_days__gte=1), name="bundle_promises_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.bundle.code} {self.name}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_in_id is None
+
+
+class BundleMember(models.Model):
+    """One item of a bundle: required or optional, started at once or after another member is approved.
+
+    An optional member is included when the applicant's answer to
+    `condition_key` is `condition_value` (empty: any "yes" answer), or, with
+    no condition, when the applicant chooses it.
+    """
+
+    bundle_version = models.ForeignKey(BundleVersion, on_delete=models.CASCADE, related_name="members")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="bundle_members", verbose_name=_("item"))
+    required = models.BooleanField(_("required"), default=True)
+    condition_key = models.CharField(
+        _("included when the answer to"),
+        max_length=40,
+        blank=True,
+        help_text=_("The key of a question, for example hire_staff. Only for an optional member."),
+    )
+    condition_value = models.CharField(
+        _("is"), max_length=100, blank=True, help_text=_("Empty: any “yes” answer.")
+    )
+    after = models.ForeignKey(
+        ServiceItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("starts after the approval of"),
+    )
+
+    class Meta:
+        ordering = ["bundle_version", "position", "id"]
+        verbose_name = _("bundle member")
+        verbose_name_plural = _("bundle members")
+        constraints = [
+            models.UniqueConstraint(fields=["bundle_version", "item"], name="one_member_per_item_per_bundle_version"),
+            models.CheckConstraint(
+                condition=Q(after__isnull=True) | ~Q(after=models.F("item")), name="bundle_member_not_after_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(required=False) | Q(condition_key=""), name="bundle_required_member_unconditional"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.item)
+
+    def included(self, answers: dict, chosen=()) -> bool:
+        """Whether this member is part of an application with these answers and choices."""
+        if self.required:
+            return True
+        if not self.condition_key:
+            return self.item.code in set(chosen)
+        answer = answers.get(self.condition_key)
+        if self.condition_value:
+            return str(answer) == self.condition_value
+        return answer in (True, "true", "True", "on", "1", "yes")
+
+
+class BundleEntry(models.Model):
+    """One bundle on one list version, through the snapshot of its terms then."""
+
+    list_version = models.ForeignKey(ListVersion, on_delete=models.PROTECT, related_name="bundle_entries")
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="entries")
+    bundle_version = models.ForeignKey(BundleVersion, on_delete=models.PROTECT, related_name="entries")
+
+    class Meta:
+        verbose_name = _("bundle entry")
+        verbose_name_plural = _("bundle entries")
+        constraints = [
+            models.UniqueConstraint(fields=["list_version", "bundle"], name="one_entry_per_bundle_per_version")
+        ]
+
+
 class ListChange(models.Model):
     """The audit trail: one row for every change to the list, never edited."""
 
@@ -686,6 +871,7 @@ class ListChange(models.Model):
     item = models.ForeignKey(
         ServiceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
     )
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="changes")
     list_version = models.ForeignKey(
         ListVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
     )

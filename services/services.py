@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from portal.models import StaffRole, User
 from portal.permissions import require_role
 from portal.uploads import PDF, check_upload, store_file
-from services import public_cache, selectors, transfer
+from services import bundles, public_cache, selectors, transfer
 from services.models import (
     Department,
     FormField,
@@ -494,7 +494,8 @@ def list_publish(
 
     previous = ListVersion.objects.select_for_update().order_by("-number").first()
     changes = selectors.pending_changes(department_ids=department_ids, list_version=previous)
-    if not changes:
+    bundle_changes = bundles.bundle_pending_changes(department_ids=department_ids, list_version=previous)
+    if not changes and not bundle_changes:
         raise ValidationError(_("There are no changes to publish."))
     counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in ("added", "changed", "retired")}
     if previous is not None:
@@ -528,6 +529,8 @@ def list_publish(
         [ListEntry(list_version=version, item_id=item_id, item_version_id=v) for item_id, v in carried]
         + [ListEntry(list_version=version, item_id=item_id, item_version=v) for item_id, v in snapshots.items()]
     )
+    # The bundles after the items: each is checked against the items this version lists.
+    bundles.bundles_publish(list_version=version, previous=previous, changes=bundle_changes, actor=actor, at=at)
     _audit(
         action=ListChange.Action.PUBLISH,
         actor=actor,
@@ -538,6 +541,9 @@ def list_publish(
             "note": note,
             "departments": sorted(d.code for d in departments),
             **{kind: sorted(c.item.code for c in changes if c.kind == kind) for kind in counts},
+            **(
+                {"bundles": {c.bundle.code: c.kind for c in bundle_changes}} if bundle_changes else {}
+            ),
         },
         note=note,
     )

@@ -16,6 +16,10 @@ Tracking numbers are sequential, so the query code (8 characters from a
   in the cache (Redis in production); successful look-ups do not count, so a
   citizen checking their own application is never locked out by it.
 
+A bundle's tracking number ("get one thing done") shows its members, each
+with its item, department, own tracking number and state in plain words, and
+the bundle's time limit.
+
 What it shows: the item, the department, the state in plain words, the
 submitted / accepted / decided dates, the due date with its provisional mark
 and the working days left, and the timeline as action labels and times. It
@@ -34,7 +38,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from approvals.track.forms import TrackForm, normalise_tracking_number
-from approvals.track.selectors import tracked_application, tracking_status
+from approvals.track.selectors import bundle_tracking_status, tracked_application, tracked_bundle, tracking_status
 from portal import ratelimit
 
 TRACK_FAILURES_ALLOWED = 10
@@ -82,7 +86,12 @@ def track(request):
     form = TrackForm(request.POST)
     if not form.is_valid():
         return render(request, template, {"form": form})
-    application = tracked_application(form.cleaned_data["tracking_number"], form.cleaned_data["query_code"])
+    number, code = form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
+    application = tracked_application(number, code)
+    bundle = tracked_bundle(number, code)  # asked whatever the number: the same work either way
+    if bundle is not None:
+        status = bundle_tracking_status(bundle, today=timezone.localdate())
+        return render(request, "approvals/track/bundle_status.html", {"status": status, "bundle": bundle})
     if application is None:
         _count_failure(request)
         form.add_error(None, NOT_FOUND)

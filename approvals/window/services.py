@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from approvals import services as workflow
+from approvals.bundles import bundle_submit
 from approvals.models import Application, ApplicationEvent, CorrectionNotice, Visit
 from approvals.window.hooks import receipt_rating_link
 from approvals.workflow import Action, State
@@ -53,6 +55,9 @@ class VisitCount:
 
 def _previous_visits(*, person: Person, application: Application | None, item_version: ItemVersion | None):
     if application is not None:
+        if application.bundle_id:
+            # A member of a bundle: the visit that took in the whole bundle counts too.
+            return Visit.objects.filter(Q(application=application) | Q(bundle_id=application.bundle_id))
         return Visit.objects.filter(application=application)
     return Visit.objects.filter(
         person=person, application__isnull=True, item_version__item_id=item_version.item_id
@@ -210,6 +215,71 @@ def window_resubmit(*, application: Application, clerk: User, reason: str = "", 
         at=at,
     )
     return workflow.application_resubmit(application=application, actor=clerk, at=at)
+
+
+# -- a bundle at the window -------------------------------------------------------------------
+
+
+@transaction.atomic
+def window_bundle_intake(
+    *,
+    clerk: User,
+    person: Person,
+    bundle_code: str,
+    answers: dict,
+    uploads: dict[str, list],
+    declaration: bool,
+    enterprise=None,
+    chosen=(),
+    delivery: str = Application.Delivery.ELECTRONIC,
+    delivery_address: str = "",
+    reason: str = "",
+    at: datetime.datetime,
+):
+    """Take in a whole bundle at the counter: one submission, and ONE visit in the ledger.
+
+    The bundle is submitted by `approvals.bundles.bundle_submit` (the online
+    path, with the clerk acting); its members are window applications but
+    record no visit of their own: the applicant came once, for the bundle.
+    The visit may be one more than the members allow (all of them fully
+    online: none); then, as for an item, the clerk gives the reason, or
+    nothing is taken in. Later visits about a member count this one.
+    """
+    require_role(clerk, "clerk")
+    bundle = bundle_submit(
+        actor=clerk,
+        bundle_code=bundle_code,
+        answers=answers,
+        uploads=uploads,
+        declaration=declaration,
+        chosen=chosen,
+        person=person,
+        enterprise=enterprise,
+        channel=Application.Channel.WINDOW,
+        delivery=delivery,
+        delivery_address=delivery_address,
+        at=at,
+    )
+    allowed = max((m.item_version.max_visits for m in bundle.members.select_related("item_version")), default=0)
+    count = VisitCount(number=1, allowed=allowed)
+    reason = (reason or "").strip()
+    if count.violation and not reason:
+        raise ValidationError({"reason": _visit_reason_message(count)})
+    visit = Visit(
+        person=person,
+        bundle=bundle,
+        department=bundle.bundle_version.bundle.department,
+        purpose=Visit.Purpose.SUBMIT,
+        clerk=clerk,
+        at=at,
+        number=count.number,
+        allowed=count.allowed,
+        violation=count.violation,
+        reason=reason,
+    )
+    visit.full_clean()
+    visit.save()
+    return bundle
 
 
 # -- the counter's one form ---------------------------------------------------------------
