@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -509,4 +510,45 @@ def bundle_summary(bundle: BundleApplication, *, today: datetime.date | None = N
             MemberResult(m, hooks.results(m) if m.state == State.APPROVED else []) for m in members
         ],
         clock=bundle_clock(bundle, today=today),
+    )
+
+
+# -- who may read a bundle application -------------------------------------------------------------------
+
+
+def is_bundle_applicant(user, bundle: BundleApplication) -> bool:
+    """Whether `user` is the bundle's applicant (or an agent of its enterprise), as for an application."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if bundle.applicant_enterprise_id:
+        return bundle.applicant_enterprise.memberships.filter(user=user).exists()
+    return bundle.applicant_person.user_id == user.pk
+
+
+def bundle_for_applicant(user, uid) -> BundleApplication | None:
+    """The bundle application `uid` if `user` is its applicant; None for anyone else (they learn nothing)."""
+    bundle = (
+        BundleApplication.objects.select_related(
+            "bundle_version__bundle__department", "bundle_version__event", "applicant_person", "applicant_enterprise"
+        )
+        .filter(uid=uid)
+        .first()
+    )
+    if bundle is None or not is_bundle_applicant(user, bundle):
+        return None
+    return bundle
+
+
+def bundles_of_applicant(user):
+    """Every bundle application `user` sees as its applicant (their own and their enterprises'), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return BundleApplication.objects.none()
+    return (
+        BundleApplication.objects.filter(
+            Q(applicant_person__user=user, applicant_enterprise__isnull=True)
+            | Q(applicant_enterprise__memberships__user=user)
+        )
+        .distinct()
+        .select_related("bundle_version", "applicant_enterprise")
+        .order_by("-submitted_at", "-id")
     )

@@ -9,6 +9,8 @@ urlpatterns = [
     path("catalogue/versions/", views.catalogue_versions, name="catalogue_versions"),
     path("catalogue/versions/<int:number>/", views.catalogue_version, name="catalogue_version"),
     path("catalogue/export.<str:file_format>", views.catalogue_export, name="catalogue_export"),
+    path("catalogue/bundles/", views.catalogue_bundles, name="catalogue_bundles"),
+    path("catalogue/bundles/<str:code>/", views.catalogue_bundle, name="catalogue_bundle"),
     path("catalogue/<str:code>/", views.catalogue_item, name="catalogue_item"),
     path("catalogue/<str:code>/apply/", views.catalogue_apply, name="catalogue_apply"),
     path(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models import Application, CorrectionNotice
+from approvals.models import Application, BundleApplication, CorrectionNotice
 from approvals.workflow import CLOCKED_STATES, State
 from deadlines.selectors import stored_calendar
 from deadlines.workdays import CalendarUnavailable
@@ -113,3 +113,25 @@ def _open_corrections(application: Application) -> Corrections | None:
     listed = [names[pk] for pk in dict.fromkeys(material_ids) if pk in names]
     others = sum(1 for item in notice.items if item.get("material") not in names)
     return Corrections(materials=listed, others=others)
+
+
+def tracked_bundle(number: str, code: str) -> BundleApplication | None:
+    """The bundle application with this tracking number and query code, or None (one look-up, one comparison)."""
+    row = BundleApplication.objects.filter(tracking_number=number).values_list("pk", "query_code").first()
+    pk, real = row if row is not None else (None, "")
+    matches = hmac.compare_digest(real.encode() if pk else _DUMMY_CODE, code.encode())
+    if pk is None or not matches:
+        return None
+    return BundleApplication.objects.select_related("bundle_version").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class BundleStatus:
+    bundle: BundleApplication
+    members: list[Status]
+
+
+def bundle_tracking_status(bundle: BundleApplication, *, today: date) -> BundleStatus:
+    """Each member as single-item tracking shows it; members still waiting for another have no timeline."""
+    members = bundle.members.select_related("item_version", "department", "bundle_after__item_version").order_by("id")
+    return BundleStatus(bundle=bundle, members=[tracking_status(member, today=today) for member in members])

@@ -34,7 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from approvals.track.forms import TrackForm, normalise_tracking_number
-from approvals.track.selectors import tracked_application, tracking_status
+from approvals.track.selectors import bundle_tracking_status, tracked_application, tracked_bundle, tracking_status
 from portal import ratelimit
 
 TRACK_FAILURES_ALLOWED = 10
@@ -82,7 +82,13 @@ def track(request):
     form = TrackForm(request.POST)
     if not form.is_valid():
         return render(request, template, {"form": form})
-    application = tracked_application(form.cleaned_data["tracking_number"], form.cleaned_data["query_code"])
+    number, code = form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
+    application = tracked_application(number, code)
+    # A bundle's number is from the same sequence: both look-ups run for every number.
+    bundle = tracked_bundle(number, code)
+    if bundle is not None and application is None:
+        status = bundle_tracking_status(bundle, today=timezone.localdate())
+        return render(request, "approvals/track/bundle_status.html", {"status": status, "bundle": bundle})
     if application is None:
         _count_failure(request)
         form.add_error(None, NOT_FOUND)
