@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from approvals.bundle_drafts import BundleDraft, draft_add_files, draft_answers, draft_remove_file
-from approvals.bundles import bundle_form_class
+from approvals.bundles import bundle_form_class, bundle_summary
+from approvals.documents.selectors import documents_of
+from approvals.workflow import State
 from services.bundles import BundleTerms, MaterialGroup, MemberTerms
 
 
@@ -153,3 +156,37 @@ def submit_errors(exc) -> tuple[str, list[str]]:
         declaration = " ".join(raised.pop("declaration", []))
         return declaration, [message for messages in raised.values() for message in messages]
     return "", list(exc.messages)
+
+
+DECISION_KINDS = ("grant", "refusal", "non_acceptance")
+
+
+def bundle_context(bundle) -> dict:
+    """What the applicant's (and the window's) page of a bundle shows."""
+    try:
+        summary = bundle_summary(bundle)
+    except ValidationError:
+        summary = None
+    members = summary.members if summary else []
+    decisions = []
+    for member in members:
+        for document in documents_of(member.application):
+            if document.kind in DECISION_KINDS:
+                decisions.append((member.application, document))
+    events = sorted(
+        (
+            (event, member.application)
+            for member in members
+            for event in member.application.events.all()
+        ),
+        key=lambda pair: (pair[0].at, pair[0].pk),
+    )
+    return {
+        "bundle": bundle,
+        "summary": summary,
+        "members": members,
+        "decisions": decisions,
+        "events": events,
+        "notices": list(bundle.notices.all()),
+        "waiting_state": State.DRAFT,
+    }

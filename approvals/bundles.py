@@ -54,6 +54,7 @@ from deadlines.selectors import stored_calendar
 from deadlines.workdays import SLA, CalendarUnavailable
 from portal.models import Enterprise, Person, User
 from portal.notifications import notify
+from portal.permissions import has_role
 from services.bundles import BundleTerms, bundle_for_new_application, bundle_terms
 from services.formbuilder import form_field
 
@@ -551,4 +552,15 @@ def bundles_of_applicant(user):
         .distinct()
         .select_related("bundle_version", "applicant_enterprise")
         .order_by("-submitted_at", "-id")
+    )
+
+
+def bundle_for_clerk(user, uid) -> BundleApplication | None:
+    """A bundle application taken in at the window, for a window clerk (clerks are city-wide); else None."""
+    if not has_role(user, "clerk"):
+        return None
+    return (
+        BundleApplication.objects.select_related("bundle_version__bundle__department", "applicant_person", "applicant_enterprise")
+        .filter(uid=uid, channel=Application.Channel.WINDOW)
+        .first()
     )

@@ -20,15 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.bundle_drafts import draft_close, draft_discard, draft_load, draft_save, draft_uploads
-from approvals.bundle_forms import bundle_page, bundle_problems, bundle_take, check_rows, submit_errors
-from approvals.bundles import bundle_for_applicant, bundle_initial, bundle_submit, bundle_summary
-from approvals.documents.selectors import documents_of
-from approvals.workflow import State
+from approvals.bundle_forms import bundle_context, bundle_page, bundle_problems, bundle_take, check_rows, submit_errors
+from approvals.bundles import bundle_for_applicant, bundle_initial, bundle_submit
 from portal.selectors import acting_as
 from services.bundles import BundleNotOnList, bundle_for_new_application, bundle_terms
-
-DECISION_KINDS = ("grant", "refusal", "non_acceptance")
-
 
 def _not_on_list(request, exc: BundleNotOnList):
     status = 410 if exc.reason == BundleNotOnList.RETIRED else 404
@@ -156,34 +151,3 @@ def my_bundle(request, uid):
     if bundle is None:
         raise Http404
     return render(request, "approvals/apply/bundle.html", bundle_context(bundle))
-
-
-def bundle_context(bundle) -> dict:
-    """What the applicant's (and the window's) page of a bundle shows."""
-    try:
-        summary = bundle_summary(bundle)
-    except ValidationError:
-        summary = None
-    members = summary.members if summary else []
-    decisions = []
-    for member in members:
-        for document in documents_of(member.application):
-            if document.kind in DECISION_KINDS:
-                decisions.append((member.application, document))
-    events = sorted(
-        (
-            (event, member.application)
-            for member in members
-            for event in member.application.events.all()
-        ),
-        key=lambda pair: (pair[0].at, pair[0].pk),
-    )
-    return {
-        "bundle": bundle,
-        "summary": summary,
-        "members": members,
-        "decisions": decisions,
-        "events": events,
-        "notices": list(bundle.notices.all()),
-        "waiting_state": State.DRAFT,
-    }
