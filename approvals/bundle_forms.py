@@ -44,7 +44,7 @@ class BundlePage:
     form: forms.Form
     groups: list[GroupRow]
     choosable: list[MemberTerms]  # optional members the applicant ticks
-    conditional: list[MemberTerms]  # optional members included by an answer
+    conditional: list[tuple[MemberTerms, str]]  # optional members included by an answer, with its question
     chosen: list[str]
     errors: list[tuple[str, str]]  # (message, anchor) for the error summary
 
@@ -77,7 +77,9 @@ def bundle_page(terms: BundleTerms, draft: BundleDraft, *, initial: dict, bound:
         form=form,
         groups=groups,
         choosable=[m for m in optional if not m.member.condition_key],
-        conditional=[m for m in optional if m.member.condition_key],
+        conditional=[
+            (m, _labels(terms).get(m.member.condition_key, m.member.condition_key)) for m in optional if m.member.condition_key
+        ],
         chosen=list(draft.chosen),
         errors=[],
     )

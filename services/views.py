@@ -87,6 +87,7 @@ def catalogue_bundle(request, code):
         {
             "version": version,
             "terms": terms,
+            "rows": terms.with_predecessors(),
             "groups": terms.materials,
             "longest": critical_path_days([m.member for m in terms.members], promised),
             "separate": sum(promised.values()),

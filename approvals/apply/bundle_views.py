@@ -135,7 +135,7 @@ def bundle_apply_check(request, code):
             "version": version,
             "page": page,
             "rows": check_rows(page.form),
-            "included": included,
+            "included": terms.with_predecessors(included),
             "enterprise": enterprise,
             "declaration_error": declaration_error,
             "problems": problems,

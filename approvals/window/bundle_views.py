@@ -109,7 +109,7 @@ def window_bundle_check(request, pk, code):
             "version": version,
             "page": page,
             "rows": check_rows(page.form),
-            "included": terms.included(page.form.cleaned_data, draft.chosen),
+            "included": terms.with_predecessors(terms.included(page.form.cleaned_data, draft.chosen)),
             "declaration_error": declaration_error,
             "problems": problems,
         },

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from approvals import services as workflow
 from approvals.bundle_drafts import SESSION_KEY
@@ -52,7 +53,7 @@ def test_the_guide_lists_the_members_the_order_the_promise_and_the_materials_onc
     assert "Opening a business" in page
     for code in ("MKT-REG", "PSB-SEAL", "TAX-REG", "HRS-SOC", "BNK-ACC"):
         assert reverse("catalogue_item", args=[code]) in page
-    assert "Starts after MKT-REG is approved" in page
+    assert "Starts after “企业设立登记 (en)” is approved" in page
     assert "When your answers call for it" in page
     assert "asked once for 2 services" in page  # the articles of association: registration and the bank
     assert "8 working days" in page  # one by one: 1 + 1 + 2 + 2 + 2
@@ -188,7 +189,7 @@ def test_tracking_a_bundle_shows_each_member_without_personal_data(business, app
     assert response.status_code == 200
     assert "Opening a business" in page
     for member in bundle.members.all():
-        assert member.department.name_en in page
+        assert escape(member.department.name_en) in page
     assert applicant.person.real_name not in page
     assert applicant.person.resident_id not in page
     assert "葫芦岛海滨食品有限公司" not in page  # no answers
