@@ -42,6 +42,7 @@ class BundleDraft:
     answers: dict = field(default_factory=dict)
     chosen: list = field(default_factory=list)
     files: dict[str, list[StoredFile]] = field(default_factory=dict)
+    stand_ins: dict[str, str] = field(default_factory=dict)  # material's Chinese name → a held license's id
     token: str = ""
 
     @property
@@ -60,6 +61,7 @@ def draft_load(session, *, scope: str, code: str) -> BundleDraft:
         answers=stored.get("answers", {}),
         chosen=stored.get("chosen", []),
         files={group: [StoredFile(**f) for f in files] for group, files in stored.get("files", {}).items()},
+        stand_ins=stored.get("stand_ins", {}),
         token=stored.get("token") or uuid.uuid4().hex,
     )
 
@@ -70,6 +72,7 @@ def draft_save(session, draft: BundleDraft) -> None:
         "answers": draft.answers,
         "chosen": draft.chosen,
         "files": {group: [f.__dict__ for f in files] for group, files in draft.files.items() if files},
+        "stand_ins": draft.stand_ins,
         "token": draft.token,
     }
     session[SESSION_KEY] = drafts

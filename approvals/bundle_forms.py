@@ -31,6 +31,7 @@ class GroupRow:
     group: MaterialGroup
     needed_by: list[str]
     files: list = field(default_factory=list)
+    stand_in: str = ""  # the held license chosen in place of a file
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -68,6 +69,7 @@ def bundle_page(terms: BundleTerms, draft: BundleDraft, *, initial: dict, bound:
             group=group,
             needed_by=[names[m.item_version_id] for m in group.materials if m.item_version_id in names],
             files=draft.files_for(group.key),
+            stand_in=draft.stand_ins.get(group.key, ""),
         )
         for n, group in enumerate(terms.materials)
     ]
@@ -96,6 +98,11 @@ def bundle_take(terms: BundleTerms, draft: BundleDraft, data, files) -> dict[int
     draft_answers(draft, data, keys, chosen=[c for c in data.getlist("chosen") if c in codes])
     refused = {}
     for n, group in enumerate(terms.materials):
+        chosen_license = (data.get(f"license-{n}") or "").strip()
+        if chosen_license.isdigit():
+            draft.stand_ins[group.key] = chosen_license
+        elif f"license-{n}" in data:
+            draft.stand_ins.pop(group.key, None)
         uploads = files.getlist(f"files-{n}")
         if uploads:
             problems = draft_add_files(draft, group.key, uploads)
@@ -123,7 +130,7 @@ def bundle_problems(page: BundlePage, refused: dict[int, list[str]]) -> list[tup
     for row in page.groups:
         row.errors = list(refused.get(row.index, []))
         needed = any(m.required and (included is None or m.item_version_id in included) for m in row.group.materials)
-        if needed and not row.files and not row.errors and valid:
+        if needed and not row.files and not row.stand_in and not row.errors and valid:
             row.errors.append(_("Upload “%(material)s”.") % {"material": row.name})
         problems += [(error, f"#files-{row.index}") for error in row.errors]
     return problems

@@ -140,6 +140,7 @@ def bundle_submit(
     uploads: dict[str, list],
     declaration: bool,
     chosen: Iterable[str] = (),
+    stand_ins: dict[str, object] | None = None,
     person: Person | None = None,
     enterprise: Enterprise | None = None,
     channel: str = Application.Channel.ONLINE,
@@ -152,7 +153,9 @@ def bundle_submit(
     `answers` is the one form (by question key); `uploads` maps a material's
     Chinese name to its files, given once for every member that needs it;
     `chosen` names the optional members without a condition that the
-    applicant wants. Members that start at once are submitted now; the others
+    applicant wants; `stand_ins` maps a material's Chinese name to what
+    stands in for its file (a held license's id, given through
+    `hooks.material_stand_in` to every member that asks for it, 免提交). Members that start at once are submitted now; the others
     wait, as drafts, for the member they follow. Anything refused (the bundle
     or a member off the list, an answer, a material, a permission) leaves
     nothing behind; the errors are keyed by question key, "materials" or
@@ -220,6 +223,15 @@ def bundle_submit(
         )
         _member_errors(errors, member.item_version.name, saved.errors)
         for material in application.item_version.materials.all():
+            reference = (stand_ins or {}).get(material.name_zh)
+            if reference:
+                try:
+                    hooks.material_stand_in(
+                        application=application, actor=actor, material=material, reference=reference, at=at
+                    )
+                except ValidationError as exc:
+                    _member_errors(errors, material.name, {"materials": exc.messages})
+                continue
             sources = stored.get(material.name_zh)
             if sources:
                 for source in sources:

@@ -13,6 +13,9 @@ stand in for a material). Registering the same handler twice is harmless.
     on_material_references(handler)    handler(application) -> {material id: what stands in for it}
     on_results(handler)                handler(application) -> [{"number", "name_zh", "name_en"}]: what
                                        the application produced (its license), for the decision to grant
+    on_material_stand_in(handler)      handler(application=, actor=, material=, reference=, at=): give a
+                                       material by what `reference` names (a held license's id), inside
+                                       the caller's transaction; raises ValidationError when it cannot
 
 Handlers that run inside a transaction and start slow work (a task, an
 email) defer it with `transaction.on_commit`.
@@ -22,12 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 _approved: list[Callable] = []
 _state_changed: list[Callable] = []
 _terms_changed: list[Callable] = []
 _materials_given: list[Callable] = []
 _material_references: list[Callable] = []
 _results: list[Callable] = []
+_stand_ins: list[Callable] = []
 
 
 def _register(handlers: list[Callable], handler: Callable) -> Callable:
@@ -74,6 +81,11 @@ def on_results(handler: Callable) -> Callable:
     return _register(_results, handler)
 
 
+def on_material_stand_in(handler: Callable) -> Callable:
+    """`handler(application=, actor=, material=, reference=, at=)` gives the material without a file."""
+    return _register(_stand_ins, handler)
+
+
 def application_approved(application) -> None:
     for handler in _approved:
         handler(application)
@@ -108,3 +120,11 @@ def results(application) -> list[dict]:
     for handler in _results:
         produced.extend(handler(application))
     return produced
+
+
+def material_stand_in(*, application, actor, material, reference, at) -> None:
+    """Give `material` of a draft by `reference` (a bundle's choice of a held license)."""
+    if not _stand_ins:
+        raise ValidationError(_("Nothing can stand in for a material here: upload the file."))
+    for handler in _stand_ins:
+        handler(application=application, actor=actor, material=material, reference=reference, at=at)

@@ -717,6 +717,15 @@ def material_licenses_rebind(*, application, materials_by_name: dict) -> None:
             use.save(update_fields=["material"])
 
 
+def material_stand_in(*, application, actor, material, reference, at=None) -> None:
+    """A bundle gives a material by a held license, chosen by its id (registered with
+    `approvals.hooks.on_material_stand_in`); every rule of `use_license_for_material` applies."""
+    license = License.objects.filter(pk=int(reference)).first() if str(reference).isdigit() else None
+    if license is None:
+        raise ValidationError(_("This license cannot stand in for the material."))
+    use_license_for_material(application=application, actor=actor, material=material, license=license, at=at)
+
+
 @transaction.atomic
 def use_license_for_material(*, application, actor, material, license: License, at=None) -> MaterialLicense:
     """Give `material` by pointing at `license` instead of uploading a copy.

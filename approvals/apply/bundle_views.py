@@ -80,6 +80,8 @@ def bundle_apply(request, code):
             "page": page,
             "enterprise": enterprise,
             "person": request.user.person,
+            "holder_person": request.user.person,
+            "holder_enterprise": enterprise,
             "max_bytes": settings.UPLOAD_MAX_BYTES,
         },
         status=400 if page.errors else 200,
@@ -114,6 +116,7 @@ def bundle_apply_check(request, code):
                 uploads=uploads,
                 declaration=request.POST.get("declaration") == "yes",
                 chosen=draft.chosen,
+                stand_ins=draft.stand_ins,
                 enterprise=enterprise,
             )
         except BundleNotOnList as exc:

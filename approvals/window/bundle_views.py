@@ -55,7 +55,14 @@ def window_bundle_start(request, pk, code):
     return render(
         request,
         "approvals/window/bundle_form.html",
-        {"person": person, "version": version, "page": page, "max_bytes": settings.UPLOAD_MAX_BYTES},
+        {
+            "person": person,
+            "version": version,
+            "page": page,
+            "holder_person": person,
+            "holder_enterprise": None,
+            "max_bytes": settings.UPLOAD_MAX_BYTES,
+        },
         status=400 if page.errors else 200,
     )
 
@@ -83,6 +90,7 @@ def window_bundle_check(request, pk, code):
                 uploads=uploads,
                 declaration=request.POST.get("declaration") == "yes",
                 chosen=draft.chosen,
+                stand_ins=draft.stand_ins,
                 at=timezone.now(),
             )
         except BundleNotOnList as exc:
