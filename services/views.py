@@ -54,6 +54,10 @@ def catalogue(request):
             # The key of the cached results: what was asked, in a stable order.
             "cache_query": hashlib.sha256(repr((dataclasses.astuple(filters), page.number)).encode()).hexdigest(),
             "events": events,
+            # Lazy: read only when the cached results are rendered anew.
+            "event_bundles": selectors.listed_bundles(list_version=list_version).filter(event__code=filters.event)
+            if filters.event
+            else None,
             "query": query.urlencode(),
             "online_levels": ItemVersion.OnlineLevel,
         },

@@ -65,6 +65,13 @@ def test_the_bundles_are_listed_under_their_event(business, english):
     assert "Opening a business" in page and reverse("catalogue_bundle", args=["BDL-BIZ"]) in page
 
 
+def test_the_catalogue_filtered_by_the_event_offers_the_bundle(business, english):
+    page = english.get(reverse("catalogue") + "?event=open-business").content.decode()
+    assert reverse("catalogue_bundle", args=["BDL-BIZ"]) in page
+    other = english.get(reverse("catalogue")).content.decode()
+    assert reverse("catalogue_bundle", args=["BDL-BIZ"]) not in other
+
+
 def test_an_unknown_bundle_has_no_guide(db, client):
     assert client.get(reverse("catalogue_bundle", args=["BDL-NONE"])).status_code == 404
 
