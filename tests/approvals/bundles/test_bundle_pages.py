@@ -212,3 +212,36 @@ def test_tracking_a_bundle_with_a_wrong_code_finds_nothing(business, applicant, 
 def test_the_members_are_ordinary_applications(business, applicant):
     bundle = _submitted(business, applicant)
     assert Application.objects.filter(bundle=bundle).count() == bundle.members.count()
+
+
+def test_the_page_shows_the_corrections_of_several_departments_as_one_notice(business, applicant, english):
+    from approvals.bundles import BUNDLE_NOTICE_QUIET, bundle_corrections_tell
+    from tests.approvals.conftest import at
+
+    bundle = _submitted(business, applicant)
+    asked = at(2026, 11, 26, 11)
+    for key, name in (("REG", "股东会决议"), ("TAX", "财务负责人信息")):
+        workflow.application_request_correction(
+            application=business.member(bundle, key), actor=business.approvers[key],
+            items=[{"name": name, "problem": "缺少"}], at=asked,
+        )
+    bundle_corrections_tell(at=asked + BUNDLE_NOTICE_QUIET)
+
+    english.force_login(applicant)
+    page = english.get(reverse("my_bundle", args=[bundle.uid])).content.decode()
+    assert "Corrections asked for" in page
+    assert page.count("One notice for every correction") == 1
+    assert "股东会决议" in page and "财务负责人信息" in page
+
+
+def test_a_retired_bundle_cannot_be_started(business, applicant, english):
+    from services.bundles import bundle_retire
+    from tests.services.factories import publish
+
+    bundle_retire(actor=None, bundle=business.bundle)
+    publish("下线")
+    english.force_login(applicant)
+    response = english.get(FORM)
+    assert response.status_code == 410
+    assert "no longer accepts applications" in response.content.decode()
+    assert english.get(reverse("catalogue_bundle", args=["BDL-BIZ"])).status_code == 410
