@@ -7,14 +7,17 @@ members chosen, and each file, checked by its real type and size
 (`portal.uploads.check_upload`, as every upload) and put in the private
 storage under a name only this session knows. A page with an error keeps
 all of it; the submission reads the files back, and they are deleted once
-the bundle is submitted or the draft is given up.
+the bundle is submitted or the draft is given up; the files of drafts
+nobody came back to are deleted with their sessions (`bundle_drafts_forget`).
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -118,7 +121,8 @@ def draft_uploads(draft: BundleDraft) -> dict[str, list[File]]:
     """The kept files, opened for `bundle_submit` (material's Chinese name → files)."""
     opened = {}
     for group, files in draft.files.items():
-        opened[group] = [File(default_storage.open(f.path, "rb"), name=f.name) for f in files]
+        # A file deleted meanwhile (bundle_drafts_forget) is missing: the submission then asks for it.
+        opened[group] = [File(default_storage.open(f.path, "rb"), name=f.name) for f in files if default_storage.exists(f.path)]
     return opened
 
 
@@ -136,3 +140,21 @@ def draft_discard(session, draft: BundleDraft) -> None:
     drafts = dict(session.get(SESSION_KEY, {}))
     drafts.pop(draft.key, None)
     session[SESSION_KEY] = drafts
+
+
+def bundle_drafts_forget(*, at: datetime.datetime) -> int:
+    """Delete the kept files older than a session can live (their drafts are gone); return how many."""
+    oldest = at - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    deleted = 0
+    try:
+        folders, _files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        _sub, names = default_storage.listdir(f"{FOLDER}/{folder}")
+        for name in names:
+            path = f"{FOLDER}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < oldest:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted
