@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from approvals.bundle_drafts import BundleDraft, draft_add_files, draft_answers, draft_remove_file
-from approvals.bundles import bundle_form_class, bundle_summary
+from approvals.bundles import MemberResult, bundle_form_class, bundle_summary
 from approvals.documents.selectors import documents_of
 from approvals.workflow import State
 from services.bundles import BundleTerms, MaterialGroup, MemberTerms
@@ -174,9 +174,13 @@ def bundle_context(bundle) -> dict:
     """What the applicant's (and the window's) page of a bundle shows."""
     try:
         summary = bundle_summary(bundle)
-    except ValidationError:
+    except ValidationError:  # the calendar does not reach these dates yet: the members still show
         summary = None
-    members = summary.members if summary else []
+    members = (
+        summary.members
+        if summary
+        else [MemberResult(m, []) for m in bundle.members.select_related("item_version__item", "department").order_by("id")]
+    )
     decisions = []
     for member in members:
         for document in documents_of(member.application):
