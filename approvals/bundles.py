@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -53,6 +54,7 @@ from deadlines.selectors import stored_calendar
 from deadlines.workdays import SLA, CalendarUnavailable
 from portal.models import Enterprise, Person, User
 from portal.notifications import notify
+from portal.permissions import has_role
 from services.bundles import BundleTerms, bundle_for_new_application, bundle_terms
 from services.formbuilder import form_field
 
@@ -138,24 +140,23 @@ def bundle_submit(
     uploads: dict[str, list],
     declaration: bool,
     chosen: Iterable[str] = (),
+    stand_ins: dict[str, object] | None = None,
     person: Person | None = None,
     enterprise: Enterprise | None = None,
     channel: str = Application.Channel.ONLINE,
     delivery: str = Application.Delivery.ELECTRONIC,
     delivery_address: str = "",
-    given: dict[str, object] | None = None,
     at: datetime.datetime | None = None,
 ) -> BundleApplication:
     """Submit a bundle: one tracking number, and one application per included member, all at once.
 
     `answers` is the one form (by question key); `uploads` maps a material's
     Chinese name to its files, given once for every member that needs it;
-    `given` maps a material's Chinese name to what stands in for it (a
-    license in the applicant's wallet, 免提交), given to every member that
-    needs it through `hooks.give_material`;
-    `chosen` names the optional members without a condition that the
-    applicant wants. Members that start at once are submitted now; the others
-    wait, as drafts, for the member they follow. Anything refused (the bundle
+    `stand_ins` maps a material's Chinese name to what stands in for its
+    file (a held license's id, given through `hooks.material_stand_in` to
+    every member that asks for it, 免提交); `chosen` names the optional
+    members without a condition that the applicant wants. Members that start
+    at once are submitted now; the others wait, as drafts, for the member they follow. Anything refused (the bundle
     or a member off the list, an answer, a material, a permission) leaves
     nothing behind; the errors are keyed by question key, "materials" or
     "declaration".
@@ -222,16 +223,15 @@ def bundle_submit(
         )
         _member_errors(errors, member.item_version.name, saved.errors)
         for material in application.item_version.materials.all():
-            reference = (given or {}).get(material.name_zh)
-            if reference is not None:
+            reference = (stand_ins or {}).get(material.name_zh)
+            if reference:
                 try:
-                    if hooks.give_material(
-                        application=application, material=material, reference=reference, actor=actor, at=at
-                    ):
-                        continue
+                    hooks.material_stand_in(
+                        application=application, actor=actor, material=material, reference=reference, at=at
+                    )
                 except ValidationError as exc:
                     _member_errors(errors, material.name, {"materials": exc.messages})
-                    continue
+                continue
             sources = stored.get(material.name_zh)
             if sources:
                 for source in sources:
@@ -523,4 +523,56 @@ def bundle_summary(bundle: BundleApplication, *, today: datetime.date | None = N
             MemberResult(m, hooks.results(m) if m.state == State.APPROVED else []) for m in members
         ],
         clock=bundle_clock(bundle, today=today),
+    )
+
+
+# -- who may read a bundle application -------------------------------------------------------------------
+
+
+def is_bundle_applicant(user, bundle: BundleApplication) -> bool:
+    """Whether `user` is the bundle's applicant (or an agent of its enterprise), as for an application."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if bundle.applicant_enterprise_id:
+        return bundle.applicant_enterprise.memberships.filter(user=user).exists()
+    return bundle.applicant_person.user_id == user.pk
+
+
+def bundle_for_applicant(user, uid) -> BundleApplication | None:
+    """The bundle application `uid` if `user` is its applicant; None for anyone else (they learn nothing)."""
+    bundle = (
+        BundleApplication.objects.select_related(
+            "bundle_version__bundle__department", "bundle_version__event", "applicant_person", "applicant_enterprise"
+        )
+        .filter(uid=uid)
+        .first()
+    )
+    if bundle is None or not is_bundle_applicant(user, bundle):
+        return None
+    return bundle
+
+
+def bundles_of_applicant(user):
+    """Every bundle application `user` sees as its applicant (their own and their enterprises'), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return BundleApplication.objects.none()
+    return (
+        BundleApplication.objects.filter(
+            Q(applicant_person__user=user, applicant_enterprise__isnull=True)
+            | Q(applicant_enterprise__memberships__user=user)
+        )
+        .distinct()
+        .select_related("bundle_version", "applicant_enterprise")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def bundle_for_clerk(user, uid) -> BundleApplication | None:
+    """A bundle application taken in at the window, for a window clerk (clerks are city-wide); else None."""
+    if not has_role(user, "clerk"):
+        return None
+    return (
+        BundleApplication.objects.select_related("bundle_version__bundle__department", "applicant_person", "applicant_enterprise")
+        .filter(uid=uid, channel=Application.Channel.WINDOW)
+        .first()
     )

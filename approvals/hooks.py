@@ -13,9 +13,9 @@ stand in for a material). Registering the same handler twice is harmless.
     on_material_references(handler)    handler(application) -> {material id: what stands in for it}
     on_results(handler)                handler(application) -> [{"number", "name_zh", "name_en"}]: what
                                        the application produced (its license), for the decision to grant
-    on_give_material(handler)          handler(application=, material=, reference=, actor=, at=) -> bool:
-                                       give a material by a reference (a license in the wallet) instead
-                                       of a file; True when the handler took it (a bundle's members)
+    on_material_stand_in(handler)      handler(application=, actor=, material=, reference=, at=): give a
+                                       material by what `reference` names (a held license's id), inside
+                                       the caller's transaction; raises ValidationError when it cannot
 
 Handlers that run inside a transaction and start slow work (a task, an
 email) defer it with `transaction.on_commit`.
@@ -25,13 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 _approved: list[Callable] = []
 _state_changed: list[Callable] = []
 _terms_changed: list[Callable] = []
 _materials_given: list[Callable] = []
 _material_references: list[Callable] = []
 _results: list[Callable] = []
-_give_material: list[Callable] = []
+_stand_ins: list[Callable] = []
 
 
 def _register(handlers: list[Callable], handler: Callable) -> Callable:
@@ -78,17 +81,9 @@ def on_results(handler: Callable) -> Callable:
     return _register(_results, handler)
 
 
-def on_give_material(handler: Callable) -> Callable:
-    """`handler(application=, material=, reference=, actor=, at=)` gives `material` by `reference`; True if it did."""
-    return _register(_give_material, handler)
-
-
-def give_material(*, application, material, reference, actor, at) -> bool:
-    """Give `material` of `application` by `reference` through the first handler that takes it."""
-    return any(
-        handler(application=application, material=material, reference=reference, actor=actor, at=at)
-        for handler in _give_material
-    )
+def on_material_stand_in(handler: Callable) -> Callable:
+    """`handler(application=, actor=, material=, reference=, at=)` gives the material without a file."""
+    return _register(_stand_ins, handler)
 
 
 def application_approved(application) -> None:
@@ -125,3 +120,11 @@ def results(application) -> list[dict]:
     for handler in _results:
         produced.extend(handler(application))
     return produced
+
+
+def material_stand_in(*, application, actor, material, reference, at) -> None:
+    """Give `material` of a draft by `reference` (a bundle's choice of a held license)."""
+    if not _stand_ins:
+        raise ValidationError(_("Nothing can stand in for a material here: upload the file."))
+    for handler in _stand_ins:
+        handler(application=application, actor=actor, material=material, reference=reference, at=at)

@@ -42,3 +42,11 @@ def tell_bundle_corrections() -> int:
     from approvals.bundles import bundle_corrections_tell
 
     return len(bundle_corrections_tell(at=timezone.now()))
+
+
+@shared_task
+def forget_bundle_drafts() -> int:
+    """Delete the files of bundle drafts whose sessions ended (approvals.bundle_drafts); returns how many."""
+    from approvals.bundle_drafts import bundle_drafts_forget
+
+    return bundle_drafts_forget(at=timezone.now())

@@ -23,7 +23,7 @@ class LicensesConfig(AppConfig):
         hooks.on_terms_changed(services.material_licenses_rebind)
         hooks.on_materials_given(selectors.materials_given_by_licenses)
         hooks.on_material_references(selectors.references_for)
-        hooks.on_give_material(services.give_material_by_license)
+        hooks.on_material_stand_in(services.material_stand_in)
         # The decision to grant names the license the application produced.
         hooks.on_results(selectors.results_for)
         # A seal revoked for key compromise: what it sealed is re-issued and the holders are told.

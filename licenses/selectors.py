@@ -267,3 +267,21 @@ def stalled_work(*, at: datetime.datetime) -> tuple[list[int], list[int]]:
         ).values_list("pk", flat=True)
     )
     return licenses, applications
+
+
+def held_stand_ins(*, person, enterprise, type_ids, today: datetime.date | None = None) -> list[License]:
+    """The valid licenses of these types that the applicant (the enterprise, or the person for
+    themselves) holds: what a bundle's form offers in place of a material's file."""
+    if not type_ids or (person is None and enterprise is None):
+        return []
+    holder = (
+        Q(holder_enterprise=enterprise)
+        if enterprise is not None
+        else Q(holder_enterprise__isnull=True, holder_person=person)
+    )
+    return list(
+        License.objects.standing(today=_today(today))
+        .filter(holder, license_type_id__in=type_ids)
+        .select_related("license_type", "department")
+        .order_by("-valid_from", "-id")
+    )

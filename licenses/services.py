@@ -712,6 +712,15 @@ def material_licenses_rebind(*, application, materials_by_name: dict) -> None:
             use.save(update_fields=["material"])
 
 
+def material_stand_in(*, application, actor, material, reference, at=None) -> None:
+    """A bundle gives a material by a held license, chosen by its id (registered with
+    `approvals.hooks.on_material_stand_in`); every rule of `use_license_for_material` applies."""
+    license = License.objects.filter(pk=int(reference)).first() if str(reference).isdigit() else None
+    if license is None:
+        raise ValidationError(_("This license cannot stand in for the material."))
+    use_license_for_material(application=application, actor=actor, material=material, license=license, at=at)
+
+
 @transaction.atomic
 def use_license_for_material(*, application, actor, material, license: License, at=None) -> MaterialLicense:
     """Give `material` by pointing at `license` instead of uploading a copy.
@@ -745,15 +754,6 @@ def use_license_for_material(*, application, actor, material, license: License, 
         defaults={"license": license, "added_by": actor, "added_at": at},
     )
     return use
-
-
-def give_material_by_license(*, application, material, reference, actor, at=None) -> bool:
-    """A license given for a material where the workflow asks (approvals.hooks.on_give_material):
-    a bundle's members each point at it, as `use_license_for_material` does for one application."""
-    if not isinstance(reference, License):
-        return False
-    use_license_for_material(application=application, actor=actor, material=material, license=reference, at=at)
-    return True
 
 
 @transaction.atomic

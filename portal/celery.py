@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
     # packages, so that a State Council notice arriving with a package upgrade
     # becomes official without anyone typing it in. Administrators' entries
     # are kept; moved deadlines are recomputed.
+    # Every night at 01:45, after the sessions: the files kept for bundle forms that nobody
+    # submitted are deleted once their sessions have ended.
+    "forget-bundle-drafts": {
+        "task": "approvals.tasks.forget_bundle_drafts",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "calendar-sync": {
         "task": "deadlines.tasks.sync_calendar",
         "schedule": crontab(hour=2, minute=0, day_of_week="mon"),

@@ -535,6 +535,11 @@ class BundleTerms:
     def member_for(self, item_code: str) -> MemberTerms | None:
         return next((m for m in self.members if m.code == item_code), None)
 
+    def with_predecessors(self, members: Iterable[MemberTerms] | None = None) -> list[tuple[MemberTerms, MemberTerms | None]]:
+        """Each member (of `members`, default all) with the member it starts after, if any."""
+        by_item = {m.member.item_id: m for m in self.members}
+        return [(m, by_item.get(m.member.after_id)) for m in (self.members if members is None else members)]
+
 
 def bundle_terms(*, bundle_version: BundleVersion, at: datetime | None = None) -> BundleTerms:
     """The members of a published bundle, each bound to its item's snapshot on the list at `at`."""

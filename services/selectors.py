@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from portal.models import StaffRole
 from portal.permissions import departments_for
 from services.models import (
+    BundleVersion,
     Audience,
     Department,
     ItemVersion,
@@ -307,3 +308,8 @@ def item_history(item: ServiceItem, *, at) -> list[ItemVersion]:
         .select_related("published_in")
         .order_by("published_in__number")
     )
+
+
+def listed_bundles(*, list_version):
+    """The bundles on `list_version`, with their event, lead department and members, by event and code."""
+    return BundleVersion.objects.on_list(list_version).with_members().order_by("event__position", "event__code", "bundle__code")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from services import selectors, transfer
+from services.bundles import BundleNotOnList, bundle_for_new_application, bundle_terms, critical_path_days
 from services.public_cache import public_page
 from services.forms import CatalogueFilterForm
 from services.models import Department, ItemVersion, LifeEvent, ListVersion
@@ -53,15 +54,54 @@ def catalogue(request):
             # The key of the cached results: what was asked, in a stable order.
             "cache_query": hashlib.sha256(repr((dataclasses.astuple(filters), page.number)).encode()).hexdigest(),
             "events": events,
+            # Lazy: read only when the cached results are rendered anew.
+            "event_bundles": selectors.listed_bundles(list_version=list_version).filter(event__code=filters.event)
+            if filters.event
+            else None,
             "query": query.urlencode(),
             "online_levels": ItemVersion.OnlineLevel,
         },
     )
 
 
+@require_GET
+@public_page
+def catalogue_bundles(request):
+    """The published bundles ("get one thing done"), by life or business event."""
+    versions = selectors.listed_bundles(list_version=selectors.current_list(at=timezone.now()))
+    events: dict = {}
+    for version in versions:
+        events.setdefault(version.event, []).append(version)
+    return render(request, "services/catalogue/bundles.html", {"events": list(events.items())})
+
+
+@require_GET
+@public_page
+def catalogue_bundle(request, code):
+    """A bundle's guide: its members and how they take part, its promise, the materials asked for once."""
+    try:
+        version = bundle_for_new_application(code=code, at=timezone.now())
+        terms = bundle_terms(bundle_version=version)
+    except BundleNotOnList as exc:
+        return _refusal(request, exc)
+    promised = {m.member.item_id: m.item_version.promised_limit_days for m in terms.members}
+    return render(
+        request,
+        "services/catalogue/bundle.html",
+        {
+            "version": version,
+            "terms": terms,
+            "rows": terms.with_predecessors(),
+            "groups": terms.materials,
+            "longest": critical_path_days([m.member for m in terms.members], promised),
+            "separate": sum(promised.values()),
+        },
+    )
+
+
 def _refusal(request, exc: ItemNotOnList):
     """The page for an item that is not on the list: 410 when retired, 404 otherwise."""
-    status = 410 if exc.reason == ItemNotOnList.RETIRED else 404
+    status = 410 if exc.reason in (ItemNotOnList.RETIRED, BundleNotOnList.RETIRED) else 404
     return render(request, "services/catalogue/not_on_list.html", {"message": exc.messages[0]}, status=status)
 
 
@@ -127,7 +167,7 @@ def api_item(request, code):
     try:
         version = item_for_new_application(code=code, at=timezone.now())
     except ItemNotOnList as exc:
-        status = 410 if exc.reason == ItemNotOnList.RETIRED else 404
+        status = 410 if exc.reason in (ItemNotOnList.RETIRED, BundleNotOnList.RETIRED) else 404
         return JsonResponse({"error": exc.reason, "message": exc.messages[0]}, status=status)
     return JsonResponse(
         {"terms_first_published_in": version.published_in.number, "item": terms_dict(version)},

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.views import apply_service_errors
-from services import selectors, services, transfer
+from services import bundles, selectors, services, transfer
 from services.forms import (
     CurrentGuideFile,
     FaqFormSet,
@@ -233,12 +233,14 @@ def publish(request):
     changes = selectors.pending_changes(
         department_ids=[d.pk for d in departments], list_version=list_version, names=selectors.reference_names()
     )
+    bundle_changes = bundles.bundle_pending_changes(department_ids=[d.pk for d in departments], list_version=list_version)
     return render(
         request,
         "services/list_admin/publish.html",
         {
             "form": form,
             "changes": changes,
+            "bundle_changes": bundle_changes,
             "list_version": list_version,
             "next_number": (list_version.number if list_version else 0) + 1,
             "departments": departments,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.selectors import stored_calendar
 from portal.permissions import has_role
-from supervision import overdue_selectors, selectors
+from supervision import bundle_selectors, overdue_selectors, selectors
 
 
 class PeriodForm(forms.Form):
@@ -110,3 +110,13 @@ def overdue(request):
             "overdue": overdue_selectors.overdue_applications(today=today, calendar=calendar),
         },
     )
+
+
+@login_required
+def bundles(request):
+    """Bundles ("get one thing done") against their promised limit, next to their members' limits."""
+    if not has_role(request.user, "supervisor"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    rows, recent = bundle_selectors.bundle_performance(today=today)
+    return render(request, "supervision/bundles.html", {"rows": rows, "recent": recent, "today": today})

@@ -70,6 +70,8 @@ PUBLIC = {
     "catalogue_export": "the published list as CSV/XLSX",
     "catalogue_item": "one published item's terms",
     "catalogue_apply": "the list guard, then a redirect to apply_start (which asks to sign in)",
+    "catalogue_bundles": "the published bundles (get one thing done), by event",
+    "catalogue_bundle": "one published bundle's guide: its members, its promise, its materials",
     "api_catalogue_item": "a published item's terms as JSON for departmental systems",
     "calendar": "redirect to this year's public working-day calendar",
     "calendar_year": "the public working-day calendar grid",
@@ -228,6 +230,27 @@ PROTECTED: dict[str, Guarded] = {
         "list_admin", kwargs=lambda w: {"pk": w.import_job.pk},
         outsiders=("other_citizen", "approver", "other_list_admin"),
     ),
+    "list_admin_bundles": Guarded(
+        "list_admin", outsiders=("other_citizen", "approver"), blind=("other_list_admin",),
+        markers=lambda w: ["BDL-DRF"],
+    ),
+    "list_admin_bundle_create": Guarded(
+        "list_admin", methods=("GET", "POST"), post=lambda w: {"code": "BDL-NEW"},
+        outsiders=("other_citizen", "approver"),
+    ),
+    "list_admin_bundle": Guarded(
+        "list_admin", kwargs=lambda w: {"code": "BDL-DRF"}, methods=("GET", "POST"),
+        post=lambda w: {"name_zh": "篡改", "name_en": "Tampered", "event": str(w.event.pk), "promised_limit_days": "1"},
+        outsiders=("other_citizen", "approver", "other_list_admin"),
+    ),
+    "list_admin_bundle_retire": Guarded(
+        "list_admin", kwargs=lambda w: {"code": "BDL-DRF"}, methods=("POST",), owner_status=(302,),
+        outsiders=("other_citizen", "approver", "other_list_admin"),
+    ),
+    "list_admin_bundle_restore": Guarded(
+        "list_admin", kwargs=lambda w: {"code": "BDL-RET"}, methods=("POST",), owner_status=(302,),
+        outsiders=("other_citizen", "approver", "other_list_admin"),
+    ),
     # -- the working-day calendar's administration ----------------------------------------------
     "staff_calendar": Guarded("supervisor", outsiders=("other_citizen", "approver", "clerk")),
     "staff_calendar_notice": Guarded(
@@ -237,6 +260,19 @@ PROTECTED: dict[str, Guarded] = {
     ),
     # -- applying online -------------------------------------------------------------------------
     "apply_start": Guarded("citizen", kwargs=lambda w: {"code": w.reuse_item.code}, methods=("GET", "POST")),
+    # The bundle's form and check keep what is given in the applicant's own session: nobody else's to reach.
+    "bundle_apply": Guarded(
+        "citizen", kwargs=lambda w: {"code": "BDL-AUD"}, methods=("GET", "POST"),
+        post=lambda w: {"company": "x"}, post_changes_rows=False,
+    ),
+    "bundle_apply_check": Guarded(
+        "citizen", kwargs=lambda w: {"code": "BDL-AUD"}, methods=("GET", "POST"), post=lambda w: {"declaration": "yes"},
+        owner_status=(302,),
+    ),
+    "my_bundle": Guarded(
+        "citizen", kwargs=lambda w: {"uid": w.bundle_application.uid},
+        outsiders=("other_citizen", "other_approver", "clerk", "colleague"),
+    ),
     "my_applications": Guarded(
         "citizen", blind=("other_citizen",),
         markers=lambda w: [w.submitted.tracking_number, w.approved.tracking_number, w.window_submitted.tracking_number],
@@ -341,6 +377,17 @@ PROTECTED: dict[str, Guarded] = {
         "clerk", kwargs=lambda w: {"pk": w.citizen.person.pk}, methods=("GET", "POST"),
         post=lambda w: {"form": "start", "start-item": w.item.code}, outsiders=("other_citizen", "approver"),
     ),
+    "window_bundle_start": Guarded(
+        "clerk", kwargs=lambda w: {"pk": w.citizen.person.pk, "code": "BDL-AUD"}, methods=("GET", "POST"),
+        post=lambda w: {"company": "x"}, post_changes_rows=False, outsiders=("other_citizen", "approver"),
+    ),
+    "window_bundle_check": Guarded(
+        "clerk", kwargs=lambda w: {"pk": w.citizen.person.pk, "code": "BDL-AUD"}, methods=("GET", "POST"),
+        post=lambda w: {"declaration": "yes"}, owner_status=(302,), outsiders=("other_citizen", "approver"),
+    ),
+    "window_bundle": Guarded(
+        "clerk", kwargs=lambda w: {"uid": w.window_bundle.uid}, outsiders=("citizen", "other_citizen", "approver"),
+    ),
     "window_enterprise_new": Guarded(
         "clerk", methods=("GET", "POST"), post=lambda w: {"name": "冒名企业有限公司", "credit_code": w.spare_credit_code},
         outsiders=("other_citizen", "approver"),
@@ -419,6 +466,7 @@ PROTECTED: dict[str, Guarded] = {
     # -- supervision -----------------------------------------------------------------------------------------
     "supervision_visits": Guarded("supervisor", outsiders=("other_citizen", "approver", "clerk")),
     "supervision_overdue": Guarded("supervisor", outsiders=("other_citizen", "approver", "head", "clerk")),
+    "supervision_bundles": Guarded("supervisor", outsiders=("other_citizen", "approver", "head", "clerk")),
     "accountability_cases": Guarded(
         "supervisor", outsiders=("other_citizen", "clerk"), blind=("other_head",),
         markers=lambda w: [w.accountability_case.number],
@@ -567,6 +615,7 @@ CSRF_REPRESENTATIVES = {
     "desk": "desk_action",
     "window": "window_accept",
     "list-admin": "list_admin_publish",
+    "bundles": "bundle_apply_check",
     "staff licenses": "staff_license_action",
     "staff calendar": "staff_calendar_notice",
     "admin": "admin:seals_seal_issue",
@@ -745,7 +794,27 @@ def _build_world() -> SimpleNamespace:
     w.retiring_item = make_item(w.department, code="MKT-901", audience="person")
     w.drafted_item = make_item(w.department, code="MKT-401", audience="person")
     make_item(w.other_department, code="HSG-001", audience="person")
+    # A bundle on the list, led by the other department, for the bundle pages (its applications are below).
+    from services.bundles import MemberInput, bundle_create, bundle_retire
+    from tests.services.factories import LifeEventFactory
+
+    w.event = LifeEventFactory(code="audit-event", name_zh="审计事件", name_en="Audit event")
+    make_item(w.other_department, code="HSG-002", audience="person")
+    bundle_terms = {"name_zh": "住房一件事", "name_en": "Housing in one go", "event": w.event, "promised_limit_days": 3}
+    bundle_create(
+        actor=None, code="BDL-AUD", department=w.other_department, terms=bundle_terms,
+        members=[MemberInput("HSG-001"), MemberInput("HSG-002")],
+    )
     publish(at=NOW)
+    # The department's bundle drafts: one never published, one retired in the draft.
+    for code in ("BDL-DRF", "BDL-RET"):
+        bundle_create(
+            actor=w.list_admin, code=code, department=w.department, terms={**bundle_terms, "promised_limit_days": 1},
+            members=[MemberInput(w.item.code), MemberInput(w.reuse_item.code, required=False)],
+        )
+    from services.models import Bundle
+
+    bundle_retire(actor=w.list_admin, bundle=Bundle.objects.get(code="BDL-RET"))
     # The draft list: a retirement and new terms, neither published.
     list_services.item_retire(actor=w.list_admin, item=w.retiring_item)
     w.draft_name = "未公布草案名称-9d2e"
@@ -955,6 +1024,18 @@ def _build_world() -> SimpleNamespace:
     from django.core.files.storage import default_storage
 
     from supervision.reports.models import HalfMonthReport
+
+    # Bundle applications of the citizen: one online, one taken in at the window.
+    from approvals.bundles import bundle_submit
+    from approvals.window.services import window_bundle_intake
+
+    w.bundle_application = bundle_submit(
+        actor=w.citizen, bundle_code="BDL-AUD", answers={}, uploads={}, declaration=True, at=NOW
+    )
+    w.window_bundle = window_bundle_intake(
+        clerk=w.clerk, person=w.citizen.person, bundle_code="BDL-AUD", answers={}, uploads={}, declaration=True,
+        reason="申请人坚持到窗口办理", at=NOW,  # the audit's items are fully online: a visit beyond them
+    )
 
     w.report = HalfMonthReport.objects.create(
         first=NOW.date().replace(day=1), last=NOW.date().replace(day=15), figures={}, sha256="0" * 64,
@@ -1188,6 +1269,7 @@ PUBLIC_URLS = {
     "catalogue_export": lambda w: {"file_format": "csv"},
     "catalogue_item": lambda w: {"code": w.drafted_item.code},
     "catalogue_apply": lambda w: {"code": w.drafted_item.code},
+    "catalogue_bundle": lambda w: {"code": "BDL-AUD"},
     "api_catalogue_item": lambda w: {"code": w.drafted_item.code},
     "calendar_year": lambda w: {"year": 2026},
     "license_verify": lambda w: {"number": w.license.number},
@@ -1279,6 +1361,14 @@ PROBES = {
         "desk_action", "other_head", "POST",
         lambda w: {"tracking_number": w.submitted.tracking_number, "action": "approve"},
         "another department's head cannot decide this department's application",
+    ),
+    "window_bundle-clerk-online": Probe(
+        "window_bundle", "clerk", "GET", lambda w: {"uid": w.bundle_application.uid},
+        "the window shows bundles taken in at the window only, not one made online",
+    ),
+    "list_admin_bundle_restore-other_list_admin": Probe(
+        "list_admin_bundle_restore", "other_list_admin", "POST", lambda w: {"code": "BDL-RET"},
+        "a list administrator cannot restore another department's bundle",
     ),
     "list_admin_item-other_list_admin-retire": Probe(
         "list_admin_item_retire", "other_list_admin", "POST", lambda w: {"code": w.drafted_item.code},

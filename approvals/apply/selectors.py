@@ -4,6 +4,7 @@ list. Each query carries what its page reads (no query per row)."""
 
 from __future__ import annotations
 
+from approvals.bundles import bundles_of_applicant
 from approvals.models import Application, Attachment
 from approvals.services import is_applicant
 from approvals.workflow import State
@@ -79,5 +80,6 @@ def office_section(user) -> dict:
         "template": "approvals/_office_section.html",
         "drafts": drafts[:OFFICE_LIMIT],
         "applications": submitted[:OFFICE_LIMIT],
+        "bundles": list(bundles_of_applicant(user)[:OFFICE_LIMIT]),
         "more": len(drafts) > OFFICE_LIMIT or len(submitted) > OFFICE_LIMIT,
     }

@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from approvals.apply import views
+from approvals.apply import bundle_views, views
 
 urlpatterns = [
     path("apply/<str:code>/", views.apply_start, name="apply_start"),
+    # Bundles ("get one thing done"): one form, one check, one page.
+    path("apply/bundles/<str:code>/", bundle_views.bundle_apply, name="bundle_apply"),
+    path("apply/bundles/<str:code>/check/", bundle_views.bundle_apply_check, name="bundle_apply_check"),
+    path("me/bundles/<uuid:uid>/", bundle_views.my_bundle, name="my_bundle"),
     path("me/applications/", views.my_applications, name="my_applications"),
     path("me/applications/<uuid:uid>/", views.my_application, name="my_application"),
     path("me/applications/<uuid:uid>/answers/", views.apply_answers, name="apply_answers"),

@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from approvals.bundles import BundleClock, bundle_clock
 from approvals.models import Application, BundleApplication, CorrectionNotice
 from approvals.workflow import CLOCKED_STATES, State
 from deadlines.selectors import stored_calendar
@@ -57,37 +56,6 @@ def tracked_application(number: str, code: str) -> Application | None:
     if pk is None or not matches:
         return None
     return Application.objects.select_related("item_version", "department").get(pk=pk)
-
-
-def tracked_bundle(number: str, code: str) -> BundleApplication | None:
-    """The bundle application with this tracking number and query code, or None; the same work
-    as `tracked_application` (the view asks both, whatever the number)."""
-    row = BundleApplication.objects.filter(tracking_number=number).values_list("pk", "query_code").first()
-    pk, real = row if row is not None else (None, "")
-    matches = hmac.compare_digest(real.encode() if pk else _DUMMY_CODE, code.encode())
-    if pk is None or not matches:
-        return None
-    return BundleApplication.objects.select_related("bundle_version").get(pk=pk)
-
-
-@dataclass(frozen=True)
-class BundleStatus:
-    bundle: BundleApplication
-    members: list[Application]
-    clock: BundleClock
-
-
-def bundle_tracking_status(bundle: BundleApplication, *, today: date) -> BundleStatus:
-    """A bundle at /track/: each member's item, department, number and state in plain words (a member
-    that waits for another shows as waiting), and the bundle's clock. No personal data."""
-    members = list(bundle.members.select_related("item_version", "department").order_by("id"))
-    for member in members:
-        member.plain_state = (
-            _("Waiting for another item of the bundle to be approved.")
-            if member.state == State.DRAFT
-            else PLAIN_STATE.get(member.state, "")
-        )
-    return BundleStatus(bundle=bundle, members=members, clock=bundle_clock(bundle, today=today))
 
 
 @dataclass(frozen=True)
@@ -145,3 +113,25 @@ def _open_corrections(application: Application) -> Corrections | None:
     listed = [names[pk] for pk in dict.fromkeys(material_ids) if pk in names]
     others = sum(1 for item in notice.items if item.get("material") not in names)
     return Corrections(materials=listed, others=others)
+
+
+def tracked_bundle(number: str, code: str) -> BundleApplication | None:
+    """The bundle application with this tracking number and query code, or None (one look-up, one comparison)."""
+    row = BundleApplication.objects.filter(tracking_number=number).values_list("pk", "query_code").first()
+    pk, real = row if row is not None else (None, "")
+    matches = hmac.compare_digest(real.encode() if pk else _DUMMY_CODE, code.encode())
+    if pk is None or not matches:
+        return None
+    return BundleApplication.objects.select_related("bundle_version").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class BundleStatus:
+    bundle: BundleApplication
+    members: list[Status]
+
+
+def bundle_tracking_status(bundle: BundleApplication, *, today: date) -> BundleStatus:
+    """Each member as single-item tracking shows it; members still waiting for another have no timeline."""
+    members = bundle.members.select_related("item_version", "department", "bundle_after__item_version").order_by("id")
+    return BundleStatus(bundle=bundle, members=[tracking_status(member, today=today) for member in members])

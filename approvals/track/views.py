@@ -16,10 +16,6 @@ Tracking numbers are sequential, so the query code (8 characters from a
   in the cache (Redis in production); successful look-ups do not count, so a
   citizen checking their own application is never locked out by it.
 
-A bundle's tracking number ("get one thing done") shows its members, each
-with its item, department, own tracking number and state in plain words, and
-the bundle's time limit.
-
 What it shows: the item, the department, the state in plain words, the
 submitted / accepted / decided dates, the due date with its provisional mark
 and the working days left, and the timeline as action labels and times. It
@@ -88,8 +84,9 @@ def track(request):
         return render(request, template, {"form": form})
     number, code = form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
     application = tracked_application(number, code)
-    bundle = tracked_bundle(number, code)  # asked whatever the number: the same work either way
-    if bundle is not None:
+    # A bundle's number is from the same sequence: both look-ups run for every number.
+    bundle = tracked_bundle(number, code)
+    if bundle is not None and application is None:
         status = bundle_tracking_status(bundle, today=timezone.localdate())
         return render(request, "approvals/track/bundle_status.html", {"status": status, "bundle": bundle})
     if application is None:

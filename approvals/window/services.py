@@ -220,6 +220,11 @@ def window_resubmit(*, application: Application, clerk: User, reason: str = "", 
 # -- a bundle at the window -------------------------------------------------------------------
 
 
+def bundle_visit_count(item_versions) -> VisitCount:
+    """The visit that takes a bundle in: the first, allowed when any of its items allows a visit."""
+    return VisitCount(number=1, allowed=max((version.max_visits for version in item_versions), default=0))
+
+
 @transaction.atomic
 def window_bundle_intake(
     *,
@@ -231,6 +236,7 @@ def window_bundle_intake(
     declaration: bool,
     enterprise=None,
     chosen=(),
+    stand_ins: dict | None = None,
     delivery: str = Application.Delivery.ELECTRONIC,
     delivery_address: str = "",
     reason: str = "",
@@ -253,6 +259,7 @@ def window_bundle_intake(
         uploads=uploads,
         declaration=declaration,
         chosen=chosen,
+        stand_ins=stand_ins,
         person=person,
         enterprise=enterprise,
         channel=Application.Channel.WINDOW,
@@ -260,8 +267,7 @@ def window_bundle_intake(
         delivery_address=delivery_address,
         at=at,
     )
-    allowed = max((m.item_version.max_visits for m in bundle.members.select_related("item_version")), default=0)
-    count = VisitCount(number=1, allowed=allowed)
+    count = bundle_visit_count([m.item_version for m in bundle.members.select_related("item_version")])
     reason = (reason or "").strip()
     if count.violation and not reason:
         raise ValidationError({"reason": _visit_reason_message(count)})

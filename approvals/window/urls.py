@@ -3,7 +3,7 @@ copies of the receipt and the correction notice."""
 
 from django.urls import path
 
-from approvals.window import views
+from approvals.window import bundle_views, views
 from portal.middleware import staff_area
 
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
         path("window/", views.window, name="window"),
         path("window/people/new/", views.window_person_new, name="window_person_new"),
         path("window/people/<int:pk>/", views.window_person, name="window_person"),
+        path("window/people/<int:pk>/bundles/<str:code>/", bundle_views.window_bundle_start, name="window_bundle_start"),
+        path(
+            "window/people/<int:pk>/bundles/<str:code>/check/", bundle_views.window_bundle_check, name="window_bundle_check"
+        ),
+        path("window/bundles/<uuid:uid>/", bundle_views.window_bundle, name="window_bundle"),
         path("window/enterprises/new/", views.window_enterprise_new, name="window_enterprise_new"),
         path("window/enterprises/<int:pk>/", views.window_enterprise, name="window_enterprise"),
         path("window/applications/<uuid:uid>/", views.window_application, name="window_application"),

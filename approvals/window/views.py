@@ -52,6 +52,7 @@ from approvals.workflow import Action, State
 from portal import services as identity
 from portal.models import Enterprise, Person, User
 from portal.permissions import has_role
+from services.selectors import current_list, listed_bundles
 from services.services import ItemNotOnList, item_for_new_application
 
 EDITABLE_STATES = (State.DRAFT, State.CORRECTION)
@@ -237,6 +238,7 @@ def window_person(request, pk):
             "start_form": start_form,
             "visit_form": visit_form,
             "items": _items(),
+            "bundles": listed_bundles(list_version=current_list(at=timezone.now())),
         },
         status=400 if (start_form.errors or visit_form.errors) else 200,
     )

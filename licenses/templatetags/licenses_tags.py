@@ -78,3 +78,14 @@ def application_license(context, application, holder=False):
         "application": application,
         "holder": holder,
     }
+
+
+@register.inclusion_tag("licenses/_bundle_offer.html")
+def bundle_license_offer(row, person, enterprise):
+    """A bundle form's material (approvals.bundle_forms.GroupRow): the applicant's valid licenses that
+    stand in for it, as a choice beside the upload."""
+    type_ids = {t.pk for material in row.group.materials for t in material.stand_ins.all()}
+    return {
+        "row": row,
+        "licenses": selectors.held_stand_ins(person=person, enterprise=enterprise, type_ids=type_ids),
+    }

@@ -233,7 +233,7 @@ def test_my_office_lists_my_applications_and_says_so_when_there_are_none(en, ite
 
     request = RequestFactory().get("/me/")
     request.user = applicant
-    with django_assert_max_num_queries(2):  # drafts, applications: whatever their number
+    with django_assert_max_num_queries(3):  # drafts, applications, bundles: whatever their number
         section = office_section(request)
     assert len(section["applications"]) == 3 and section["drafts"] == [] and not section["more"]
 

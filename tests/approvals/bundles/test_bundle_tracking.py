@@ -23,7 +23,7 @@ def test_a_bundle_is_tracked_by_its_number_and_query_code(business, applicant, e
     assert bundle.tracking_number in body and "Opening a business" in body
     for member in bundle.members.exclude(state="draft"):
         assert member.tracking_number in body
-    assert "Waiting for another item of the bundle to be approved." in body
+    assert "Waiting: starts when “" in body  # seal engraving waits for registration
     assert "Accepted. The department is working on it." in body
     assert applicant.person.real_name not in body and applicant.person.resident_id not in body
     assert bundle.query_code not in body

@@ -50,7 +50,7 @@ def bundle(held, business_license):  # noqa: F811
 
 def test_a_license_in_the_wallet_stands_in_for_the_material_of_every_member(bundle, held, applicant):
     submitted = bundle_submit(
-        actor=applicant, bundle_code="BDL-AFTER", answers={}, uploads={}, given={LICENSE: held}, declaration=True
+        actor=applicant, bundle_code="BDL-AFTER", answers={}, uploads={}, stand_ins={LICENSE: held.pk}, declaration=True
     )
 
     members = list(submitted.members.all())
