@@ -85,3 +85,42 @@ def test_an_online_bundle_is_not_a_window_page(business, applicant, clerk, clien
     )
     sign_in(client, clerk)
     assert client.get(reverse("window_bundle", args=[bundle.uid])).status_code == 404
+
+
+def test_the_clerk_takes_in_a_bundle_for_an_enterprise_through_the_person_who_came(department, clerk, client):
+    from portal.models import Person
+    from services.bundles import MemberInput, bundle_create
+    from tests.factories import DepartmentFactory, EnterpriseFactory, make_resident_id
+    from tests.services.factories import LifeEventFactory, make_item, publish
+
+    company = {"key": "company_name", "type": "text", "label_zh": "企业名称", "label_en": "Company name"}
+    make_item(department, code="MKT-ENT", audience="enterprise", promised_limit_days=1, fields=[company])
+    make_item(DepartmentFactory(code="tax"), code="TAX-ENT", audience="enterprise", promised_limit_days=1, fields=[company])
+    bundle_create(
+        actor=None, code="BDL-ENT", department=department,
+        terms={"name_zh": "企业变更一件事", "name_en": "Company changes", "promised_limit_days": 1,
+               "event": LifeEventFactory(code="company-change")},
+        members=[MemberInput("MKT-ENT"), MemberInput("TAX-ENT")],
+    )
+    publish()
+    enterprise = EnterpriseFactory(name="葫芦岛海滨食品有限公司")
+    sign_in(client, clerk)
+
+    resident_id = make_resident_id(birth="19800101")
+    response = client.post(
+        reverse("window_enterprise", args=[enterprise.pk]),
+        {"start-item": "bdl-ent", "start-real_name": "赵六一", "start-resident_id": resident_id},
+    )
+    agent = Person.objects.get(resident_id=resident_id)
+    start = reverse("window_bundle_start", args=[agent.pk, "BDL-ENT"]) + f"?enterprise={enterprise.pk}"
+    assert response["Location"] == start
+    assert enterprise.name in client.get(start).content.decode()  # the company's name is prefilled
+
+    check = reverse("window_bundle_check", args=[agent.pk, "BDL-ENT"]) + f"?enterprise={enterprise.pk}"
+    assert client.post(start, {"company_name": enterprise.name})["Location"] == check
+    client.post(check, {"declaration": "yes"})
+
+    bundle = BundleApplication.objects.get()
+    assert bundle.applicant_enterprise == enterprise and bundle.applicant_person == agent
+    assert {m.applicant_enterprise_id for m in bundle.members.all()} == {enterprise.pk}
+    assert Visit.objects.filter(bundle=bundle).count() == 1
