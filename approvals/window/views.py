@@ -52,6 +52,7 @@ from approvals.workflow import Action, State
 from portal import services as identity
 from portal.models import Enterprise, Person, User
 from portal.permissions import has_role
+from services.bundles import listed_bundle_codes
 from services.selectors import current_list, listed_bundles
 from services.services import ItemNotOnList, item_for_new_application
 
@@ -256,6 +257,11 @@ def window_enterprise(request, pk):
         except ValidationError as exc:
             service_errors(exc, start_form)
         else:
+            code = start_form.cleaned_data["item"].strip().upper()
+            if code in listed_bundle_codes(list_version=current_list(at=timezone.now())):
+                # A bundle: its one form, for the agent on the enterprise's behalf.
+                url = reverse("window_bundle_start", args=[agent.pk, code])
+                return redirect(f"{url}?{urlencode({'enterprise': enterprise.pk})}")
             leave = _start(request, start_form, person=agent, enterprise=enterprise)
             if leave:
                 return leave
@@ -268,6 +274,7 @@ def window_enterprise(request, pk):
             "applications": selectors.enterprise_applications(enterprise, clerk=request.user),
             "start_form": start_form,
             "items": _items(),
+            "bundles": listed_bundles(list_version=current_list(at=timezone.now())),
         },
         status=400 if start_form.errors else 200,
     )

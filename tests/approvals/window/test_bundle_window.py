@@ -121,3 +121,45 @@ def test_no_reason_is_asked_for_a_visit_the_items_allow(business, applicant, cle
     client.post(_start(applicant), {**_answers(business, applicant), **_files()})
     page = client.get(_check(applicant)).content.decode()
     assert 'id="visit-warning"' not in page and 'name="reason"' not in page
+
+
+def test_the_clerk_takes_in_a_bundle_for_an_enterprise_through_the_person_who_came(department, clerk, client):
+    from portal.models import Person
+    from services.bundles import MemberInput, bundle_create
+    from tests.factories import DepartmentFactory, EnterpriseFactory, make_resident_id
+    from tests.services.factories import LifeEventFactory, make_item, publish
+
+    company = {"key": "company_name", "type": "text", "label_zh": "企业名称", "label_en": "Company name"}
+    visit = {"online_level": "one_visit", "max_visits": 1}  # at most one visit: this one
+    make_item(department, code="MKT-ENT", audience="enterprise", promised_limit_days=1, fields=[company], **visit)
+    make_item(
+        DepartmentFactory(code="tax"), code="TAX-ENT", audience="enterprise", promised_limit_days=1, fields=[company], **visit
+    )
+    bundle_create(
+        actor=None, code="BDL-ENT", department=department,
+        terms={"name_zh": "企业变更一件事", "name_en": "Company changes", "promised_limit_days": 1,
+               "event": LifeEventFactory(code="company-change")},
+        members=[MemberInput("MKT-ENT"), MemberInput("TAX-ENT")],
+    )
+    publish()
+    enterprise = EnterpriseFactory(name="葫芦岛海滨食品有限公司")
+    sign_in(client, clerk)
+
+    resident_id = make_resident_id(birth="19800101")
+    response = client.post(
+        reverse("window_enterprise", args=[enterprise.pk]),
+        {"start-item": "bdl-ent", "start-real_name": "赵六一", "start-resident_id": resident_id},
+    )
+    agent = Person.objects.get(resident_id=resident_id)
+    start = reverse("window_bundle_start", args=[agent.pk, "BDL-ENT"]) + f"?enterprise={enterprise.pk}"
+    assert response["Location"] == start
+    assert enterprise.name in client.get(start).content.decode()  # the company's name is prefilled
+
+    check = reverse("window_bundle_check", args=[agent.pk, "BDL-ENT"]) + f"?enterprise={enterprise.pk}"
+    assert client.post(start, {"company_name": enterprise.name})["Location"] == check
+    client.post(check, {"declaration": "yes"})
+
+    bundle = BundleApplication.objects.get()
+    assert bundle.applicant_enterprise == enterprise and bundle.applicant_person == agent
+    assert {m.applicant_enterprise_id for m in bundle.members.all()} == {enterprise.pk}
+    assert Visit.objects.filter(bundle=bundle).count() == 1
