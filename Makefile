@@ -53,6 +53,7 @@ run: setup
 	mkdir -p var
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 	$(RUN_ENV) $(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) seed_demo_bundles
 	@echo "Serving OneGate at http://127.0.0.1:8000 (with a Celery worker and beat on a file broker). Ctrl-C stops both."
 	@$(RUN_ENV) $(VENV)/bin/celery -A portal worker -B --pool=solo --loglevel=WARNING \
 	    --schedule=var/celerybeat-schedule & worker=$$!; \

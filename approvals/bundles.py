@@ -111,7 +111,11 @@ def bundle_initial(terms: BundleTerms, *, person: Person | None, enterprise: Ent
 def _member_errors(errors: dict, prefix: str, problems: dict) -> None:
     for key, messages in problems.items():
         for message in messages:
-            text = f"{prefix}: {message}" if key in ("materials", "__all__") else message
+            text = (
+                _("%(item)s: %(problem)s") % {"item": prefix, "problem": message}
+                if key in ("materials", "__all__")
+                else message
+            )
             if text not in errors.setdefault(key, []):
                 errors[key].append(text)
 
@@ -426,9 +430,10 @@ def bundle_corrections_tell(*, at: datetime.datetime | None = None) -> list[Bund
         CorrectionNotice.objects.filter(pk__in=[n.pk for n in open_notices], bundle_notice__isnull=True).update(
             bundle_notice=record
         )
-        listing = "; ".join(
-            f"{entry['tracking_number']} {entry['item_zh']}: "
-            + ", ".join(line.get("name") or "" for line in entry["lines"])
+        # The items' and materials' Chinese names, so Chinese punctuation between them.
+        listing = "；".join(
+            f"{entry['tracking_number']} {entry['item_zh']}："
+            + "、".join(line.get("name") or "" for line in entry["lines"])
             for entry in items
         )
         _tell(

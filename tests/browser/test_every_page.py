@@ -119,6 +119,17 @@ def _typed_or_named() -> list[str]:
         if getattr(field, "get_internal_type", lambda: "")() in ("TextField", "CharField") and not field.choices:
             allowed |= {str(v) for v in FeedbackMeeting.objects.values_list(field.name, flat=True) if v}
     allowed |= set(Enterprise.objects.values_list("name", flat=True))
+    from approvals.models import BundleApplication, BundleNotice
+    from services.models import BundleVersion
+
+    allowed |= set(BundleVersion.objects.values_list("name_zh", flat=True))
+    for data in BundleApplication.objects.values_list("form_data", flat=True):
+        allowed |= {str(value) for value in (data or {}).values() if isinstance(value, str)}
+    for items in BundleNotice.objects.values_list("items", flat=True):
+        for entry in items:
+            allowed |= {str(entry.get(key) or "") for key in ("item_zh", "department")}
+            for line in entry.get("lines") or []:
+                allowed |= {str(line.get(key) or "") for key in ("name", "problem", "remedy")}
     allowed |= set(Attachment.objects.values_list("original_name", flat=True))
     allowed |= set(License.objects.values_list("holder_name", flat=True))
     allowed |= {note for note in ApplicationEvent.objects.values_list("note", flat=True) if note}
@@ -208,6 +219,23 @@ def _pages() -> dict[str, list[str]]:
             pages["clerk@demo.onegate"].append(reverse("window_application", args=[walk_in_visit.application.uid]))
     from services.models import ServiceItem
 
+    # "Get one thing done": the bundles' guides, the one form, a bundle's page for its applicant and
+    # the clerk, the list admin's editor and supervision's clocks.
+    from approvals.models import BundleApplication
+    from services.models import Bundle
+
+    pages[""] += [reverse("catalogue_bundles"), reverse("catalogue_bundle", args=["BDL-001"])]
+    pages["citizen@demo.onegate"].append(reverse("bundle_apply", args=["BDL-002"]))
+    for bundle in BundleApplication.objects.exclude(applicant_person__user=None).select_related("applicant_person__user"):
+        if bundle.channel == "window":
+            pages["clerk@demo.onegate"].append(reverse("window_bundle", args=[bundle.uid]))
+        pages.setdefault(bundle.applicant_person.user.email, []).append(reverse("my_bundle", args=[bundle.uid]))
+    pages["listadmin@demo.onegate"].append(reverse("list_admin_bundles"))
+    led = Bundle.objects.filter(department__staff_roles__user__email="listadmin@demo.onegate").first()
+    if led is not None:
+        pages["listadmin@demo.onegate"].append(reverse("list_admin_bundle", args=[led.code]))
+    pages["supervisor@demo.onegate"].append(reverse("supervision_bundles"))
+
     business_item = ServiceItem.objects.filter(department__code="business").first()
     if business_item is not None:
         pages["listadmin@demo.onegate"].append(reverse("list_admin_item", args=[business_item.code]))
@@ -230,6 +258,7 @@ def test_every_page_of_every_role_reads_well_at_both_sizes_in_both_languages(bro
     settings.SITE_URL = live_server.url
     settings.DEMO_MODE = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo_bundles", stdout=open("/dev/null", "w"))
     from portal.models import User
     from tests.factories import enrol_totp
 
