@@ -94,7 +94,8 @@ def bundle_form_class(terms: BundleTerms) -> type[forms.Form]:
 
 
 def bundle_initial(terms: BundleTerms, *, person: Person | None, enterprise: Enterprise | None = None) -> dict:
-    """The answers the applicant's record already gives (resident ID, name, credit code…), to prefill the form."""
+    """The answers the applicant's record already gives (resident ID, name, credit code…), then those
+    the licenses in their wallet give (`hooks.known_answers`), to prefill the form."""
     keys = {f.key for f in terms.fields}
     initial = {}
     for key, attribute in _PERSON_ANSWERS.items():
@@ -105,6 +106,11 @@ def bundle_initial(terms: BundleTerms, *, person: Person | None, enterprise: Ent
         value = getattr(enterprise, attribute, "") if enterprise is not None else ""
         if key in keys and value:
             initial[key] = value
+    missing = keys - set(initial)
+    if missing and (person is not None or enterprise is not None):
+        for key, value in hooks.known_answers(person=person, enterprise=enterprise, keys=missing).items():
+            if key in missing and value not in ("", None):
+                initial[key] = value
     return initial
 
 

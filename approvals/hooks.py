@@ -13,6 +13,8 @@ stand in for a material). Registering the same handler twice is harmless.
     on_material_references(handler)    handler(application) -> {material id: what stands in for it}
     on_results(handler)                handler(application) -> [{"number", "name_zh", "name_en"}]: what
                                        the application produced (its license), for the decision to grant
+    on_known_answers(handler)          handler(person=, enterprise=, keys=) -> {key: answer}: answers the
+                                       applicant's records already give (the licenses in their wallet)
     on_material_stand_in(handler)      handler(application=, actor=, material=, reference=, at=): give a
                                        material by what `reference` names (a held license's id), inside
                                        the caller's transaction; raises ValidationError when it cannot
@@ -35,6 +37,7 @@ _materials_given: list[Callable] = []
 _material_references: list[Callable] = []
 _results: list[Callable] = []
 _stand_ins: list[Callable] = []
+_known_answers: list[Callable] = []
 
 
 def _register(handlers: list[Callable], handler: Callable) -> Callable:
@@ -84,6 +87,20 @@ def on_results(handler: Callable) -> Callable:
 def on_material_stand_in(handler: Callable) -> Callable:
     """`handler(application=, actor=, material=, reference=, at=)` gives the material without a file."""
     return _register(_stand_ins, handler)
+
+
+def on_known_answers(handler: Callable) -> Callable:
+    """`handler(person=, enterprise=, keys=)` returns the answers to `keys` that the applicant's
+    records give, to prefill a form (the licenses app: what the licenses in the wallet say)."""
+    return _register(_known_answers, handler)
+
+
+def known_answers(*, person, enterprise, keys: set[str]) -> dict:
+    answers: dict = {}
+    for handler in _known_answers:
+        for key, value in handler(person=person, enterprise=enterprise, keys=keys).items():
+            answers.setdefault(key, value)
+    return answers
 
 
 def application_approved(application) -> None:

@@ -24,6 +24,8 @@ class LicensesConfig(AppConfig):
         hooks.on_materials_given(selectors.materials_given_by_licenses)
         hooks.on_material_references(selectors.references_for)
         hooks.on_material_stand_in(services.material_stand_in)
+        # A bundle's one form is prefilled with what the licenses in the wallet say.
+        hooks.on_known_answers(selectors.answers_from_wallet)
         # The decision to grant names the license the application produced.
         hooks.on_results(selectors.results_for)
         # A seal revoked for key compromise: what it sealed is re-issued and the holders are told.

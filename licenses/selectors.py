@@ -285,3 +285,31 @@ def held_stand_ins(*, person, enterprise, type_ids, today: datetime.date | None 
         .select_related("license_type", "department")
         .order_by("-valid_from", "-id")
     )
+
+
+def answers_from_wallet(*, person, enterprise, keys: set[str], today: datetime.date | None = None) -> dict:
+    """What the applicant's valid licenses say (registered with `approvals.hooks.on_known_answers`):
+    each answer a license prints (its type's printed fields), from the application it was issued
+    for, newest license first. An enterprise's licenses for an agent acting for it; a person's own
+    otherwise."""
+    if not keys or (person is None and enterprise is None):
+        return {}
+    holder = (
+        Q(holder_enterprise=enterprise)
+        if enterprise is not None
+        else Q(holder_enterprise__isnull=True, holder_person=person)
+    )
+    answers: dict = {}
+    held = (
+        License.objects.standing(today=_today(today))
+        .filter(holder)
+        .select_related("license_type", "application")
+        .order_by("-valid_from", "-id")
+    )
+    for license in held:
+        printed = {entry.get("key") for entry in license.license_type.printed_fields or [] if isinstance(entry, dict)}
+        data = license.application.form_data or {}
+        for key in (printed & keys) - set(answers):
+            if data.get(key) not in ("", None):
+                answers[key] = data[key]
+    return answers
