@@ -48,7 +48,6 @@ from django.utils.translation import gettext_lazy
 from approvals import hooks
 from approvals import services as workflow
 from approvals.models import Application, Attachment, BundleApplication, BundleNotice, CorrectionNotice
-from approvals.services import _next_tracking_number
 from approvals.workflow import DECIDED_STATES, Action, State
 from deadlines.selectors import stored_calendar
 from deadlines.workdays import SLA, CalendarUnavailable
@@ -131,13 +130,6 @@ def _uploads_for(uploads: dict, name_zh: str) -> list:
     return list(files) if isinstance(files, (list, tuple)) else [files]
 
 
-def _applicant_users(bundle: BundleApplication) -> list[User]:
-    if bundle.applicant_enterprise_id:
-        return list(User.objects.filter(memberships__enterprise_id=bundle.applicant_enterprise_id))
-    user = bundle.applicant_person.user
-    return [user] if user else []
-
-
 # -- one submission --------------------------------------------------------------------------------------
 
 
@@ -197,7 +189,7 @@ def bundle_submit(
         raise ValidationError(errors)
 
     bundle = BundleApplication(
-        tracking_number=_next_tracking_number(at),
+        tracking_number=workflow.next_tracking_number(at),
         bundle_version=version,
         applicant_person=person,
         applicant_enterprise=enterprise,
@@ -300,7 +292,7 @@ def _as_dict(exc: ValidationError) -> dict:
 
 
 def _tell(bundle: BundleApplication, template, **values) -> None:
-    recipients = _applicant_users(bundle)
+    recipients = workflow.applicant_users(bundle)
     if not recipients:
         return
     notify(
@@ -540,15 +532,6 @@ def bundle_summary(bundle: BundleApplication, *, today: datetime.date | None = N
 # -- who may read a bundle application -------------------------------------------------------------------
 
 
-def is_bundle_applicant(user, bundle: BundleApplication) -> bool:
-    """Whether `user` is the bundle's applicant (or an agent of its enterprise), as for an application."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if bundle.applicant_enterprise_id:
-        return bundle.applicant_enterprise.memberships.filter(user=user).exists()
-    return bundle.applicant_person.user_id == user.pk
-
-
 def bundle_for_applicant(user, uid) -> BundleApplication | None:
     """The bundle application `uid` if `user` is its applicant; None for anyone else (they learn nothing)."""
     bundle = (
@@ -558,7 +541,7 @@ def bundle_for_applicant(user, uid) -> BundleApplication | None:
         .filter(uid=uid)
         .first()
     )
-    if bundle is None or not is_bundle_applicant(user, bundle):
+    if bundle is None or not workflow.is_applicant(user, bundle):
         return None
     return bundle
 

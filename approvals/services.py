@@ -69,7 +69,9 @@ CORRECTION_TEXT_MAX_LENGTH = 300
 
 
 def applicant_users(application: Application) -> list[User]:
-    """The accounts that act as the applicant: the person, or the enterprise's members."""
+    """The accounts that act as the applicant: the person, or the enterprise's members.
+
+    Of an application or a bundle application (the same applicant fields)."""
     if application.applicant_enterprise_id:
         return list(User.objects.filter(memberships__enterprise_id=application.applicant_enterprise_id))
     user = application.applicant_person.user
@@ -431,7 +433,7 @@ def _rebind_to_current_terms(application: Application, *, at) -> None:
     application.department_id = current.item.department_id
 
 
-def _next_tracking_number(at) -> str:
+def next_tracking_number(at) -> str:
     """The next tracking number of the year of `at`: CITY-YYYY-NNNNNN.
 
     On PostgreSQL a sequence per year hands them out: taking one never waits
@@ -751,7 +753,7 @@ def application_submit(
     def stamp(app):
         app.item_version = locked.item_version
         app.department_id = locked.department_id
-        app.tracking_number = app.tracking_number or _next_tracking_number(at)
+        app.tracking_number = app.tracking_number or next_tracking_number(at)
         app.declaration_at = at
 
     application = _transition(locked, Action.SUBMIT, actor=actor, at=at, before_save=stamp)

@@ -12,35 +12,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.apply.views import applicant_redirect, not_on_list
 from approvals.bundle_drafts import draft_close, draft_discard, draft_load, draft_save, draft_uploads
 from approvals.bundle_forms import bundle_context, bundle_page, bundle_problems, bundle_take, check_rows, submit_errors
 from approvals.bundles import bundle_for_applicant, bundle_initial, bundle_submit
 from portal.selectors import acting_as
 from services.bundles import BundleNotOnList, bundle_for_new_application, bundle_terms
-
-def _not_on_list(request, exc: BundleNotOnList):
-    status = 410 if exc.reason == BundleNotOnList.RETIRED else 404
-    return render(request, "approvals/apply/not_on_list.html", {"message": exc.messages[0]}, status=status)
-
-
-def _applicant_checks(request):
-    """A redirect for someone who cannot apply yet (signed out, no profile), else None."""
-    if not request.user.is_authenticated:
-        messages.info(request, _("Sign in to apply online. You will come back to this page afterwards."))
-        return redirect_to_login(request.get_full_path())
-    if getattr(request.user, "person", None) is None:
-        messages.warning(
-            request, _("Before you apply, complete your personal profile with your real name and resident ID number.")
-        )
-        return redirect("profile")
-    return None
 
 
 def _scope(request, enterprise) -> str:
@@ -53,8 +36,8 @@ def bundle_apply(request, code):
         version = bundle_for_new_application(code=code, at=timezone.now())
         terms = bundle_terms(bundle_version=version)
     except BundleNotOnList as exc:
-        return _not_on_list(request, exc)
-    leave = _applicant_checks(request)
+        return not_on_list(request, exc)
+    leave = applicant_redirect(request)
     if leave:
         return leave
     enterprise = acting_as(request)
@@ -94,8 +77,8 @@ def bundle_apply_check(request, code):
         version = bundle_for_new_application(code=code, at=timezone.now())
         terms = bundle_terms(bundle_version=version)
     except BundleNotOnList as exc:
-        return _not_on_list(request, exc)
-    leave = _applicant_checks(request)
+        return not_on_list(request, exc)
+    leave = applicant_redirect(request)
     if leave:
         return leave
     enterprise = acting_as(request)
@@ -120,7 +103,7 @@ def bundle_apply_check(request, code):
                 enterprise=enterprise,
             )
         except BundleNotOnList as exc:
-            return _not_on_list(request, exc)
+            return not_on_list(request, exc)
         except ValidationError as exc:
             declaration_error, problems = submit_errors(exc)
         except PermissionDenied as exc:

@@ -81,18 +81,14 @@ def _after_step(application: Application, step: str) -> str:
 # -- starting ---------------------------------------------------------------------------
 
 
-def _not_on_list(request, exc: ItemNotOnList):
+def not_on_list(request, exc: ItemNotOnList):
+    """The guard's refusal, for an item or a bundle (BundleNotOnList): 410 once retired, else 404."""
     status = 410 if exc.reason == ItemNotOnList.RETIRED else 404
     return render(request, "approvals/apply/not_on_list.html", {"message": exc.messages[0]}, status=status)
 
 
-def apply_start(request, code):
-    """The start page of an item (what you need, how long, what it costs) and "Start now"."""
-    try:
-        # A POST that starts the draft reads no terms; the service runs the guard again itself.
-        version = item_for_new_application(code=code, at=timezone.now(), with_terms=request.method != "POST")
-    except ItemNotOnList as exc:
-        return _not_on_list(request, exc)
+def applicant_redirect(request):
+    """Where someone who cannot apply online yet goes (to sign in, or to complete their profile); None if they can."""
     if not request.user.is_authenticated:
         messages.info(request, _("Sign in to apply online. You will come back to this page afterwards."))
         return redirect_to_login(request.get_full_path())
@@ -102,6 +98,19 @@ def apply_start(request, code):
             _("Before you apply, complete your personal profile with your real name and resident ID number."),
         )
         return redirect("profile")
+    return None
+
+
+def apply_start(request, code):
+    """The start page of an item (what you need, how long, what it costs) and "Start now"."""
+    try:
+        # A POST that starts the draft reads no terms; the service runs the guard again itself.
+        version = item_for_new_application(code=code, at=timezone.now(), with_terms=request.method != "POST")
+    except ItemNotOnList as exc:
+        return not_on_list(request, exc)
+    leave = applicant_redirect(request)
+    if leave:
+        return leave
     enterprise = acting_as(request)
     problem = None
     if request.method == "POST":
@@ -110,7 +119,7 @@ def apply_start(request, code):
                 actor=request.user, item_code=version.item.code, enterprise=enterprise
             )
         except ItemNotOnList as exc:
-            return _not_on_list(request, exc)
+            return not_on_list(request, exc)
         except (ValidationError, PermissionDenied) as exc:
             problem = service_errors(exc) if isinstance(exc, ValidationError) else str(exc)
         else:
