@@ -11,6 +11,11 @@ MANAGE := $(PY) manage.py
 SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-noto-cjk chromium softhsm2 poppler-utils
 RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
+# Python compiles a module once and keeps the bytecode beside it (__pycache__/, ignored by git),
+# also where the environment asks it not to: a test run starts a dozen Python processes (xdist
+# workers, Celery workers, manage.py), and each would otherwise compile the project and rewrite
+# the tests' asserts anew: about 15 s a process on a 2-core machine.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-pages test-browser system setup messages makemessages bench bench-deadlines clean-var
 

@@ -92,23 +92,43 @@ def pytest_configure(config):
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
+SHARED = pytest.StashKey[str]()  # the key of the world a test shares with others (tests/demo_world.py)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under `--dist loadgroup`, keep together the tests that share something costly.
 
     The browser tests run on one worker, one Chromium at a time (two beside each
-    other on a 2-core machine starve the live servers). A module whose tests
-    share a module-scoped fixture (the URL audit's world, the seeded demo) runs
-    on one worker, which builds that fixture once.
+    other on a 2-core machine starve the live servers). The tests that share a
+    module-scoped fixture (a world: the URL audit's cast, the seeded demo) run
+    on one worker, one after the other, which builds the world once: they are
+    moved next to the first of them, and in one xdist group.
     """
+    from tests.demo_world import shared_key
+
+    groups: dict[str, list] = {}
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.xdist_group("browser"))
             continue
         definitions = getattr(item, "_fixtureinfo", None)
         ours = [defs[-1] for defs in definitions.name2fixturedefs.values() if defs] if definitions else []
-        if any(fixture.scope == "module" and fixture.baseid for fixture in ours):  # baseid: defined under tests/
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        shared = [f for f in ours if f.scope == "module" and f.baseid]  # baseid: defined under tests/
+        if shared:
+            key = shared_key(shared[0].func)
+            item.stash[SHARED] = key
+            item.add_marker(pytest.mark.xdist_group(key))
+            groups.setdefault(key, []).append(item)
+    first = {key: members[0] for key, members in groups.items()}
+    ordered = []
+    for item in items:
+        key = item.stash.get(SHARED, None)
+        if key is None:
+            ordered.append(item)
+        elif item is first[key]:
+            ordered.extend(groups[key])
+    items[:] = ordered
 
 
 # -- the test database and its working-day calendar -------------------------------------------------
@@ -222,10 +242,16 @@ def _install_fast_emptying() -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends by emptying every table: seed the calendar again for the next one."""
+    """After the last test that shares a world, roll the world back (tests/demo_world.py).
+
+    A transactional test ends by emptying every table: seed the calendar again for the next one.
+    """
+    from tests.demo_world import close_worlds
+
     try:
         return (yield)
     finally:
+        close_worlds(keep=nextitem.stash.get(SHARED, None) if nextitem is not None else None)
         if _blocker is not None and ("_django_db_helper" in item.fixturenames or item.get_closest_marker("django_db")):
             with _blocker.unblock():
                 _seed_calendar_if_missing()

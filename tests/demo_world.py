@@ -1,26 +1,33 @@
-"""The demo, seeded once for a test module instead of once per test.
+"""Worlds: data that takes seconds to build, built once for every test that reads it.
 
 Seeding the whole demo (`seed_demo`) takes seconds: the catalogue, the accounts,
 the CA and a seal per department, applications taken through the workflow,
 sealed licenses and the supervision cases. The modules that read the demo share
-one seeding: a module-scoped fixture seeds it on the suite's day (Thursday 26
-November 2026, 10:00 in Shanghai) inside a transaction that is rolled back when
-the module ends, so nothing reaches the next module. Each test runs in a
-savepoint inside that transaction (pytest-django's `db`), so a test that seeds
-again or changes the demo leaves the world as it found it for the next test.
+one seeding, and the URL audit's modules share one cast with its objects.
 
-While the world stands, time stands still on that day, seals use a KEK of the
-module's own (no timestamp authority, an absolute site URL), files go to a folder
-of the module's own, and passwords are hashed with the fast hasher the tests use.
+A world is built on the suite's day (Thursday 26 November 2026, 10:00 in
+Shanghai) inside a transaction that is rolled back when the run leaves the tests
+that share it, so nothing reaches the other tests. Each test runs in a savepoint
+inside that transaction (pytest-django's `db`), so a test that seeds again or
+changes the world leaves it as it found it for the next test.
 
-A module uses it by importing the fixtures it needs:
+The tests that share a world run one after the other on one xdist worker:
+tests/conftest.py puts them in one group, keyed by the module-scoped fixture
+they share (`shared_key`), and closes the world after the last of them
+(`close_worlds`). A module-scoped fixture opens the world with `shared()`; the
+first module to ask builds it.
+
+While a world stands, time stands still on that day, seals use a KEK of the
+world's own (no timestamp authority, an absolute site URL), files go to a folder
+of the world's own, and passwords are hashed with the fast hasher the tests use.
+
+A module reads the demo by importing the fixtures it needs:
 
     from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
 
-`_private_storage` keeps the module's storage folder for every test (tests/conftest.py
-would give each test a folder of its own, without the demo's files).
+`_private_storage` keeps the world's storage folder for every test (tests/conftest.py
+would give each test a folder of its own, without the world's files).
 """
-
 import io
 from contextlib import contextmanager
 
@@ -80,11 +87,41 @@ def seed_demo() -> str:
     return out.getvalue()
 
 
+# -- worlds shared by several modules -------------------------------------------------------------------
+
+_open: dict[str, tuple] = {}  # shared key -> (the world's context manager, its value)
+
+
+def shared_key(fixture_function) -> str:
+    """The key of the tests that share a module-scoped fixture: where the fixture is defined.
+
+    A fixture imported into several modules is one function, so they share its key.
+    """
+    return f"{fixture_function.__module__}.{fixture_function.__name__}"
+
+
+def shared(key: str, open_world):
+    """The value of the open world `key`; `open_world()` (a context manager) builds it if none is open."""
+    if key not in _open:
+        manager = open_world()
+        _open[key] = (manager, manager.__enter__())
+    return _open[key][1]
+
+
+def close_worlds(keep: str | None = None) -> None:
+    """Roll back every open world but `keep`: the run has left the tests that share it."""
+    for key in [key for key in _open if key != keep]:
+        manager, _ = _open.pop(key)
+        manager.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo (`seed_demo`), seeded once for the module; the value is what the command printed."""
-    with world(django_db_blocker, tmp_path_factory.mktemp("demo"), seed_demo) as printed:
-        yield printed
+    """The whole demo (`seed_demo`), seeded once for the modules that read it; the value is what the command printed."""
+    return shared(
+        shared_key(demo_world.__wrapped__),
+        lambda: world(django_db_blocker, tmp_path_factory.mktemp("demo"), seed_demo),
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -25,10 +25,11 @@ no one's personal data nor the unpublished draft list.
 A route where an outsider is found to get something goes in KNOWN_LEAKS (with
 the reason): its checks are then xfail(strict=True) until the view is fixed.
 
-The cast and the objects are built once for the module (seal keys and a sealed
-license PDF take a while) inside a transaction that is rolled back at the end;
-each test runs in its own savepoint on top, so whatever a request changes is
-undone before the next test.
+The cast and the objects are built once for this module and the
+Content-Security-Policy checks (seal keys and a sealed license PDF take a
+while), inside a transaction that is rolled back when their tests end
+(tests/demo_world.py); each test runs in its own savepoint on top, so whatever
+a request changes is undone before the next test.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.demo_world import shared, shared_key
+from tests.demo_world import world as rolled_back_world
 from tests.mfa import sign_in
 
 PROJECT_APPS = ("portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision", "api")
@@ -688,7 +690,7 @@ def test_it_classifies_every_route():
 
 @pytest.fixture(autouse=True)
 def _private_storage():
-    """The module's world keeps its files in one folder for all its tests (see `world`)."""
+    """The world keeps its files in one folder for all its tests (see `world`)."""
     yield
 
 
@@ -1047,37 +1049,11 @@ def _build_world() -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The cast and their objects, built once for the module and rolled back at its end."""
-    from deadlines.selectors import forget_built_calendars
-    from seals import services as seal_services
-
-    folder = tmp_path_factory.mktemp("urlaudit")
-    overrides = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        STORAGES={
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(folder / "private")},
-            },
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        SEAL_KEK_FILE=str(folder / "seal-kek.key"),
-        SEAL_TSA_URL="",
-        SEAL_TSA_TRUST_FILE="",
-        SITE_URL="http://testserver",
+    """The cast and their objects, built once for the modules that read them (tests/demo_world.py)."""
+    return shared(
+        shared_key(world.__wrapped__),
+        lambda: rolled_back_world(django_db_blocker, tmp_path_factory.mktemp("urlaudit"), _build_world),
     )
-    with overrides, time_machine.travel(NOW, tick=False), django_db_blocker.unblock():
-        seal_services.forget_signers()
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield _build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            seal_services.forget_signers()
-            forget_built_calendars()
 
 
 # -- checking -------------------------------------------------------------------------------------------

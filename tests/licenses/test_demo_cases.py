@@ -30,7 +30,7 @@ from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
 from supervision.reports.models import HalfMonthReport
-from tests.demo_world import _private_storage, seed_demo, world  # noqa: F401 (_private_storage: a fixture)
+from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
 from tests.factories import enrol_totp
 from tests.mfa import sign_in
 
@@ -39,12 +39,10 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Seed once for the module (sealing takes seconds), inside a transaction rolled back at the end
-    (tests/demo_world.py); the value is what `seed_demo` printed."""
-    with world(django_db_blocker, tmp_path_factory.mktemp("demo-cases"), seed_demo) as printed:
-        yield printed
+@pytest.fixture
+def seeded(demo_world):
+    """The demo, seeded once for the modules that read it (tests/demo_world.py); the value is what `seed_demo` printed."""
+    return demo_world
 
 
 @pytest.fixture
