@@ -78,9 +78,10 @@ test: setup
 test-pages: setup
 	$(VENV)/bin/pytest -n 0 -m pages tests/browser/test_every_page.py $(PYTEST_ARGS)
 
-# The real-browser tests alone (Playwright on Debian's Chromium), in one process.
+# The real-browser tests alone (Playwright on Debian's Chromium), in one process, keeping a
+# screenshot of each journey's steps in test-artifacts/ (make test leaves them out: they cost time).
 test-browser: setup
-	$(VENV)/bin/pytest -n 0 tests/browser $(PYTEST_ARGS)
+	BROWSER_SCREENSHOTS=1 $(VENV)/bin/pytest -n 0 tests/browser $(PYTEST_ARGS)
 
 bench: setup bench-deadlines bench-seals bench-desk bench-licenses
 

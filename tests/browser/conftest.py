@@ -3,6 +3,7 @@ every page is checked with axe-core from the npm package, and any
 Content-Security-Policy violation fails the test (tests/browser/csp.py)."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,10 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Journeys keep screenshots of their steps only when asked (`make test-browser` asks): a full-page
+# screenshot costs most of a second on a 2-core machine, and the page review (`make test-pages`)
+# keeps one of every page of every role anyway.
+SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +63,13 @@ def page(browser, viewport, live_server):
         csp.fail_on_violations()
     finally:
         context.close()
+
+
+def screenshot(page, name: str, folder: Path = ARTIFACTS) -> None:
+    """Keep a full-page screenshot of the page as `folder/name.png`, when screenshots are asked for."""
+    if SCREENSHOTS:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def axe_check(page, *, label: str = "") -> None:

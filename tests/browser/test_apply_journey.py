@@ -14,7 +14,7 @@ from deadlines.services import calendar_sync
 from approvals.models import Application
 from portal.models import StaffRole
 from services.services import MaterialInput
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll, without_pdf_viewer
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, without_pdf_viewer
 from tests.factories import PASSWORD, DepartmentFactory, citizen, staff, totp_code
 from tests.services.factories import make_item, publish
 
@@ -126,8 +126,7 @@ def test_a_citizen_applies_corrects_and_is_approved(page, approver_page, live_se
     page.get_by_role("button", name="Upload").click()
     expect(page.locator(".file-list")).to_contain_text("premises.pdf")
     check(page, "materials")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"apply-materials-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"apply-materials-{page.viewport_name}")
     page.get_by_role("link", name="Continue").click()
 
     # Delivery, check your answers, declaration, submit.
@@ -138,7 +137,7 @@ def test_a_citizen_applies_corrects_and_is_approved(page, approver_page, live_se
     expect(page.locator("main")).to_contain_text("海滨小吃")
     expect(page.locator("main")).to_contain_text("premises.pdf")
     check(page, "check your answers")
-    page.screenshot(path=str(ARTIFACTS / f"apply-check-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"apply-check-{page.viewport_name}")
     page.get_by_label(re.compile("I declare")).check()
     page.get_by_role("button", name="Accept and submit").click()
 
@@ -149,7 +148,7 @@ def test_a_citizen_applies_corrects_and_is_approved(page, approver_page, live_se
     expect(page.locator(".big-number")).to_have_text(number)
     expect(page.locator(".query-code")).to_have_text(application.query_code)
     check(page, "confirmation")
-    page.screenshot(path=str(ARTIFACTS / f"apply-confirmation-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"apply-confirmation-{page.viewport_name}")
 
     # The approver, signed in with a second factor, asks for a correction at the desk.
     sign_in_staff(approver_page, approver.email)
@@ -198,7 +197,7 @@ def test_a_citizen_applies_corrects_and_is_approved(page, approver_page, live_se
         expect(timeline.nth(i).locator("strong")).to_have_text(step)
     expect(page.locator(".status-line .badge")).to_have_text("Approved")
     check(page, "application page")
-    page.screenshot(path=str(ARTIFACTS / f"apply-application-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"apply-application-{page.viewport_name}")
 
     # The file opens for the applicant with its real type.
     response = page.request.get(f"/me/applications/{application.uid}/files/{application.attachments.get().pk}/")

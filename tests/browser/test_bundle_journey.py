@@ -19,7 +19,7 @@ from portal.models import Membership, StaffRole
 from seals import services as seal_services
 from services.bundles import MemberInput, bundle_create
 from services.services import MaterialInput
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll, without_pdf_viewer
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, without_pdf_viewer
 from tests.factories import PASSWORD, DepartmentFactory, EnterpriseFactory, MembershipFactory, citizen, staff, totp_code
 from tests.licenses.conftest import pdf_upload
 from tests.services.factories import LifeEventFactory, make_item, publish
@@ -33,12 +33,11 @@ HIRE = {"key": "hire_staff", "type": "checkbox", "label_zh": "是否招用员工
 STAFF = {"key": "staff_count", "type": "number", "label_zh": "员工人数", "label_en": "Number of staff", "required": False}
 
 
-def check(page, label, screenshot=""):
+def check(page, label, shot=""):
     axe_check(page, label=f"{label} ({page.viewport_name})")
     no_horizontal_scroll(page)
-    if screenshot:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{screenshot}-{page.viewport_name}.png"), full_page=True)
+    if shot:
+        screenshot(page, f"{shot}-{page.viewport_name}")
 
 
 def sign_in(page, email):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from api.access.services import access_record
 from supervision.ratings.models import Complaint
 from tests.api.access.conftest import make_client, seed_purposes_if_missing
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot
 from tests.factories import DepartmentFactory, EnterpriseFactory, MembershipFactory, citizen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,8 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _check(page, label):
     axe_check(page, label=f"{label} ({page.viewport_name})")
     no_horizontal_scroll(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"data-access-{label}-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"data-access-{label}-{page.viewport_name}")
 
 
 def test_a_citizen_complains_about_a_read_they_did_not_expect(page, client, live_server):

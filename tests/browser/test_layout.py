@@ -1,7 +1,8 @@
 """The pages people said read badly, in a real browser on the seeded demo: the license wallet on a
 desktop keeps each license number on one line; on a 375-pixel phone the desk list, "my office" and
 the wallet never scroll sideways, their tables read as cards, the navigation folds into a menu
-button, and axe-core finds nothing serious. Screenshots go to test-artifacts/layout/ to be looked at."""
+button, and axe-core finds nothing serious. With screenshots asked for (`make test-browser`), they go
+to test-artifacts/layout/ to be looked at."""
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import mfa
-from tests.browser.conftest import ARTIFACTS, AXE_JS
+from tests.browser.conftest import ARTIFACTS, AXE_JS, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +47,7 @@ def _axe_clean(page) -> None:
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, name, SHOTS)
 
 
 @pytest.fixture

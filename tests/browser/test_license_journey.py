@@ -17,7 +17,7 @@ from licenses.models import License, LicenseType
 from portal.models import StaffRole
 from seals import services as seal_services
 from services.services import MaterialInput
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll, without_pdf_viewer
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, without_pdf_viewer
 from tests.factories import PASSWORD, DepartmentFactory, citizen, staff, totp_code
 from tests.licenses.conftest import FIELDS, answers, pdf_upload
 from tests.services.factories import make_item, publish
@@ -25,12 +25,11 @@ from tests.services.factories import make_item, publish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def check(page, label, screenshot=""):
+def check(page, label, shot=""):
     axe_check(page, label=f"{label} ({page.viewport_name})")
     no_horizontal_scroll(page)
-    if screenshot:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{screenshot}-{page.viewport_name}.png"), full_page=True)
+    if shot:
+        screenshot(page, f"{shot}-{page.viewport_name}")
 
 
 def sign_in(page, email):

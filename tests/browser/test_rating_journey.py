@@ -17,7 +17,7 @@ from supervision.ratings.models import Case, CaseState, Level
 from supervision.reports.services import report_make
 from supervision.services import half_month_period
 from tests import mfa
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot
 from tests.factories import DepartmentFactory, citizen, staff
 from tests.services.factories import make_item, publish
 from tests.supervision.conftest import make_application
@@ -56,8 +56,7 @@ def _as(page, client, live_server, user):
 def _check(page, label):
     axe_check(page, label=f"{label} ({page.viewport_name})")
     no_horizontal_scroll(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"rating-{label}-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"rating-{label}-{page.viewport_name}")
 
 
 def _submit(page, action):

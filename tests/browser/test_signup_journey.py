@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot
 from tests.factories import make_resident_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,8 +69,7 @@ def test_it_takes_a_newcomer_from_sign_up_to_sign_in(page, mailoutbox):
     assert rid[:3] + "*" * 11 + rid[-4:] in body
     assert rid not in body
     check(page, "my office")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"my-office-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"my-office-{page.viewport_name}")
 
     if page.viewport_name == "phone":  # the links sit behind the menu button on a phone
         page.locator(".site-menu__toggle").click()

@@ -12,7 +12,7 @@ from deadlines.services import calendar_sync
 from approvals.models import Escalation
 from approvals.workflow import State
 from portal.models import StaffRole
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot
 from tests.factories import DepartmentFactory, citizen, staff
 from tests.services.factories import make_item, publish
 from tests.supervision.conftest import make_application
@@ -54,8 +54,7 @@ def test_a_supervisor_reads_overdue_work(page, late_work, client, live_server):
     page.goto("/supervision/overdue/")
     axe_check(page, label=f"overdue work ({page.viewport_name})")
     no_horizontal_scroll(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"supervision-overdue-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"supervision-overdue-{page.viewport_name}")
     main = page.locator("main").inner_text()
     assert "超期办件" in main and "市场监督管理局" in main
     assert late_work.tracking_number in main

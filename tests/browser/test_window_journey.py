@@ -17,7 +17,7 @@ from deadlines.services import calendar_sync
 from approvals.models import Application, Visit
 from portal.models import StaffRole
 from services.services import MaterialInput
-from tests.browser.conftest import ARTIFACTS, axe_check, no_horizontal_scroll
+from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot
 from tests.factories import PASSWORD, DepartmentFactory, make_resident_id, staff, totp_code
 from tests.services.factories import make_item, publish
 from tests import mfa
@@ -128,8 +128,7 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/window/applications/[0-9a-f-]{36}/$"))
     check(page, "the application form")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"window-form-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"window-form-{page.viewport_name}")
 
     wait_for_focus(page, "answers-shop_name")
     page.keyboard.type("海滨小吃")
@@ -154,7 +153,7 @@ def test_a_walk_in_applies_at_the_window_and_finds_it_online_later(page, setting
     number = page.locator(".window-number").inner_text().strip()
     assert re.fullmatch(r"HLD-\d{4}-\d{6}", number), number
     check(page, "submitted at the window")
-    page.screenshot(path=str(ARTIFACTS / f"window-submitted-{page.viewport_name}.png"), full_page=True)
+    screenshot(page, f"window-submitted-{page.viewport_name}")
 
     application = Application.objects.get(tracking_number=number)
     assert (application.channel, application.clerk, application.state) == ("window", clerk, "submitted")
