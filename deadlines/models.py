@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.workdays import SLA, WorkingCalendar
+from portal.constraints import OneQueryChecks
 from portal.i18n import BilingualNameMixin
 
 # -- the working-day calendar ---------------------------------------------------
@@ -177,7 +178,7 @@ class ClockQuerySet(models.QuerySet):
         )
 
 
-class Clock(models.Model):
+class Clock(OneQueryChecks):
     """A deadline in working days, for whatever owns it (an application, later).
 
     The due date is cached in `due_on` and kept current by the services in

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.constraints import OneQueryChecks
+
 
 class RootAuthority(models.Model):
     """The portal's root certification authority. There is only ever one."""
@@ -94,7 +96,7 @@ class SealQuerySet(models.QuerySet):
         return self.filter(status=Seal.Status.REVOKED)
 
 
-class Seal(models.Model):
+class Seal(OneQueryChecks):
     """A department's electronic seal (电子印章): key, certificate and seal image."""
 
     class Purpose(models.TextChoices):

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.constraints import OneQueryChecks
 from portal.i18n import BilingualNameMixin, prefers_chinese
 
 ITEM_CODE_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
@@ -229,7 +230,7 @@ def normalise_search_text(text: str) -> str:
     return re.sub(r"licen[cs]e", "license", text)
 
 
-class ItemVersion(BilingualNameMixin, models.Model):
+class ItemVersion(BilingualNameMixin, OneQueryChecks):
     """The terms of a list item: its draft, or an immutable published snapshot."""
 
     class Kind(models.TextChoices):
