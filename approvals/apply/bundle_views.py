@@ -30,18 +30,29 @@ def _scope(request, enterprise) -> str:
     return f"online:{request.user.pk}:{enterprise.pk if enterprise else 'self'}"
 
 
-def bundle_apply(request, code):
-    """The one form: every member's questions once, the optional members, one upload per material."""
+def _open_form(request, code):
+    """(None, (the bundle version on the list, its terms, the enterprise acted for, the draft so far)),
+    or (the page to show instead, None): the bundle is not on the list, or the applicant must sign in
+    or complete their profile first."""
     try:
         version = bundle_for_new_application(code=code, at=timezone.now())
         terms = bundle_terms(bundle_version=version)
     except BundleNotOnList as exc:
-        return not_on_list(request, exc)
+        return not_on_list(request, exc), None
     leave = applicant_redirect(request)
     if leave:
-        return leave
+        return leave, None
     enterprise = acting_as(request)
     draft = draft_load(request.session, scope=_scope(request, enterprise), code=version.bundle.code)
+    return None, (version, terms, enterprise, draft)
+
+
+def bundle_apply(request, code):
+    """The one form: every member's questions once, the optional members, one upload per material."""
+    leave, opened = _open_form(request, code)
+    if leave:
+        return leave
+    version, terms, enterprise, draft = opened
     initial = bundle_initial(terms, person=request.user.person, enterprise=enterprise)
     if request.method == "POST":
         refused = bundle_take(terms, draft, request.POST, request.FILES)
@@ -73,16 +84,10 @@ def bundle_apply(request, code):
 
 def bundle_apply_check(request, code):
     """Check the answers, accept the declaration and submit the whole bundle."""
-    try:
-        version = bundle_for_new_application(code=code, at=timezone.now())
-        terms = bundle_terms(bundle_version=version)
-    except BundleNotOnList as exc:
-        return not_on_list(request, exc)
-    leave = applicant_redirect(request)
+    leave, opened = _open_form(request, code)
     if leave:
         return leave
-    enterprise = acting_as(request)
-    draft = draft_load(request.session, scope=_scope(request, enterprise), code=version.bundle.code)
+    version, terms, enterprise, draft = opened
     page = bundle_page(terms, draft, initial={}, bound=True)
     if not draft.started or bundle_problems(page, {}):
         messages.info(request, _("Answer the questions and upload the materials first."))

@@ -83,6 +83,17 @@ def _visit_reason_message(count: VisitCount) -> str:
     ) % {"number": count.number, "allowed": count.allowed}
 
 
+def _visit_write(count: VisitCount, reason: str, **fields) -> Visit:
+    """Write the visit `count` numbers; one beyond what the items allow needs the clerk's reason."""
+    reason = (reason or "").strip()
+    if count.violation and not reason:
+        raise ValidationError({"reason": _visit_reason_message(count)})
+    visit = Visit(number=count.number, allowed=count.allowed, violation=count.violation, reason=reason, **fields)
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -119,10 +130,9 @@ def visit_record(
         Person.objects.select_for_update().filter(pk=person.pk).first()
         department_id = item_version.item.department_id
     count = visit_count(person=person, application=application, item_version=item_version)
-    reason = (reason or "").strip()
-    if count.violation and not reason:
-        raise ValidationError({"reason": _visit_reason_message(count)})
-    visit = Visit(
+    visit = _visit_write(
+        count,
+        reason,
         person=person,
         application=application,
         item_version=item_version,
@@ -130,13 +140,8 @@ def visit_record(
         purpose=purpose,
         clerk=clerk,
         at=at,
-        number=count.number,
-        allowed=count.allowed,
-        violation=count.violation,
-        reason=reason,
     )
-    visit.full_clean()
-    visit.save()
+    reason = visit.reason
     if application is not None:
         ApplicationEvent.objects.create(
             application=application,
@@ -268,23 +273,16 @@ def window_bundle_intake(
         at=at,
     )
     count = bundle_visit_count([m.item_version for m in bundle.members.select_related("item_version")])
-    reason = (reason or "").strip()
-    if count.violation and not reason:
-        raise ValidationError({"reason": _visit_reason_message(count)})
-    visit = Visit(
+    _visit_write(
+        count,
+        reason,
         person=person,
         bundle=bundle,
         department=bundle.bundle_version.bundle.department,
         purpose=Visit.Purpose.SUBMIT,
         clerk=clerk,
         at=at,
-        number=count.number,
-        allowed=count.allowed,
-        violation=count.violation,
-        reason=reason,
     )
-    visit.full_clean()
-    visit.save()
     return bundle
 
 
