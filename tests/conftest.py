@@ -16,6 +16,7 @@ day) and is there at the start of every test; tests/deadlines/ empties it for
 its own tests.
 """
 
+import gc
 import os
 from datetime import datetime
 from pathlib import Path
@@ -69,7 +70,27 @@ def worker_redis_url(url: str, worker: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
+# -- the garbage collector -------------------------------------------------------------------------
+
+
+def _collect_garbage_less_often() -> None:
+    """A test process allocates millions of short-lived objects (querysets, requests, model
+    instances) and keeps the code it loaded for its whole life. With Python's default thresholds
+    a collection runs every 700 allocations, and every so often a full one walks every object
+    alive, Django's and the tests' modules included. Collections now come about 70 times less
+    often, and what is loaded by the end of collection is moved out of the collector's sight
+    (`gc.freeze`): `make test` takes a tenth less time, and a worker about a tenth more memory."""
+    gc.set_threshold(50_000, 50, 1_000)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_configure(config):
+    _collect_garbage_less_often()
     worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("REDIS_URL")
     if not (worker and url):
         return
