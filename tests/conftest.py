@@ -183,18 +183,32 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 _blocker = None  # pytest-django's database blocker, once the test database exists
+# (model, rows): the calendar's first seeding, written back after a transactional test.
+_seeded_calendar: list[tuple] = []
 
 
 def _seed_calendar_if_missing() -> None:
+    """Seed the calendar as on NOW, unless it is there.
+
+    The first seeding runs `calendar_sync`; after a transactional test has emptied the tables,
+    the same rows (same keys, same times) are written back in one insert a table.
+    """
     from django.db import transaction
 
-    from deadlines.models import CalendarChange
+    from deadlines.models import CalendarChange, CalendarDay, CalendarYear
     from deadlines.services import calendar_sync
 
     if CalendarChange.objects.exists():
         return
-    with time_machine.travel(NOW, tick=False), transaction.atomic():
-        calendar_sync(at=NOW)
+    with transaction.atomic():
+        if _seeded_calendar:
+            for model, rows in _seeded_calendar:
+                model.objects.bulk_create(rows)
+            return
+        with time_machine.travel(NOW, tick=False):
+            calendar_sync(at=NOW)
+        for model in (CalendarYear, CalendarDay, CalendarChange):
+            _seeded_calendar.append((model, list(model.objects.all())))
 
 
 @pytest.fixture(scope="session")
