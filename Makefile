@@ -75,8 +75,9 @@ test: setup
 
 # Every page of every role at 1280 and 375 px, in Chinese and English: sideways scrolling, squeezed
 # text, axe and Chinese on English pages; screenshots and a list of problems in test-artifacts/pages/.
+# The two sizes run side by side on two workers (one with TEST_WORKERS=0 or 1).
 test-pages: setup
-	$(VENV)/bin/pytest -n 0 -m pages tests/browser/test_every_page.py $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(shell w=$(TEST_WORKERS); echo $$(( w < 2 ? w : 2 ))) -m pages tests/browser/test_every_page.py $(PYTEST_ARGS)
 
 # The real-browser tests alone (Playwright on Debian's Chromium), in one process, keeping a
 # screenshot of each journey's steps in test-artifacts/ (make test leaves them out: they cost time).

@@ -121,7 +121,8 @@ def pytest_collection_modifyitems(config, items):
     """Under `--dist loadgroup`, keep together the tests that share something costly.
 
     The browser tests run on one worker, one Chromium at a time (two beside each
-    other on a 2-core machine starve the live servers). The tests that share a
+    other on a 2-core machine starve the live servers of the journeys); the page
+    review's two sizes, which only open and read pages, may run side by side. The tests that share a
     module-scoped fixture (a world: the URL audit's cast, the seeded demo) run
     on one worker, one after the other, which builds the world once: they are
     moved next to the first of them, and in one xdist group.
@@ -131,7 +132,7 @@ def pytest_collection_modifyitems(config, items):
     groups: dict[str, list] = {}
     for item in items:
         if BROWSER_TESTS in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(item.name if item.get_closest_marker("pages") else "browser"))
             continue
         definitions = getattr(item, "_fixtureinfo", None)
         ours = [defs[-1] for defs in definitions.name2fixturedefs.values() if defs] if definitions else []

@@ -12,7 +12,9 @@ For each page and each of the four views:
 - a screenshot is kept in test-artifacts/pages/ to be looked at.
 
 Problems are collected over all pages and reported together, so that one run shows
-all of them. It runs with `make test-pages`, outside `make test` until every page passes.
+all of them, in test-artifacts/pages/problems-desktop.txt and problems-phone.txt: one test a
+size, and with parallel workers the two sizes run side by side. It runs with `make
+test-pages`, outside `make test` until every page passes.
 """
 
 from __future__ import annotations
@@ -250,7 +252,8 @@ def _session(email: str) -> str:
     return client.cookies["sessionid"].value
 
 
-def test_every_page_of_every_role_reads_well_at_both_sizes_in_both_languages(browser, live_server, settings, tmp_path):
+@pytest.mark.parametrize("view, size", VIEWS, ids=[view for view, _size in VIEWS])
+def test_every_page_of_every_role_reads_well_in_both_languages(view, size, browser, live_server, settings, tmp_path):
     from django.core.management import call_command
 
     settings.SEAL_KEK_FILE = str(tmp_path / "seal-kek.key")
@@ -271,38 +274,38 @@ def test_every_page_of_every_role_reads_well_at_both_sizes_in_both_languages(bro
     problems: list[str] = []
     for who, urls in pages.items():
         cookie = _session(who) if who else None
-        for view, size in VIEWS:
-            for language in LANGUAGES:
-                context = browser.new_context(viewport=size, base_url=live_server.url)
-                cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
-                if cookie:
-                    cookies.append({"name": "sessionid", "value": cookie, "url": live_server.url})
-                context.add_cookies(cookies)
-                page = context.new_page()
-                page.set_default_timeout(20000)
-                for url in urls:
-                    label = f"{who or 'anonymous'} {view} {language} {url}"
-                    response = page.goto(url)
-                    if response is None or response.status >= 400:
-                        problems.append(f"{label}: answered {response.status if response else 'nothing'}")
-                        continue
-                    found = page.evaluate(MEASURE)
-                    if found["overflow"] > 1:
-                        problems.append(f"{label}: scrolls sideways by {found['overflow']}px")
-                    for narrow in found["narrow"]:
-                        problems.append(f"{label}: {narrow}")
-                    page.evaluate(axe)
-                    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-                    bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
-                    if bad:
-                        problems.append(f"{label}: axe {bad}")
-                    if language == "en":
-                        chinese = _chinese_left(page.evaluate(TEXT_NODES), allowed)
-                        if chinese:
-                            problems.append(f"{label}: Chinese on an English page: {chinese}")
-                    name = re.sub(r"[^a-z0-9]+", "-", f"{who.split('@')[0] or 'anonymous'}-{url}".lower()).strip("-")
-                    page.screenshot(path=str(SHOTS / f"{name}-{view}-{language}.png"), full_page=True)
-                context.close()
+        for language in LANGUAGES:
+            context = browser.new_context(viewport=size, base_url=live_server.url)
+            cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
+            if cookie:
+                cookies.append({"name": "sessionid", "value": cookie, "url": live_server.url})
+            context.add_cookies(cookies)
+            page = context.new_page()
+            page.set_default_timeout(20000)
+            for url in urls:
+                label = f"{who or 'anonymous'} {view} {language} {url}"
+                response = page.goto(url)
+                if response is None or response.status >= 400:
+                    problems.append(f"{label}: answered {response.status if response else 'nothing'}")
+                    continue
+                found = page.evaluate(MEASURE)
+                if found["overflow"] > 1:
+                    problems.append(f"{label}: scrolls sideways by {found['overflow']}px")
+                for narrow in found["narrow"]:
+                    problems.append(f"{label}: {narrow}")
+                page.evaluate(axe)
+                result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+                bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+                if bad:
+                    problems.append(f"{label}: axe {bad}")
+                if language == "en":
+                    chinese = _chinese_left(page.evaluate(TEXT_NODES), allowed)
+                    if chinese:
+                        problems.append(f"{label}: Chinese on an English page: {chinese}")
+                name = re.sub(r"[^a-z0-9]+", "-", f"{who.split('@')[0] or 'anonymous'}-{url}".lower()).strip("-")
+                page.screenshot(path=str(SHOTS / f"{name}-{view}-{language}.png"), full_page=True)
+            context.close()
     report = "\n".join(problems)
-    (SHOTS / "problems.txt").write_text(report + "\n", encoding="utf-8")
-    assert not problems, f"{len(problems)} problems (also in {SHOTS / 'problems.txt'}):\n{report}"
+    listed = SHOTS / f"problems-{view}.txt"
+    listed.write_text(report + "\n", encoding="utf-8")
+    assert not problems, f"{len(problems)} problems (also in {listed}):\n{report}"
