@@ -123,10 +123,10 @@ def pytest_collection_modifyitems(config, items):
 
     The browser tests run on one worker, one Chromium at a time (two beside each
     other on a 2-core machine starve the live servers of the journeys); the page
-    review's two sizes, which only open and read pages, may run side by side. The tests that share a
-    module-scoped fixture (a world: the URL audit's cast, the seeded demo) run
-    on one worker, one after the other, which builds the world once: they are
-    moved next to the first of them, and in one xdist group.
+    review's two sizes, which only open and read pages, may run side by side.
+    The tests that share a module-scoped fixture (a world: the URL audit's cast,
+    the seeded demo) run on one worker, one after the other, which builds the
+    world once: they are moved next to the first of them, and in one xdist group.
     """
     from tests.demo_world import shared_key
 
