@@ -7,6 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.migrations._third_party_first import THIRD_PARTY_FIRST
+
 
 class Migration(migrations.Migration):
 
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    ] + THIRD_PARTY_FIRST
 
     operations = [
         migrations.CreateModel(

@@ -4,12 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.migrations._third_party_first import THIRD_PARTY_FIRST
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('portal', '0001_initial'),
-    ]
+    ] + THIRD_PARTY_FIRST
 
     operations = [
         migrations.AddField(

@@ -6,6 +6,8 @@ import portal.i18n
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.migrations._third_party_first import THIRD_PARTY_FIRST
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
         ('licenses', '0001_initial'),
         ('services', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    ] + THIRD_PARTY_FIRST
 
     operations = [
         migrations.CreateModel(
