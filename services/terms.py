@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from services.models import Audience, FormField, ItemVersion
+from services.models import Audience, FormField, FrequentQuestion, ItemVersion, LifeEvent, Material
 
 if TYPE_CHECKING:
     from licenses.models import LicenseType
@@ -119,29 +119,48 @@ def _decimal(value) -> str | None:
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
-def terms_dict(version: ItemVersion) -> dict:
-    """Every term of `version` as JSON-ready data. Expects `ItemVersion.objects.with_terms()`."""
+@dataclass(frozen=True)
+class WrittenRows:
+    """The rows a draft's relations were just written with, in their order, each material with its
+    stand-ins: what `terms_dict` reads without asking the database again."""
+
+    events: list[LifeEvent]
+    materials: list[tuple[Material, list["LicenseType"]]]
+    fields: list[FormField]
+    faq: list[FrequentQuestion]
+
+
+def terms_dict(version: ItemVersion, *, written: WrittenRows | None = None) -> dict:
+    """Every term of `version` as JSON-ready data. Expects `ItemVersion.objects.with_terms()`, or the
+    rows its relations were just written with."""
+    if written is None:
+        written = WrittenRows(
+            events=version.events.all(),
+            materials=[(material, material.stand_ins.all()) for material in version.materials.all()],
+            fields=version.fields.all(),
+            faq=version.faq.all(),
+        )
     data = {"code": version.item.code, "department": version.item.department.code, "status": version.status}
     for name in TERM_FIELDS:
         data[name] = getattr(version, name)
     data["fee_yuan"] = _decimal(version.fee_yuan)
     data["license_type"] = version.license_type.code if version.license_type_id else ""
-    data["events"] = sorted(event.code for event in version.events.all())
+    data["events"] = sorted(event.code for event in written.events)
     data["materials"] = [
         {
             **{name: getattr(material, name) for name in MATERIAL_FIELDS},
-            "stand_ins": sorted(license.code for license in material.stand_ins.all()),
+            "stand_ins": sorted(license.code for license in stand_ins),
             **{name: getattr(material, name).sha256 if getattr(material, f"{name}_id") else "" for name in MATERIAL_FILES},
         }
-        for material in version.materials.all()
+        for material, stand_ins in written.materials
     ]
     data["fields"] = []
-    for form_field in version.fields.all():
+    for form_field in written.fields:
         row = {name: getattr(form_field, name) for name in FORM_FIELD_FIELDS}
         row["min_value"] = _decimal(form_field.min_value)
         row["max_value"] = _decimal(form_field.max_value)
         data["fields"].append(row)
-    data["faq"] = [{name: getattr(entry, name) for name in FAQ_FIELDS} for entry in version.faq.all()]
+    data["faq"] = [{name: getattr(entry, name) for name in FAQ_FIELDS} for entry in written.faq]
     return data
 
 

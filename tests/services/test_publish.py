@@ -131,6 +131,39 @@ def test_every_change_is_audited_with_before_and_after(department, list_admin):
     assert published.list_version == version and published.after["added"] == [item.code]
 
 
+def test_a_new_items_audit_holds_its_terms_as_the_database_reads_them_back(department, list_admin):
+    """The audit of a new item is built from the rows just written, not read back: the two must agree."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from services.terms import terms_dict
+
+    license_type, stand_in = LicenseTypeFactory(), LicenseTypeFactory()
+    events = [LifeEventFactory(code="open-business"), LifeEventFactory(code="hire-staff")]
+    blank = SimpleUploadedFile("blank.pdf", b"%PDF-1.4 blank form", content_type="application/pdf")
+    item = services.item_create(
+        actor=list_admin,
+        code="mkt-9",
+        department=department,
+        terms=terms(fee_yuan="12.5", license_type=license_type, keywords="  开业  "),
+        events=events,
+        materials=[
+            MaterialInput("营业执照", "Business license", stand_ins=[stand_in]),
+            MaterialInput("申请书", "Application", required=False, blank_form=blank),
+        ],
+        fields=[
+            {"key": "capital", "type": "number", "label_zh": "注册资本", "label_en": "Capital", "min_value": "1", "max_value": "100.50"},
+            {"key": "name", "type": "text", "label_zh": "名称", "label_en": "Name", "max_length": 10},
+        ],
+        faq=[{"question_zh": "要带原件吗？", "question_en": "Originals?", "answer_zh": "要。", "answer_en": "Yes."}],
+    )
+    [create] = ListChange.objects.filter(item=item, action="create")
+    read_back = terms_dict(ItemVersion.objects.with_terms().drafts().get(item=item))
+    assert create.after == read_back
+    assert (read_back["fee_yuan"], read_back["keywords"], read_back["events"]) == ("12.50", "开业", ["hire-staff", "open-business"])
+    assert [m["stand_ins"] for m in read_back["materials"]] == [[stand_in.code], []]
+    assert read_back["materials"][1]["blank_form"] and read_back["fields"][0]["max_value"] == "100.50"
+
+
 def test_saving_the_same_terms_again_changes_nothing(department):
     values = terms()
     item = make_item(department, **{k: v for k, v in values.items()})
