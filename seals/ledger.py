@@ -1,5 +1,6 @@
 """The seal-usage log as a hash chain, linked and audited as `portal.hashchain` describes,
-and its daily anchors: the head, timestamped outside the database."""
+and its daily anchors: the head, timestamped outside the database. pyHanko is imported by the
+two functions that need it, so that reading the log does not load it."""
 
 import asyncio
 import hashlib
@@ -7,13 +8,9 @@ from datetime import UTC, datetime
 
 from asn1crypto import cms
 from django.db import IntegrityError, transaction
-from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
 
 from portal import hashchain
 from seals.models import SealLogAnchor, SealLogHead
-from seals.signing import outside_event_loop
 
 GENESIS = hashchain.GENESIS
 
@@ -118,6 +115,12 @@ def token_time(token_der: bytes, *, seq: int, head_hash: str, trust_roots) -> da
     """The time an RFC 3161 token (a CMS ContentInfo, DER) gives this head, if the token is
     intact, covers exactly this head, and comes from a TSA that chains to `trust_roots`
     (asn1crypto certificates). None otherwise."""
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
+
+    from seals.signing import outside_event_loop
+
     if not trust_roots:
         return None
     digest = anchor_digest(seq=seq, head_hash=head_hash)
@@ -145,6 +148,8 @@ def token_time(token_der: bytes, *, seq: int, head_hash: str, trust_roots) -> da
 
 def request_token(timestamper, *, seq: int, head_hash: str) -> bytes:
     """Ask `timestamper` (a pyHanko TimeStamper) for a token over this head; the token as DER."""
+    from seals.signing import outside_event_loop
+
     digest = anchor_digest(seq=seq, head_hash=head_hash)
     return outside_event_loop(asyncio.run, timestamper.async_timestamp(digest, ANCHOR_HASH)).dump()
 

@@ -9,6 +9,8 @@ Public hooks for other apps: `portal_timestamper()` (an RFC 3161 timestamper),
 `on_seal_revoked(handler)` and `register_archive(...)`.
 """
 
+from __future__ import annotations
+
 import hashlib
 import logging
 import os
@@ -17,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from seals import artwork, keystore, ledger, pki, signing, timestamping
+from seals import artwork, keystore, ledger, pki
 from seals.models import Authority, PublishedCRL, RootAuthority, Seal, SealLogHead, SealUsage
+
+if TYPE_CHECKING:
+    from seals import signing
+
+# pyHanko (seals.signing, seals.timestamping) is imported where a seal signs or a timestamp is made,
+# not when Django starts: every process, manage.py command and worker would pay for it otherwise.
 
 logger = logging.getLogger(__name__)
 
@@ -663,6 +672,8 @@ def forget_signers() -> None:
 
 def _signer_for(seal: Seal, chain):
     """A pyHanko signer for the seal, kept for SEAL_SIGNER_CACHE_SECONDS in this process."""
+    from seals import signing
+
     ttl = settings.SEAL_SIGNER_CACHE_SECONDS
     now = time.monotonic()
     with _signers_lock:
@@ -710,6 +721,8 @@ def portal_timestamper():
     A TSA key whose usage period has ended (the weekly task did not run) is
     replaced first: it never signs after the end its certificate states.
     """
+    from seals import timestamping
+
     if settings.SEAL_TSA_URL:
         return timestamping.http_timestamper(settings.SEAL_TSA_URL)
     tsa = _authority(Authority.Role.TSA)
@@ -732,6 +745,8 @@ def timestamp_digest(digest: bytes, *, md_algorithm: str = "sha256"):
     `portal_timestamper()`; `.dump()` gives its DER."""
     import asyncio
 
+    from seals import signing
+
     stamper = portal_timestamper()
     return signing.outside_event_loop(lambda: asyncio.run(stamper.async_timestamp(digest, md_algorithm)))
 
@@ -739,6 +754,8 @@ def timestamp_digest(digest: bytes, *, md_algorithm: str = "sha256"):
 def _validation_context(*, crls: list[bytes], extra_certs=()):
     """Our root as the only trust anchor (plus SEAL_TSA_TRUST_FILE's roots for an external TSA),
     our CA and TSA certificates and the CRLs we signed: everything the DSS needs."""
+    from seals import signing
+
     root = pki.load_certificate(_root().certificate_pem)
     authorities = [pki.load_certificate(a.certificate_pem) for a in Authority.objects.order_by("pk")]
     trust_roots = [root]
@@ -785,6 +802,8 @@ def seal_pdf(
     SHA-256 of the signed revision (the file up to the end of the signature's
     byte range), which later validation data and archive timestamps do not change.
     """
+    from seals import signing
+
     at = at or timezone.now()
     if actor is None and not task:
         raise ValidationError(_("Say who or which task is using the seal."))
@@ -833,6 +852,8 @@ def seal_pdf(
 
 def archive_renewal_due(pdf_bytes: bytes, *, at: datetime | None = None) -> bool:
     """Whether the document's newest timestamp ends within SEAL_ARCHIVE_RENEW_DAYS (or it has none)."""
+    from seals import signing
+
     at = at or timezone.now()
     ends = signing.newest_timestamp_expiry(pdf_bytes)
     return ends is None or ends - at <= timedelta(days=settings.SEAL_ARCHIVE_RENEW_DAYS)
@@ -841,6 +862,8 @@ def archive_renewal_due(pdf_bytes: bytes, *, at: datetime | None = None) -> bool
 def archive_renew(pdf_bytes: bytes, *, at: datetime | None = None) -> bytes:
     """Add a document timestamp (with fresh validation data in the DSS) to a sealed PDF; bytes in,
     bytes out. The TSA key is replaced first if its usage period is ending."""
+    from seals import signing
+
     at = at or timezone.now()
     tsa_ensure(at=at)
     context = _validation_context(crls=_crls_for_signing(at))

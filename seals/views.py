@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal import ratelimit
 from seals import pki, selectors
 from seals.forms import VerifyUploadForm
-from seals.verification import verify_pdf
 
 # Other apps add sections to the verification page: callables taking
 # (request, report) and returning HTML (or None). Licenses add the license status.
@@ -39,6 +38,8 @@ def verify(request):
         else:
             form = VerifyUploadForm(request.POST, request.FILES)
             if form.is_valid():
+                from seals.verification import verify_pdf  # pyHanko: loaded by the first check, not at start-up
+
                 report = verify_pdf(form.cleaned_data["document"])
     panels = [html for html in (panel(request, report) for panel in verify_panels) if html]
     return render(
