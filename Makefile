@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 # What PDFs, translations, browser tests and the PKCS#11 tests need from Debian.
 SYSTEM_PACKAGES := python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-noto-cjk chromium softhsm2 poppler-utils
+	fonts-noto-cjk chromium chromium-headless-shell softhsm2 poppler-utils
 RUN_ENV := DEBUG=1 DEMO_MODE=1 HTTPS=0
 # Python compiles a module once and keeps the bytecode beside it (__pycache__/, ignored by git),
 # also where the environment asks it not to: a test run starts a dozen Python processes (xdist

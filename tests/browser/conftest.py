@@ -11,7 +11,13 @@ import pytest
 
 from tests.browser import csp
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's build of Chromium's headless shell: the same Blink and V8 as /usr/bin/chromium at the
+# same version, without the desktop browser around them (the build Playwright itself runs headless).
+# Measured on the 41 browser tests on a 2-core machine: 158 s and 105 CPU-seconds with
+# /usr/bin/chromium, 128 s and 66 CPU-seconds with the shell, back to back; a new context with its
+# first page costs 110 ms of the browser's CPU instead of 258 ms, and an idle page 10 ms a second
+# instead of 47. CHROMIUM=/usr/bin/chromium runs the tests in the desktop browser.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium-headless-shell")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
@@ -25,7 +31,7 @@ SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS") == "1"
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does).")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium-headless-shell package (make test does).")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
