@@ -31,7 +31,10 @@ SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS") == "1"
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium-headless-shell package (make test does).")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium-headless-shell package (make test does), "
+            "or point CHROMIUM at an installed Chromium."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
