@@ -23,10 +23,7 @@ of the world's own, and passwords are hashed with the fast hasher the tests use.
 
 A module reads the demo by importing the fixtures it needs:
 
-    from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
-
-`_private_storage` keeps the world's storage folder for every test (tests/conftest.py
-would give each test a folder of its own, without the world's files).
+    from tests.demo_world import demo_world  # noqa: F401 (a fixture)
 """
 import io
 from contextlib import contextmanager
@@ -122,8 +119,3 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
         shared_key(demo_world.__wrapped__),
         lambda: world(django_db_blocker, tmp_path_factory.mktemp("demo"), seed_demo),
     )
-
-
-@pytest.fixture(autouse=True)
-def _private_storage():
-    """Keep the module's storage folder, where the demo's files are (imported by the modules that use the world)."""

@@ -688,12 +688,6 @@ def test_it_classifies_every_route():
 # -- the world ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _private_storage():
-    """The world keeps its files in one folder for all its tests (see `world`)."""
-    yield
-
-
 def _build_world() -> SimpleNamespace:
     from approvals import services as workflow
     from deadlines.selectors import forget_built_calendars

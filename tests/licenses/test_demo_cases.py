@@ -30,7 +30,7 @@ from portal.models import Message, Person, User
 from portal.uploads import PDF, check_upload
 from seals.models import SealUsage
 from supervision.reports.models import HalfMonthReport
-from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+from tests.demo_world import demo_world  # noqa: F401 (a fixture)
 from tests.factories import enrol_totp
 from tests.mfa import sign_in
 

@@ -7,6 +7,7 @@ PostgreSQL (CI: DATABASE_URL=postgres://… REDIS_URL=redis://…).
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -44,7 +45,10 @@ def worker(settings, tmp_path):
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         DATABASE_URL=_database_url(),
-        VAR_DIR=str(tmp_path),  # its private storage is tmp_path/private, as the test's
+        VAR_DIR=str(tmp_path),
+        # Its private storage is the test's.
+        STORAGE_BACKEND="django.core.files.storage.FileSystemStorage",
+        STORAGE_OPTIONS=json.dumps({"location": settings.STORAGES["default"]["OPTIONS"]["location"]}),
         SEAL_KEK_FILE=settings.SEAL_KEK_FILE,  # the same key-encryption key as the test's seals
         SITE_URL=settings.SITE_URL,
         CELERY_EAGER="0",

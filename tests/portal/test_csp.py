@@ -30,12 +30,6 @@ from tests.test_every_url_is_guarded import (  # world: the audit's module-wide 
 HEADER = "Content-Security-Policy"
 
 
-@pytest.fixture(autouse=True)
-def _private_storage():
-    """The audit's world keeps its files in one folder for the whole module (as in the audit)."""
-    yield
-
-
 def directives(response) -> dict[str, list[str]]:
     assert response.has_header(HEADER), f"{response.request['PATH_INFO']} has no {HEADER} header"
     policy = {}

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from portal.models import Person, StaffRole, User
 from services.models import Department
-from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+from tests.demo_world import demo_world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 

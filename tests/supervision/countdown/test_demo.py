@@ -15,7 +15,7 @@ from django.core.management import call_command
 from supervision.countdown.models import MetricSnapshot, Target
 from supervision.countdown.selectors import countdowns
 
-from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+from tests.demo_world import demo_world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from supervision.ratings.models import Case, CaseState, Complaint, Level, Rating
 from supervision.ratings.sweep import sweep_cases
 
-from tests.demo_world import _private_storage, demo_world  # noqa: F401 (fixtures)
+from tests.demo_world import demo_world  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
