@@ -4,13 +4,14 @@ and the department seal are tests/conftest.py's."""
 
 import hashlib
 import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 
-VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
+VENV_BIN = Path(sys.executable).parent  # the environment the tests run in, where pyhanko-cli is installed
 
 
 @lru_cache(maxsize=4)
