@@ -21,7 +21,7 @@ While a world stands, time stands still on that day, seals use a KEK of the
 world's own (no timestamp authority, an absolute site URL), files go to a folder
 of the world's own, and passwords are hashed with the fast hasher the tests use.
 
-A module reads the demo by importing the fixtures it needs:
+A module reads the demo by importing its fixture:
 
     from tests.demo_world import demo_world  # noqa: F401 (a fixture)
 """
