@@ -19,7 +19,8 @@ first module to ask builds it.
 
 While a world stands, time stands still on that day, seals use a KEK of the
 world's own (no timestamp authority, an absolute site URL), files go to a folder
-of the world's own, and passwords are hashed with the fast hasher the tests use.
+of the world's own; the fast password hasher and plain static files are the test process's
+(tests/conftest.py).
 
 A module reads the demo by importing its fixture:
 
@@ -36,8 +37,6 @@ from django.test import override_settings
 
 from tests.conftest import NOW
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @contextmanager
 def world(django_db_blocker, folder, seed):
@@ -53,14 +52,12 @@ def world(django_db_blocker, folder, seed):
         SEAL_TSA_URL="",
         SEAL_TSA_TRUST_FILE="",
         SITE_URL="http://testserver",
-        PASSWORD_HASHERS=FAST_HASHERS,
         STORAGES={
             **django_settings.STORAGES,
             "default": {
                 "BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(folder / "private")},
             },
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     )
     with django_db_blocker.unblock(), overrides, time_machine.travel(NOW, tick=False):
