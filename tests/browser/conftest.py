@@ -81,19 +81,32 @@ def screenshot(page, name: str, folder: Path = ARTIFACTS) -> None:
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
+# axe-core's whole result (every rule that passed or did not apply, with an example node each) is
+# large: it is cut down in the page to what a failure reports, before it crosses to the test.
+# Measured on a 20-row list page: 410 ms and 559 ms of CPU a check with the whole result, 358 ms
+# and 495 ms with this.
+SERIOUS_VIOLATIONS = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target)}));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """The serious and critical axe-core violations on the current page: id, impact, help and up
+    to five nodes each."""
+    page.evaluate(AXE_JS.read_text())  # not add_script_tag: the page's CSP blocks inline scripts
+    return page.evaluate(SERIOUS_VIOLATIONS)
+
+
 def axe_check(page, *, label: str = "") -> None:
     """Fail on any serious or critical axe-core violation on the current page."""
     page.wait_for_load_state()  # after a navigation a click started: the new page, its CSS applied
-    page.evaluate(AXE_JS.read_text())  # not add_script_tag: the page's CSP blocks inline scripts
     csp.fail_on_violations(page)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = axe_violations(page)
     if bad:
-        summary = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-            for v in bad
-        ]
-        pytest.fail(f"axe violations on {label or page.url}:\n{json.dumps(summary, indent=2, ensure_ascii=False)}")
+        pytest.fail(f"axe violations on {label or page.url}:\n{json.dumps(bad, indent=2, ensure_ascii=False)}")
 
 
 def no_horizontal_scroll(page) -> None:

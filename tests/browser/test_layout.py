@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import mfa
-from tests.browser.conftest import ARTIFACTS, AXE_JS, screenshot
+from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,9 +40,7 @@ def _open(browser, live_server, *, size, language, email):
 
 
 def _axe_clean(page) -> None:
-    page.evaluate(AXE_JS.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [(v["id"], v["nodes"][:3]) for v in axe_violations(page)]
     assert not bad, f"axe on {page.url}: {bad}"
 
 
