@@ -5,6 +5,7 @@ Content-Security-Policy violation fails the test (tests/browser/csp.py)."""
 import json
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -93,10 +94,15 @@ SERIOUS_VIOLATIONS = """async () => {
 }"""
 
 
+@cache
+def _axe_source() -> str:
+    return AXE_JS.read_text()  # 560 KB, read once a process rather than once a check
+
+
 def axe_violations(page) -> list[dict]:
     """The serious and critical axe-core violations on the current page: id, impact, help and up
     to five nodes each."""
-    page.evaluate(AXE_JS.read_text())  # not add_script_tag: the page's CSP blocks inline scripts
+    page.evaluate(_axe_source())  # not add_script_tag: the page's CSP blocks inline scripts
     return page.evaluate(SERIOUS_VIOLATIONS)
 
 
