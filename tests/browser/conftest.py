@@ -75,6 +75,23 @@ def page(browser, viewport, live_server):
         context.close()
 
 
+@pytest.fixture
+def bare_page(browser):
+    """A page of its own browser context, with no live server: for the controls of the checks, which
+    serve their own HTML with `serve_html`. The context is watched for CSP violations like any other."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def serve_html(page, html: str, *, url: str, headers: dict | None = None) -> None:
+    """Open `html` in `page` as if `url` had answered with it (and with `headers`)."""
+    page.route(url, lambda route: route.fulfill(status=200, headers=headers, content_type="text/html", body=html))
+    page.goto(url)
+
+
 def screenshot(page, name: str, folder: Path = ARTIFACTS) -> None:
     """Keep a full-page screenshot of the page as `folder/name.png`, when screenshots are asked for."""
     if SCREENSHOTS:
