@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from portal.migrations._third_party_first import THIRD_PARTY_FIRST
 
 PROJECT_APPS = {"portal", "services", "deadlines", "approvals", "licenses", "seals", "supervision", "api"}
-# What comes before them: the user model and what it needs, and a licence type, which points at no user.
+# What comes before them: the user model and what it needs, and a license type, which points at no user.
 NEEDED_BY_THE_USER_MODEL = {"services.0001_initial", "portal.0001_initial", "licenses.0001_initial"}
 
 
