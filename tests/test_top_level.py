@@ -34,6 +34,10 @@ PLURAL = "licen" + "ces"  # the British plural
 NOT_KEPT = {".git", ".venv", "node_modules", "var", "test-artifacts", ".pytest_cache", ".hypothesis", "__pycache__"}
 
 
+def _made(parts: tuple[str, ...]) -> bool:
+    return bool(NOT_KEPT & set(parts)) or any(part.endswith(".egg-info") for part in parts)
+
+
 def kept_files() -> list[Path]:
     """The files git keeps (relative paths); outside a git checkout, every file but what `make` and runs make."""
     try:
@@ -44,7 +48,7 @@ def kept_files() -> list[Path]:
         return [
             path.relative_to(ROOT)
             for path in ROOT.rglob("*")
-            if path.is_file() and not NOT_KEPT & set(path.relative_to(ROOT).parts) and path.suffix != ".mo"
+            if path.is_file() and path.suffix != ".mo" and not _made(path.relative_to(ROOT).parts)
         ]
     return [Path(name) for name in listing.split("\0") if name and (ROOT / name).is_file()]
 
