@@ -170,19 +170,149 @@ def _calendar_packages_as_of_the_suite():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """PostgreSQL test databases do not wait for the disk at each commit (synchronous_commit=off).
-
-    A crash could lose the last commits of a database that is thrown away
-    anyway; migrations and the tests that commit for real (concurrency, the
-    real worker) no longer wait for an fsync each.
-    """
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """PostgreSQL test databases do not wait for the disk at each commit (`_fast_commits`); on
+    parallel workers, each worker's database is a copy of one migrated once for the run."""
     from django.db import connections
 
     for connection in connections.all(initialized_only=False):
         if connection.vendor == "postgresql":
-            options = connection.settings_dict.setdefault("OPTIONS", {})
-            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+            _fast_commits(connection)
+            if hasattr(request.config, "workerinput"):
+                _copy_of_the_migrated_database(connection.creation)
+
+
+def _fast_commits(connection) -> None:
+    """synchronous_commit=off: a crash could lose the last commits of a database that is thrown
+    away anyway; migrations and the tests that commit for real (concurrency, the real worker) no
+    longer wait for an fsync each."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    if "synchronous_commit" not in options.get("options", ""):
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+# -- one migration for the parallel workers ---------------------------------------------------------
+#
+# Each xdist worker has a test database of its own. Were each to run every migration, three
+# workers on a 2-core machine would spend about 12 s doing so after collecting the tests. Instead
+# the controller migrates one database (test_onegate_migrated) while the workers collect, holding
+# an advisory lock; each worker then takes the lock in turn and copies that database
+# (CREATE DATABASE … TEMPLATE, about half a second). The controller drops it when the run ends.
+
+MIGRATING = 7_402_611  # the advisory lock
+
+
+def _migrated_name(settings_dict) -> str:
+    """test_onegate_migrated: the test database's name without a worker's suffix, and "_migrated"."""
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    return f"{TEST_DATABASE_PREFIX}{settings_dict['NAME']}_migrated"
+
+
+def _migrate_into(creation, name: str) -> None:
+    """Create the test database `name` from empty and migrate it, as Django makes a test database."""
+    test = creation.connection.settings_dict["TEST"]
+    test["NAME"], before = name, test.get("NAME")
+    try:
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    finally:
+        test["NAME"] = before
+        creation.connection.close()
+
+
+def _lock_connection(settings_dict):
+    import psycopg2
+
+    return psycopg2.connect(
+        dbname="postgres",
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or None,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """The controller of a parallel run takes the lock and migrates while the workers start."""
+    import threading
+
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    config = session.config
+    if not config.getoption("numprocesses", None) or hasattr(config, "workerinput"):
+        return
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    _fast_commits(connection)
+    name = config.stash[MIGRATED] = _migrated_name(connection.settings_dict)
+    lock = _lock_connection(connection.settings_dict)
+    lock.autocommit = True
+    lock.cursor().execute("SELECT pg_advisory_lock(%s)", [MIGRATING])
+
+    def migrate():
+        try:
+            with config.stash[blocking_manager_key].unblock():
+                _migrate_into(connections["default"].creation, name)
+        finally:
+            lock.close()  # releases the lock; should the migration have failed, each worker migrates its own
+
+    config.stash[MIGRATION] = threading.Thread(target=migrate, name="migrate once", daemon=True)
+    config.stash[MIGRATION].start()
+
+
+MIGRATION = pytest.StashKey["threading.Thread"]()
+MIGRATED = pytest.StashKey[str]()  # the migrated database's name
+
+
+def pytest_sessionfinish(session):
+    """The controller of a parallel run drops the database the workers copied."""
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    thread = session.config.stash.get(MIGRATION, None)
+    if thread is None:
+        return
+    thread.join()
+    creation = connections["default"].creation
+    with session.config.stash[blocking_manager_key].unblock(), creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(session.config.stash[MIGRATED])}")
+
+
+def _copy_of_the_migrated_database(creation) -> None:
+    """Make this worker's test database a copy of the one the controller migrated (or, should
+    that have failed, migrate its own as Django would)."""
+    migrate_and_create = creation.create_test_db
+
+    def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        connection = creation.connection
+        own = creation._get_test_db_name()
+        migrated = _migrated_name(connection.settings_dict)
+        lock = _lock_connection(connection.settings_dict)
+        lock.autocommit = True
+        try:
+            with lock.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATING])
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [migrated])
+                if cursor.fetchone() is None:
+                    return migrate_and_create(verbosity, autoclobber, serialize, keepdb)
+                quote = creation._quote_name
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(own)}")
+                cursor.execute(f"CREATE DATABASE {quote(own)} TEMPLATE {quote(migrated)}")
+        finally:
+            lock.close()
+        from django.conf import settings
+
+        connection.close()
+        connection.settings_dict["NAME"] = settings.DATABASES[connection.alias]["NAME"] = own
+        connection.ensure_connection()
+        if serialize:
+            connection._test_serialized_contents = creation.serialize_db_to_string()
+        return own
+
+    creation.create_test_db = create_test_db
 
 
 _blocker = None  # pytest-django's database blocker, once the test database exists
