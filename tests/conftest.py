@@ -193,8 +193,8 @@ def _fast_commits(connection) -> None:
 
 # -- one migration for the parallel workers ---------------------------------------------------------
 #
-# Each xdist worker has a test database of its own. Were each to run every migration, three
-# workers on a 2-core machine would spend about 12 s doing so after collecting the tests. Instead
+# Each xdist worker has a test database of its own. Were each to run every migration (about
+# 8 CPU-seconds), three workers on a 2-core machine would spend some 12 s on it at once. Instead
 # the controller migrates one database (test_onegate_migrated) while the workers collect, holding
 # an advisory lock; each worker then takes the lock in turn and copies that database
 # (CREATE DATABASE … TEMPLATE, about half a second). The controller drops it when the run ends.
@@ -253,9 +253,15 @@ def pytest_sessionstart(session):
     lock.cursor().execute("SELECT pg_advisory_lock(%s)", [MIGRATING])
 
     def migrate():
+        creation = connections["default"].creation
         try:
             with config.stash[blocking_manager_key].unblock():
-                _migrate_into(connections["default"].creation, name)
+                try:
+                    _migrate_into(creation, name)
+                except BaseException:
+                    with creation._nodb_cursor() as cursor:  # no half-migrated database for the workers
+                        cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(name)}")
+                    raise
         finally:
             lock.close()  # releases the lock; should the migration have failed, each worker migrates its own
 

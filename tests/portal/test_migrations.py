@@ -19,6 +19,13 @@ def test_the_models_need_no_new_migration():
 
 
 @pytest.mark.django_db
+def test_the_test_database_has_every_migration_applied():
+    """Also when a parallel worker's database is a copy of the one the controller migrated (tests/conftest.py)."""
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+@pytest.mark.django_db
 def test_a_database_made_from_empty_gets_the_third_party_apps_first():
     executor = MigrationExecutor(connection)
     steps = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
