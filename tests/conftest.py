@@ -187,8 +187,7 @@ def _fast_commits(connection) -> None:
     away anyway; migrations and the tests that commit for real (concurrency, the real worker) no
     longer wait for an fsync each."""
     options = connection.settings_dict.setdefault("OPTIONS", {})
-    if "synchronous_commit" not in options.get("options", ""):
-        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 # -- one migration for the parallel workers ---------------------------------------------------------
@@ -210,14 +209,24 @@ def _migrated_name(settings_dict) -> str:
 
 
 def _migrate_into(creation, name: str) -> None:
-    """Create the test database `name` from empty and migrate it, as Django makes a test database."""
-    test = creation.connection.settings_dict["TEST"]
-    test["NAME"], before = name, test.get("NAME")
+    """Create the test database `name` from empty and migrate it, as Django makes a test database;
+    the connection's settings are left as they were."""
+    from django.conf import settings
+
+    settings_dict = creation.connection.settings_dict
+    before = settings_dict["NAME"], settings_dict["TEST"].get("NAME")
+    settings_dict["TEST"]["NAME"] = name
     try:
         creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     finally:
-        test["NAME"] = before
         creation.connection.close()
+        settings_dict["NAME"], settings_dict["TEST"]["NAME"] = before
+        settings.DATABASES[creation.connection.alias]["NAME"] = before[0]
+
+
+def _drop(creation, name: str) -> None:
+    with creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(name)}")
 
 
 def _lock_connection(settings_dict):
@@ -259,8 +268,7 @@ def pytest_sessionstart(session):
                 try:
                     _migrate_into(creation, name)
                 except BaseException:
-                    with creation._nodb_cursor() as cursor:  # no half-migrated database for the workers
-                        cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(name)}")
+                    _drop(creation, name)  # no half-migrated database for the workers
                     raise
         finally:
             lock.close()  # releases the lock; should the migration have failed, each worker migrates its own
@@ -282,9 +290,8 @@ def pytest_sessionfinish(session):
     if thread is None:
         return
     thread.join()
-    creation = connections["default"].creation
-    with session.config.stash[blocking_manager_key].unblock(), creation._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(session.config.stash[MIGRATED])}")
+    with session.config.stash[blocking_manager_key].unblock():
+        _drop(connections["default"].creation, session.config.stash[MIGRATED])
 
 
 def _copy_of_the_migrated_database(creation) -> None:
