@@ -11,7 +11,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from api.auth import MachineToken
 from api.models import Scope
@@ -94,7 +94,7 @@ def webhook_create(request, payload: SubscriptionIn):
         ) from None
     except PermissionDenied as exc:
         raise Problem(str(exc)) from None
-    return 201, {**_out(subscription), "secret": subscription.secret}
+    return Status(201, {**_out(subscription), "secret": subscription.secret})
 
 
 @router.get(
@@ -149,4 +149,4 @@ def webhook_detail(request, pk: int):
 )
 def webhook_delete(request, pk: int):
     services.subscription_delete(subscription=_own(request, pk))
-    return 204, None
+    return Status(204, None)
