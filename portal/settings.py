@@ -316,6 +316,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # files each string in the catalogue of the app it comes from.
 CATALOGUE_APPS = ["services", "deadlines", "approvals", "licenses", "seals", "supervision", "api"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in CATALOGUE_APPS] + [BASE_DIR / "locale"]
+# English dates as the English text writes them ("8 December 2026"): portal/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -237,12 +237,12 @@ def test_the_supervisor_sees_the_page(english, supervisor, work, applicant):
 def test_the_period_defaults_to_the_last_30_days(english, supervisor, work):
     page = _page(english, supervisor)
     assert 'name="since" value="2026-10-28"' in page and 'name="until" value="2026-11-26"' in page
-    assert "Decided from Oct. 28, 2026 to Nov. 26, 2026" in page
+    assert "Decided from 28 October 2026 to 26 November 2026" in page
 
 
 def test_the_period_filter_narrows_the_decisions(english, supervisor, work):
     page = _page(english, supervisor, {"since": "2026-11-10", "until": "2026-11-10"})
-    assert "Decided from Nov. 10, 2026 to Nov. 10, 2026" in page
+    assert "Decided from 10 November 2026 to 10 November 2026" in page
     figures = _figures(page)
     period = [figures[term] for term in ("Decided, city-wide", "Decided on time", "Escalations to supervision")]
     assert period == ["1", "1", "0"]
@@ -265,7 +265,7 @@ def test_a_bad_period_is_explained(english, supervisor, work, params, message):
     assert page.count(message) == 2  # in the error summary and beside the field
     assert "<title>Error:" in page
     # The default period is shown meanwhile, and says so in its heading.
-    assert "Decided from Oct. 28, 2026 to Nov. 26, 2026" in page
+    assert "Decided from 28 October 2026 to 26 November 2026" in page
 
 
 def test_the_page_speaks_chinese_by_default(client, supervisor, work):

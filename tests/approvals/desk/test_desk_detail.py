@@ -35,7 +35,7 @@ def test_it_shows_the_application(english, submitted, approver, applicant):
     assert submitted.tracking_number in page
     assert person.real_name in page and person.masked_id in page and person.resident_id not in page
     # The answers, labelled from the item version's questions.
-    assert "Shop name" in page and "海滨小吃" in page and "Opening date" in page and "Dec. 1, 2026" in page
+    assert "Shop name" in page and "海滨小吃" in page and "Opening date" in page and "1 December 2026" in page
     # The terms it is bound to.
     assert "5 working days promised, 20 statutory" in page
     # The material, previewed inline, from the applicant area's file URL.
