@@ -8,6 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("Departmental API")
 
     def ready(self):
+        from api.webhooks import tasks  # noqa: F401  (registered for queuing by name)
         from api.webhooks.services import on_state_changed
         from approvals.hooks import on_state_changed as on_application_state_changed
 

@@ -8,7 +8,7 @@ class SealsConfig(AppConfig):
 
     def ready(self):
         from portal import backup
-        from seals import checks, keystore
+        from seals import checks, keystore, tasks  # noqa: F401  (tasks: registered for queuing by name)
 
         backup.register_current_kek(keystore.current_kek_id)
 

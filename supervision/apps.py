@@ -8,6 +8,12 @@ class SupervisionConfig(AppConfig):
         from approvals.window.hooks import on_receipt_rating_link
         from supervision.ratings.services import receipt_rating_link
 
+        # Each part's tasks, registered for queuing by name (in-process where CELERY_EAGER is set).
+        from supervision.accountability import tasks as _accountability_tasks  # noqa: F401
+        from supervision.countdown import tasks as _countdown_tasks  # noqa: F401
+        from supervision.ratings import tasks as _ratings_tasks  # noqa: F401
+        from supervision.reports import tasks as _reports_tasks  # noqa: F401
+
         # The receipt a window clerk prints carries a one-time QR code that rates the visit.
         on_receipt_rating_link(receipt_rating_link)
 

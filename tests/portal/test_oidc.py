@@ -32,6 +32,22 @@ def departmental_system():
     return client, secret
 
 
+@pytest.fixture
+def oauth_session():
+    """Makes the departmental system's OAuth2Sessions, and closes them when the test ends. An HTTP
+    connection left open keeps a live-server thread waiting on it, and that thread's database
+    connection open: the test database could not be dropped at the end of the run."""
+    made = []
+
+    def make(*args, **kwargs) -> OAuth2Session:
+        made.append(OAuth2Session(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for session in made:
+        session.close()
+
+
 def _sign_in(session: OAuth2Session, base: str, email: str) -> None:
     page = session.get(f"{base}/accounts/login/", withhold_token=True)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
@@ -44,14 +60,14 @@ def _sign_in(session: OAuth2Session, base: str, email: str) -> None:
     assert response.status_code == 302, response.text[:500]
 
 
-def test_it_signs_a_user_in_to_a_departmental_system(live_server, departmental_system):
+def test_it_signs_a_user_in_to_a_departmental_system(live_server, departmental_system, oauth_session):
     client, secret = departmental_system
     user = citizen()
     base = live_server.url
     discovery = requests.get(f"{base}/.well-known/openid-configuration").json()
     assert "S256" in discovery.get("code_challenge_methods_supported", ["S256"])
 
-    oauth = OAuth2Session(
+    oauth = oauth_session(
         client.id,
         secret,
         scope="openid email profile",
@@ -92,11 +108,11 @@ def test_it_signs_a_user_in_to_a_departmental_system(live_server, departmental_s
     assert userinfo["sub"] == str(user.pk)
 
 
-def test_it_refuses_the_code_without_the_pkce_verifier(live_server, departmental_system):
+def test_it_refuses_the_code_without_the_pkce_verifier(live_server, departmental_system, oauth_session):
     client, secret = departmental_system
     base = live_server.url
     discovery = requests.get(f"{base}/.well-known/openid-configuration").json()
-    oauth = OAuth2Session(
+    oauth = oauth_session(
         client.id, secret, scope="openid", redirect_uri=REDIRECT_URI, code_challenge_method="S256"
     )
     _sign_in(oauth, base, citizen().email)
@@ -115,11 +131,11 @@ def test_it_refuses_the_code_without_the_pkce_verifier(live_server, departmental
     assert "id_token" not in response.text
 
 
-def test_it_refuses_a_wrong_redirect_uri(live_server, departmental_system):
+def test_it_refuses_a_wrong_redirect_uri(live_server, departmental_system, oauth_session):
     client, secret = departmental_system
     base = live_server.url
     discovery = requests.get(f"{base}/.well-known/openid-configuration").json()
-    oauth = OAuth2Session(
+    oauth = oauth_session(
         client.id,
         secret,
         scope="openid",
