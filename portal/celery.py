@@ -159,11 +159,9 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+# Each app's AppConfig.ready imports its tasks modules, subpackages' included (the API's webhooks,
+# supervision's parts), so that every process that starts Django knows every task, not only a worker.
 app.autodiscover_tasks()
-# Tasks of subpackages (the API's webhooks, supervision's parts) (autodiscovery looks only at <app>.tasks).
-app.autodiscover_tasks(
-    ["api.webhooks", "supervision.accountability", "supervision.countdown", "supervision.ratings", "supervision.reports"]
-)
 
 
 def _make_file_broker_folders() -> None:

@@ -229,16 +229,20 @@ def _drop(creation, name: str) -> None:
         cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(name)}")
 
 
-def _lock_connection(settings_dict):
+def _take_the_lock(settings_dict):
+    """A connection to the maintenance database that holds the advisory lock until it is closed."""
     import psycopg2
 
-    return psycopg2.connect(
+    lock = psycopg2.connect(
         dbname="postgres",
         user=settings_dict["USER"],
         password=settings_dict["PASSWORD"],
         host=settings_dict["HOST"],
         port=settings_dict["PORT"] or None,
     )
+    lock.autocommit = True
+    lock.cursor().execute("SELECT pg_advisory_lock(%s)", [MIGRATING])
+    return lock
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -257,9 +261,7 @@ def pytest_sessionstart(session):
         return
     _fast_commits(connection)
     name = config.stash[MIGRATED] = _migrated_name(connection.settings_dict)
-    lock = _lock_connection(connection.settings_dict)
-    lock.autocommit = True
-    lock.cursor().execute("SELECT pg_advisory_lock(%s)", [MIGRATING])
+    lock = _take_the_lock(connection.settings_dict)
 
     def migrate():
         creation = connections["default"].creation
@@ -303,11 +305,9 @@ def _copy_of_the_migrated_database(creation) -> None:
         connection = creation.connection
         own = creation._get_test_db_name()
         migrated = _migrated_name(connection.settings_dict)
-        lock = _lock_connection(connection.settings_dict)
-        lock.autocommit = True
+        lock = _take_the_lock(connection.settings_dict)
         try:
             with lock.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATING])
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [migrated])
                 if cursor.fetchone() is None:
                     return migrate_and_create(verbosity, autoclobber, serialize, keepdb)
