@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -32,30 +33,30 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": crontab(hour=1, minute=30),
     },
-    # Mondays at 02:00: re-seed the working-day calendar from the installed
-    # packages, so that a State Council notice arriving with a package upgrade
-    # becomes official without anyone typing it in. Administrators' entries
-    # are kept; moved deadlines are recomputed.
     # Every night at 01:45, after the sessions: the files kept for bundle forms that nobody
     # submitted are deleted once their sessions have ended.
     "forget-bundle-drafts": {
         "task": "approvals.tasks.forget_bundle_drafts",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Mondays at 02:00: re-seed the working-day calendar from the installed
+    # packages, so that a State Council notice arriving with a package upgrade
+    # becomes official without anyone typing it in. Administrators' entries
+    # are kept; moved deadlines are recomputed.
     "calendar-sync": {
         "task": "deadlines.tasks.sync_calendar",
         "schedule": crontab(hour=2, minute=0, day_of_week="mon"),
     },
-    # Every day at 07:30, before the offices open: the deadline sweep marks
-    # due-soon and overdue work and escalates it. It runs on weekends too,
-    # because adjusted working weekends (调休) are working days; the task asks
-    # the working-day calendar, not this crontab, whether to tell anyone.
     # Every 5 minutes: corrections that several departments asked for in one bundle
     # application reach the applicant as one notice, once none has come for 15 minutes.
     "bundle-corrections": {
         "task": "approvals.tasks.tell_bundle_corrections",
         "schedule": 300.0,
     },
+    # Every day at 07:30, before the offices open: the deadline sweep marks
+    # due-soon and overdue work and escalates it. It runs on weekends too,
+    # because adjusted working weekends (调休) are working days; the task asks
+    # the working-day calendar, not this crontab, whether to tell anyone.
     "deadline-sweep-morning": {
         "task": "approvals.tasks.sweep_deadlines_task",
         "schedule": crontab(hour=7, minute=30),
@@ -179,3 +180,12 @@ app.on_after_configure.connect(lambda sender, **kwargs: _make_file_broker_folder
 from portal.requestid import connect_celery_signals  # noqa: E402
 
 connect_celery_signals()
+
+
+@worker_process_shutdown.connect
+def _forget_font_config(**kwargs) -> None:
+    """A pool child ends with os._exit, which runs no atexit handler: give up WeasyPrint's copy of
+    the fonts here (portal/pdf.py)."""
+    from portal.pdf import forget_font_config
+
+    forget_font_config()

@@ -5,7 +5,9 @@ Noto CJK fonts, embedded as subsets; Debian's libharfbuzz-subset0 makes that
 subsetting fast (without it a CJK page takes seconds).
 """
 
+import atexit
 import datetime
+import gc
 import threading
 from dataclasses import dataclass
 
@@ -95,6 +97,20 @@ def _font_config():
     if config is None:
         config = _local.font_config = FontConfiguration()
     return config
+
+
+@atexit.register
+def forget_font_config() -> None:
+    """Give up this thread's font configuration: at exit, and in a Celery pool child before it ends.
+
+    WeasyPrint copies the @font-face files (8 MB of CJK fonts) into a temporary folder and
+    removes it when the configuration is collected. Collected during shutdown, after its module's
+    globals were gone, it could not: the folder stayed behind and a TypeError was printed.
+    Another thread's configuration is collected after the thread ends, while everything is still
+    there. A Celery pool child ends without atexit handlers: portal/celery.py calls this on
+    worker_process_shutdown."""
+    if vars(_local).pop("font_config", None) is not None:
+        gc.collect()  # the configuration is part of a reference cycle
 
 
 @dataclass(frozen=True)
