@@ -48,3 +48,56 @@ def test_a_process_that_made_a_pdf_removes_its_copy_of_the_fonts_when_it_ends(tm
     assert run.stdout.strip() not in ("", "[]"), "the document used no copied fonts: nothing to check"
     assert "Exception ignored" not in run.stderr, run.stderr
     assert list(tmp_path.glob("weasyprint-*")) == []
+
+
+# -- English lines in the sealed documents ------------------------------------------------------
+
+PDF_TEMPLATES = [
+    "approvals/templates/approvals/pdf/documents/_document.html",
+    "licenses/templates/licenses/pdf/_license.html",
+    "services/templates/services/pdf/guide_form.html",
+    "supervision/templates/supervision/reports/pdf/report.html",
+    "templates/pdf/_base.html",
+]
+
+
+def test_the_cut_faces_keep_the_latin_widths_of_quotation_marks_dashes_and_ellipses(tmp_path, settings):
+    """A Chinese face draws them a full square wide unless asked for proportional widths (the
+    OpenType feature pwid), which HarfBuzz drops from a cut unless told to keep it."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    from fontTools.ttLib import TTFont
+
+    from portal import fonts
+
+    settings.VAR_DIR = str(tmp_path)
+    fonts._font_faces_css.cache_clear()
+    try:
+        css = fonts.font_faces_css()
+    finally:
+        fonts._font_faces_css.cache_clear()
+    faces = [Path(unquote(urlsplit(url).path)) for url in re.findall(r'url\("([^"]+)"\)', css)]
+    assert len(faces) == 2 and all(face.parent == tmp_path / "fonts" for face in faces)
+    for face in faces:
+        features = {record.FeatureTag for record in TTFont(face)["GSUB"].table.FeatureList.FeatureRecord}
+        assert "pwid" in features, face.name
+
+
+@pytest.mark.parametrize("template", PDF_TEMPLATES)
+def test_the_english_lines_of_every_sealed_document_ask_for_them(template):
+    import tinycss2
+
+    source = (ROOT / template).read_text()
+    style = source[source.index("<style>") + len("<style>"):source.index("</style>")]
+    rules = [
+        rule for rule in tinycss2.parse_stylesheet(style, skip_comments=True, skip_whitespace=True)
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ".en"
+    ]
+    assert len(rules) == 1, "one rule for the English lines"
+    declarations = {
+        d.lower_name: tinycss2.serialize(d.value).strip()
+        for d in tinycss2.parse_blocks_contents(rules[0].content, skip_comments=True, skip_whitespace=True)
+        if d.type == "declaration"
+    }
+    assert declarations.get("font-variant-east-asian") == "proportional-width"
