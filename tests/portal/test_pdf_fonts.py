@@ -1,4 +1,5 @@
-"""A process that made a PDF leaves no copy of the fonts behind when it ends.
+"""The fonts of the sealed documents: a process that made a PDF leaves no copy of them behind
+when it ends, and English lines get the Latin widths of quotation marks, dashes and ellipses.
 
 WeasyPrint copies the @font-face files into a temporary folder of its own and removes it when
 its font configuration is collected. portal/pdf.py gives the configuration up at exit, and
